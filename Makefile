@@ -1,0 +1,50 @@
+# Masthead: `make run` serves the demo site, `make test` runs every test.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+MASTHEAD_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+export MASTHEAD_TEST_DATABASE_URL
+
+.PHONY: run test test-sqlite test-postgres lint format bench clean
+
+$(BIN)/.installed: pyproject.toml
+	@PY=$$(scripts/find-python) || exit 1; \
+	  if [ ! -x $(BIN)/python ]; then echo "Creating $(VENV) with $$PY"; "$$PY" -m venv $(VENV) || exit 1; fi
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+run: $(BIN)/.installed
+	$(BIN)/masthead migrate --noinput -v 0
+	$(BIN)/masthead demo
+	PORT=$(PORT) $(BIN)/masthead serve
+
+test: $(BIN)/.installed test-sqlite test-postgres
+
+test-sqlite: $(BIN)/.installed
+	@echo "== Test suite on SQLite =="
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest
+
+test-postgres: $(BIN)/.installed
+	@if VENV_PY=$(BIN)/python scripts/service-available postgres "$(MASTHEAD_TEST_DATABASE_URL)"; then \
+	  echo "== Test suite on PostgreSQL =="; \
+	  DATABASE_URL="$(MASTHEAD_TEST_DATABASE_URL)" $(BIN)/pytest; \
+	elif [ "$${MASTHEAD_REQUIRE_SERVICES:-0}" = "1" ]; then \
+	  echo "PostgreSQL is required (MASTHEAD_REQUIRE_SERVICES=1) but not reachable." >&2; exit 1; \
+	else \
+	  echo "== Skipped the PostgreSQL run: not reachable at $(MASTHEAD_TEST_DATABASE_URL) =="; \
+	fi
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djhtml --check $$(find masthead -path '*/templates/*' -name '*.html')
+
+format: $(BIN)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djhtml $$(find masthead -path '*/templates/*' -name '*.html')
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

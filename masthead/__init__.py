@@ -1,0 +1,3 @@
+"""Masthead: a publishing platform for independent online news outlets."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,130 @@
+"""Named ad placements and the house-ad creatives that fill them."""
+
+import nh3
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+
+from masthead.core.models import NewsImage
+
+# Tags and attributes an editor may use in an HTML creative: enough for a styled
+# banner, nothing that runs script or loads a frame.
+CREATIVE_TAGS = {"a", "b", "br", "div", "em", "i", "img", "p", "picture", "source", "span", "strong", "small"}
+CREATIVE_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "source": {"srcset", "media", "type"},
+    "*": {"class"},
+}
+
+
+class Placement(models.TextChoices):
+    HEADER = "header", "Header (under the masthead)"
+    SIDEBAR = "sidebar", "Sidebar"
+    IN_ARTICLE = "in_article", "In article (after paragraph N)"
+    BETWEEN_ARTICLES = "between_articles", "Between articles in the stream"
+
+
+class AdSlot(models.Model):
+    """Where ads may appear; the size reserves space so the layout never jumps."""
+
+    placement = models.CharField(max_length=30, choices=Placement.choices, unique=True)
+    width = models.PositiveSmallIntegerField(default=300)
+    height = models.PositiveSmallIntegerField(default=250)
+    after_paragraph = models.PositiveSmallIntegerField(
+        default=3, help_text="In-article slot: show after this paragraph."
+    )
+    every_n_articles = models.PositiveSmallIntegerField(
+        default=5, help_text="Stream slot: show after every N articles."
+    )
+    enabled = models.BooleanField(default=True)
+
+    panels = [
+        FieldPanel("placement"),
+        FieldRowPanel([FieldPanel("width"), FieldPanel("height")], heading="Reserved size (px)"),
+        FieldPanel("after_paragraph"),
+        FieldPanel("every_n_articles"),
+        FieldPanel("enabled"),
+    ]
+
+    class Meta:
+        ordering = ["placement"]
+        constraints = [
+            models.CheckConstraint(condition=Q(width__gt=0, height__gt=0), name="ad_slot_has_size"),
+        ]
+
+    def __str__(self):
+        return self.get_placement_display()
+
+
+class CreativeQuerySet(models.QuerySet):
+    def running(self, at):
+        return self.filter(
+            Q(starts_at__isnull=True) | Q(starts_at__lte=at),
+            Q(ends_at__isnull=True) | Q(ends_at__gt=at),
+            is_active=True,
+            slot__enabled=True,
+        )
+
+
+class AdCreative(models.Model):
+    """A house ad: an image with a link, or a piece of sanitised HTML."""
+
+    name = models.CharField(max_length=120, help_text="For editors only.")
+    slot = models.ForeignKey(AdSlot, on_delete=models.CASCADE, related_name="creatives")
+    image = models.ForeignKey(NewsImage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    alt_text = models.CharField(max_length=200, blank=True)
+    link_url = models.URLField(blank=True)
+    html = models.TextField(
+        blank=True, help_text="Used instead of the image. Scripts, frames and event attributes are removed."
+    )
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    priority = models.SmallIntegerField(default=0, help_text="Higher wins when several run in one slot.")
+    is_active = models.BooleanField(default=True)
+
+    objects = CreativeQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slot"),
+        MultiFieldPanel([FieldPanel("image"), FieldPanel("alt_text"), FieldPanel("link_url")], heading="Image ad"),
+        FieldPanel("html"),
+        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")], heading="Schedule"),
+        FieldRowPanel([FieldPanel("priority"), FieldPanel("is_active")]),
+    ]
+
+    class Meta:
+        ordering = ["-priority", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True) | Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
+                name="ad_creative_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.html = sanitize_creative_html(self.html)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if not self.image_id and not self.html.strip():
+            raise ValidationError("Give the ad an image or some HTML.")
+        if self.image_id and not self.alt_text:
+            raise ValidationError({"alt_text": "Describe the image for readers who cannot see it."})
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": "The end must come after the start."})
+
+
+def sanitize_creative_html(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=CREATIVE_TAGS,
+        attributes=CREATIVE_ATTRIBUTES,
+        url_schemes={"https", "http", "mailto"},
+        link_rel="sponsored noopener",
+    )

@@ -1,0 +1,39 @@
+"""Fixtures shared by every app's tests.
+
+Tests that need PostgreSQL, Redis or Chromium skip with a reason when the service is
+missing, and fail instead when MASTHEAD_REQUIRE_SERVICES=1 (as in CI).
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from django.conf import settings
+
+
+def service_missing(reason: str) -> None:
+    """Skip, or fail when services are required."""
+    if settings.CONFIG.require_services:
+        pytest.fail(f"Required service missing (MASTHEAD_REQUIRE_SERVICES=1): {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path_factory):
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
+@pytest.fixture
+def site_tree(db):
+    from masthead.news.tests.factories import build_site
+
+    return build_site()
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        service_missing("Chromium is not installed (apt-get install chromium)")
+    return path

@@ -1,0 +1,126 @@
+"""Site-wide settings editors change in the admin, and the image model with credits."""
+
+from django.db import models
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.images.models import AbstractImage, AbstractRendition, Image
+from wagtail.models import Orderable
+
+
+class NewsImage(AbstractImage):
+    """An image with the credit a newsroom must print beside it."""
+
+    credit = models.CharField(
+        max_length=255, blank=True, help_text="Photographer or agency, e.g. “Photo: Jane Doe/Reuters”."
+    )
+    default_caption = models.CharField(max_length=500, blank=True)
+
+    admin_form_fields = (*Image.admin_form_fields, "credit", "default_caption")
+
+    class Meta(AbstractImage.Meta):
+        verbose_name = "image"
+        verbose_name_plural = "images"
+        permissions = [("choose_newsimage", "Can choose image")]
+
+
+class NewsRendition(AbstractRendition):
+    image = models.ForeignKey(NewsImage, on_delete=models.CASCADE, related_name="renditions")
+
+    class Meta:
+        unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+
+class SocialPlatform(models.TextChoices):
+    X = "x", "X (Twitter)"
+    FACEBOOK = "facebook", "Facebook"
+    YOUTUBE = "youtube", "YouTube"
+    TELEGRAM = "telegram", "Telegram"
+    MASTODON = "mastodon", "Mastodon"
+    BLUESKY = "bluesky", "Bluesky"
+    INSTAGRAM = "instagram", "Instagram"
+    LINKEDIN = "linkedin", "LinkedIn"
+    RSS = "rss", "RSS"
+    OTHER = "other", "Other"
+
+
+@register_setting(icon="site")
+class SiteSettings(ClusterableModel, BaseSiteSetting):
+    """Name, branding, menus and boxes that every public page shows."""
+
+    site_name = models.CharField(max_length=100, default="Masthead")
+    tagline = models.CharField(max_length=200, blank=True)
+    logo = models.ForeignKey(NewsImage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    footer_text = models.TextField(blank=True, help_text="Shown at the foot of every page. Plain text.")
+    youtube_channel_url = models.URLField(blank=True, help_text="Leave empty to hide the YouTube box.")
+    youtube_box_title = models.CharField(max_length=100, default="Join our YouTube channel")
+    youtube_box_text = models.CharField(max_length=300, blank=True)
+    supporter_cta_text = models.CharField(
+        max_length=200,
+        blank=True,
+        default="Liked it? Take a second to support {site} on Patreon!",
+        help_text="Shown under each article; {site} becomes the site name. Empty hides it everywhere.",
+    )
+    supporter_cta_url = models.URLField(blank=True, help_text="Where the supporter call to action links to.")
+
+    panels = [
+        MultiFieldPanel([FieldPanel("site_name"), FieldPanel("tagline"), FieldPanel("logo")], heading="Identity"),
+        MultiFieldPanel(
+            [FieldPanel("supporter_cta_text"), FieldPanel("supporter_cta_url")], heading="Supporter call to action"
+        ),
+        MultiFieldPanel(
+            [FieldPanel("youtube_channel_url"), FieldPanel("youtube_box_title"), FieldPanel("youtube_box_text")],
+            heading="YouTube channel box",
+        ),
+        FieldPanel("footer_text"),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(panels, heading="Site"),
+            ObjectList([InlinePanel("menu_items", label="Menu item")], heading="Navigation"),
+            ObjectList([InlinePanel("social_links", label="Social link")], heading="Connect with us"),
+        ]
+    )
+
+    class Meta:
+        verbose_name = "site settings"
+        verbose_name_plural = "site settings"
+
+    def __str__(self):
+        return self.site_name
+
+    @property
+    def supporter_cta(self) -> str:
+        return self.supporter_cta_text.replace("{site}", self.site_name)
+
+
+class MenuItem(Orderable):
+    settings = ParentalKey(SiteSettings, on_delete=models.CASCADE, related_name="menu_items")
+    label = models.CharField(max_length=50)
+    link_page = models.ForeignKey("wagtailcore.Page", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    link_url = models.CharField(
+        max_length=300, blank=True, help_text="A path such as /latest/ or a full URL; used when no page is chosen."
+    )
+
+    panels = [FieldPanel("label"), FieldPanel("link_page"), FieldPanel("link_url")]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def url(self) -> str:
+        if self.link_page_id:
+            return self.link_page.url
+        return self.link_url or "/"
+
+
+class SocialLink(Orderable):
+    settings = ParentalKey(SiteSettings, on_delete=models.CASCADE, related_name="social_links")
+    platform = models.CharField(max_length=20, choices=SocialPlatform.choices)
+    url = models.URLField()
+
+    panels = [FieldPanel("platform"), FieldPanel("url")]
+
+    def __str__(self):
+        return f"{self.get_platform_display()}: {self.url}"

@@ -1,0 +1,41 @@
+"""Jobs the worker runs on a timer. Later features add theirs to PERIODIC_JOBS."""
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.management import call_command
+from django.db import close_old_connections
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    every_seconds: float
+    run: Callable[[], None]
+
+
+def publish_scheduled() -> None:
+    """Publish pages whose go-live time has come and unpublish expired ones."""
+    call_command("publish_scheduled", verbosity=0)
+
+
+PERIODIC_JOBS = [PeriodicJob("publish scheduled pages", 30, publish_scheduled)]
+
+
+def run_forever(stop: threading.Event, jobs=PERIODIC_JOBS) -> None:
+    next_run = dict.fromkeys((job.name for job in jobs), 0.0)
+    while not stop.is_set():
+        for job in jobs:
+            if time.monotonic() >= next_run[job.name]:
+                close_old_connections()
+                try:
+                    job.run()
+                except Exception:  # one failing job must not stop the others
+                    logger.exception("Periodic job %r failed", job.name)
+                next_run[job.name] = time.monotonic() + job.every_seconds
+        stop.wait(1.0)

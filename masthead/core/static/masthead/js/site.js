@@ -1,0 +1,91 @@
+// Masthead reader script: continuous reading and click-to-play embeds.
+// Everything here is an enhancement: without it the "Continue reading" link and the
+// embed links work as plain links.
+(function () {
+  "use strict";
+
+  // Video players load only when the reader asks, so no provider script or cookie
+  // arrives with the page.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-embed-src]") : null;
+    if (!button) return;
+    var frame = document.createElement("iframe");
+    frame.src = button.getAttribute("data-embed-src");
+    frame.title = button.getAttribute("data-embed-title") || "Video";
+    frame.allow = "autoplay; encrypted-media; picture-in-picture; fullscreen";
+    frame.allowFullscreen = true;
+    frame.referrerPolicy = "strict-origin-when-cross-origin";
+    button.replaceWith(frame);
+    frame.focus();
+  });
+
+  var stream = document.querySelector("[data-article-stream]");
+  if (!stream || !("IntersectionObserver" in window) || !window.fetch) return;
+
+  var maxAppended = parseInt(stream.getAttribute("data-max-appended"), 10) || 10;
+  var appended = 0;
+  var loading = false;
+
+  // The address bar and title follow the article the reader is in.
+  var visibility = new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (!entry.isIntersecting) return;
+      var article = entry.target;
+      var url = article.getAttribute("data-article-url");
+      if (url && url !== location.pathname) {
+        history.replaceState({ article: url }, "", url);
+        document.title = article.getAttribute("data-article-title") || document.title;
+      }
+    });
+  }, { rootMargin: "-45% 0px -50% 0px" });
+
+  function watchArticles(root) {
+    root.querySelectorAll("article[data-article-url]").forEach(function (article) {
+      visibility.observe(article);
+    });
+  }
+
+  var nearEnd = new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (entry.isIntersecting) appendNext(entry.target);
+    });
+  }, { rootMargin: "0px 0px 600px 0px" });
+
+  function watchContinueLink() {
+    var links = stream.querySelectorAll(".continue__link[data-fragment]");
+    var link = links[links.length - 1];
+    if (link && appended < maxAppended) nearEnd.observe(link);
+  }
+
+  function appendNext(link) {
+    if (loading) return;
+    loading = true;
+    nearEnd.unobserve(link);
+    var nav = link.closest(".continue");
+    nav.setAttribute("aria-busy", "true");
+    fetch(link.getAttribute("data-fragment"), { headers: { Accept: "text/html" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        var holder = document.createElement("div");
+        holder.innerHTML = html;
+        nav.remove();
+        var nodes = Array.prototype.slice.call(holder.children);
+        nodes.forEach(function (node) { stream.appendChild(node); });
+        appended += 1;
+        nodes.forEach(function (node) { if (node.matches("article")) visibility.observe(node); });
+        loading = false;
+        watchContinueLink();
+      })
+      .catch(function () {
+        // The plain link still works; stop trying so the reader is not stuck.
+        nav.removeAttribute("aria-busy");
+        loading = false;
+      });
+  }
+
+  watchArticles(stream);
+  watchContinueLink();
+})();

@@ -1,0 +1,63 @@
+from urllib.parse import quote
+
+from django import template
+from django.db.models import Prefetch
+
+from masthead.core.models import MenuItem, SiteSettings
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def site_settings(context) -> SiteSettings:
+    """The site's settings with its menu and social links, loaded once per request."""
+    request = context.get("request")
+    cached = getattr(request, "_masthead_site_settings", None)
+    if cached is not None:
+        return cached
+    from wagtail.models import Site
+
+    site = Site.find_for_request(request) if request is not None else Site.objects.get(is_default_site=True)
+    settings = (
+        SiteSettings.objects.select_related("logo")
+        .prefetch_related(
+            Prefetch("menu_items", queryset=MenuItem.objects.select_related("link_page").order_by("sort_order")),
+            "social_links",
+        )
+        .filter(site=site)
+        .first()
+    ) or SiteSettings(site=site)
+    if request is not None:
+        request._masthead_site_settings = settings
+    return settings
+
+
+SHARE_TARGETS = (
+    ("X", "https://x.com/intent/post?url={url}&text={title}"),
+    ("Facebook", "https://www.facebook.com/sharer/sharer.php?u={url}"),
+    ("Telegram", "https://t.me/share/url?url={url}&text={title}"),
+    ("WhatsApp", "https://wa.me/?text={title}%20{url}"),
+    ("Email", "mailto:?subject={title}&body={url}"),
+)
+
+
+@register.inclusion_tag("core/includes/share.html")
+def share_links(url: str, title: str):
+    """Plain links to each network's share form: no third-party script on the page."""
+    quoted = {"url": quote(url, safe=""), "title": quote(title, safe="")}
+    return {"links": [(name, pattern.format(**quoted)) for name, pattern in SHARE_TARGETS]}
+
+
+@register.filter
+def join_names(names: list) -> list:
+    """Separators for a byline: "A", "A and B", "A, B and C"."""
+    count = len(names)
+    return [(item, "" if i == count - 1 else (" and " if i == count - 2 else ", ")) for i, item in enumerate(names)]
+
+
+@register.simple_tag
+def embed_view(url: str, embeds: dict | None):
+    """The stored answer for this URL (see news.selectors.embeds_for), or a plain link."""
+    from masthead.core.embeds import embed_view as build
+
+    return build(url, (embeds or {}).get(url))

@@ -1,0 +1,257 @@
+"""Load the demo newsroom. Every step looks before it writes, so running twice is safe."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.files.images import ImageFile
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import Page, Site
+
+from masthead.ads.models import AdCreative, AdSlot
+from masthead.core.models import MenuItem, NewsImage, SiteSettings, SocialLink
+from masthead.demo import content
+from masthead.demo.illustrations import banner, illustration
+from masthead.news.models import ArticleAuthor, ArticlePage, Author, AuthorLink, HomePage, SectionPage, Source
+
+ADMIN_USERNAME = "admin"
+
+
+def admin_ensure(*, password: str = "") -> str | None:
+    """Create the admin account once. Returns the generated password, or None if none was made.
+
+    An existing account is never touched, so a password printed once stays valid.
+    """
+    User = get_user_model()
+    if User.objects.filter(username=ADMIN_USERNAME).exists():
+        return None
+    generated = not password
+    password = password or secrets.token_urlsafe(12)
+    User.objects.create_superuser(ADMIN_USERNAME, email="admin@localhost", password=password)
+    return password if generated else None
+
+
+def _image(title: str, *, hue: int, caption: str = "", credit: str = "") -> NewsImage:
+    existing = NewsImage.objects.filter(title=title).first()
+    if existing:
+        return existing
+    data = illustration(hue=hue, seed=title)
+    image = NewsImage(title=title, default_caption=caption, credit=credit)
+    image.file = ImageFile(_named_bytes(data), name=f"{_file_stem(title)}.jpg")
+    image.save()
+    return image
+
+
+def _banner_image(title: str, *, text: str, subtext: str, hue: int, size: tuple[int, int]) -> NewsImage:
+    existing = NewsImage.objects.filter(title=title).first()
+    if existing:
+        return existing
+    image = NewsImage(title=title)
+    image.file = ImageFile(
+        _named_bytes(banner(text=text, subtext=subtext, hue=hue, size=size)), name=f"{_file_stem(title)}.png"
+    )
+    image.save()
+    return image
+
+
+def _named_bytes(data: bytes):
+    import io
+
+    return io.BytesIO(data)
+
+
+def _file_stem(title: str) -> str:
+    from django.utils.text import slugify
+
+    return slugify(title)[:60] or "image"
+
+
+def _home_page() -> HomePage:
+    home = HomePage.objects.first()
+    if home:
+        return home
+    root = Page.get_first_root_node()
+    # Wagtail's install leaves a plain "Welcome" page where the home page goes.
+    for child in root.get_children():
+        if child.specific_class is Page and not child.get_children().exists():
+            child.delete()
+    home = HomePage(title=content.SITE["site_name"], slug="home", latest_count=10)
+    root.add_child(instance=home)
+    home.save_revision().publish()
+    site = Site.objects.filter(is_default_site=True).first() or Site(
+        is_default_site=True, hostname="localhost", port=80
+    )
+    site.root_page = home
+    site.site_name = content.SITE["site_name"]
+    site.save()
+    return home
+
+
+def _site_settings(home: HomePage, sections: dict[str, SectionPage]) -> None:
+    site = Site.objects.get(root_page=home)
+    settings, created = SiteSettings.objects.get_or_create(site=site)
+    if not created and settings.menu_items.exists():
+        return
+    settings.site_name = content.SITE["site_name"]
+    settings.tagline = content.SITE["tagline"]
+    settings.footer_text = content.SITE["footer_text"]
+    settings.youtube_channel_url = "https://www.youtube.com/@meridianledger"
+    settings.youtube_box_text = content.SITE["youtube_box_text"]
+    settings.supporter_cta_url = content.SITE["supporter_cta_url"]
+    settings.save()
+    menu = [("Latest", None, "/latest/")]
+    menu += [(section.title, section, "") for section in sections.values()]
+    menu.insert(2, ("Staff Picks", None, "/staff-picks/"))
+    for order, (label, page, url) in enumerate(menu):
+        MenuItem.objects.create(settings=settings, sort_order=order, label=label, link_page=page, link_url=url)
+    for order, (platform, url) in enumerate(
+        [
+            ("x", "https://x.com/meridianledger"),
+            ("facebook", "https://www.facebook.com/meridianledger"),
+            ("youtube", "https://www.youtube.com/@meridianledger"),
+            ("telegram", "https://t.me/meridianledger"),
+            ("rss", "/latest/"),
+        ]
+    ):
+        if platform == "rss":
+            continue  # feeds arrive with their own issue
+        SocialLink.objects.create(settings=settings, sort_order=order, platform=platform, url=url)
+
+
+def _sections(home: HomePage) -> dict[str, SectionPage]:
+    sections = {}
+    for spec in content.SECTIONS:
+        section = SectionPage.objects.child_of(home).filter(slug=spec["slug"]).first()
+        if section is None:
+            section = SectionPage(title=spec["title"], slug=spec["slug"], description=spec["description"])
+            home.add_child(instance=section)
+            section.save_revision().publish()
+        sections[spec["slug"]] = section
+    return sections
+
+
+def _authors() -> dict[str, Author]:
+    authors = {}
+    for index, spec in enumerate(content.AUTHORS):
+        author = Author.objects.filter(slug=spec["slug"]).first()
+        if author is None:
+            photo = _image(f"Portrait of {spec['name']}", hue=(index * 47) % 360, credit="Meridian Ledger")
+            author = Author.objects.create(
+                slug=spec["slug"], name=spec["name"], role=spec["role"], bio=spec["bio"], photo=photo
+            )
+            for order, (platform, url) in enumerate(spec.get("links", [])):
+                AuthorLink.objects.create(author=author, sort_order=order, platform=platform, url=url)
+        authors[spec["slug"]] = author
+    return authors
+
+
+def _sources() -> dict[str, Source]:
+    return {
+        spec["name"]: Source.objects.get_or_create(
+            name=spec["name"], defaults={"url": spec["url"], "canonical_to_original": spec["canonical_to_original"]}
+        )[0]
+        for spec in content.SOURCES
+    }
+
+
+def _body_json(blocks, *, slug: str) -> str:
+    stream = []
+    for number, block in enumerate(blocks):
+        kind = block[0]
+        if kind == "paragraph":
+            stream.append({"type": "paragraph", "value": block[1]})
+        elif kind == "heading":
+            stream.append({"type": "heading", "value": {"text": block[1], "level": "h2"}})
+        elif kind == "blockquote":
+            stream.append(
+                {"type": "blockquote", "value": {"quote": block[1], "attribution": block[2], "source_url": ""}}
+            )
+        elif kind == "pull_quote":
+            stream.append({"type": "pull_quote", "value": {"quote": block[1], "attribution": block[2]}})
+        elif kind == "editors_note":
+            stream.append({"type": "editors_note", "value": {"text": block[1]}})
+        elif kind == "embed":
+            stream.append({"type": "embed", "value": {"url": block[1], "caption": block[2]}})
+        elif kind == "image":
+            picture = _image(f"{slug} illustration {number}", hue=block[3], caption=block[1], credit=block[2])
+            stream.append(
+                {"type": "image", "value": {"image": picture.pk, "caption": "", "credit": "", "alt_text": block[1]}}
+            )
+    return json.dumps(stream)
+
+
+def _article(spec: dict, *, sections, authors, sources, now) -> ArticlePage:
+    section = sections[spec["section"]]
+    existing = ArticlePage.objects.child_of(section).filter(slug=spec["slug"]).first()
+    if existing:
+        return existing
+    image = _image(
+        f"{spec['title']}", hue=spec["image_hue"], caption=spec["image_caption"], credit=spec["image_credit"]
+    )
+    published_at = now - timedelta(hours=spec["hours_ago"])
+    article = ArticlePage(
+        title=spec["title"],
+        slug=spec["slug"],
+        standfirst=spec["standfirst"],
+        featured_image=image,
+        body=_body_json(spec["body"], slug=spec["slug"]),
+        published_at=published_at,
+        is_staff_pick=spec.get("staff_pick", False),
+        staff_pick_order=spec.get("staff_pick_order"),
+        source=sources.get(spec.get("source")) if spec.get("source") else None,
+        original_author=spec.get("original_author", ""),
+        original_url=spec.get("original_url", ""),
+        first_published_at=published_at,
+    )
+    if spec.get("updated_hours_ago") is not None:
+        article.is_updated = True
+        article.updated_at = now - timedelta(hours=spec["updated_hours_ago"])
+        article.update_note = spec.get("update_note", "")
+    for order, slug in enumerate(spec.get("authors", [])):
+        article.article_authors.add(ArticleAuthor(author=authors[slug], sort_order=order))
+    article.secondary_sections.set([sections[slug] for slug in spec.get("secondary_sections", [])])
+    article.tags.set(spec.get("tags", []))
+    section.add_child(instance=article)
+    article.save_revision().publish()
+    return article
+
+
+def _house_ads() -> None:
+    if AdCreative.objects.exists():
+        return
+    slots = {slot.placement: slot for slot in AdSlot.objects.all()}
+    support_url = content.SITE["supporter_cta_url"]
+    specs = [
+        ("sidebar", "Support independent reporting", "Become a member today", 8, (600, 500)),
+        ("in_article", "Reporting that answers to readers", "Back our newsroom", 200, (600, 500)),
+        ("between_articles", "The Meridian Ledger, every morning", "Free daily briefing", 28, (1456, 180)),
+    ]
+    for placement, text, subtext, hue, size in specs:
+        image = _banner_image(f"House ad: {text}", text=text, subtext=subtext, hue=hue, size=size)
+        AdCreative.objects.create(
+            name=f"House ad — {text}",
+            slot=slots[placement],
+            image=image,
+            alt_text=f"{text}. {subtext}.",
+            link_url=support_url,
+        )
+
+
+@transaction.atomic
+def demo_load() -> dict[str, int]:
+    """Fill an empty site with the demo newsroom; on a filled site, add only what is missing."""
+    now = timezone.now()
+    home = _home_page()
+    sections = _sections(home)
+    _site_settings(home, sections)
+    authors = _authors()
+    sources = _sources()
+    before = ArticlePage.objects.count()
+    for spec in reversed(content.ARTICLES):
+        _article(spec, sections=sections, authors=authors, sources=sources, now=now)
+    _house_ads()
+    return {"articles_added": ArticlePage.objects.count() - before, "articles": ArticlePage.objects.count()}

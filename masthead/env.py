@@ -1,0 +1,119 @@
+"""The configuration contract: the only module that reads the process environment.
+
+Every variable Masthead understands is read here, once, and handed to settings and
+commands as typed values. ARCHITECTURE.md and the README list the same variables.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigurationError(RuntimeError):
+    """Raised when the environment cannot run Masthead in the requested mode."""
+
+
+def _get(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = _get(name)
+    if not raw:
+        return default
+    value = raw.lower()
+    if value in {"1", "on", "true", "yes"}:
+        return True
+    if value in {"0", "off", "false", "no"}:
+        return False
+    raise ConfigurationError(f"{name} must be on or off, not {raw!r}")
+
+
+@dataclass(frozen=True)
+class Config:
+    env: str
+    host: str
+    port: int
+    data_dir: Path
+    secret_key: str
+    site_url: str
+    database_url: str
+    redis_url: str
+    email_url: str
+    default_from_email: str
+    admin_password: str
+    page_cache: bool
+    require_services: bool
+    test_database_url: str
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+
+def _secret_key_for_development(data_dir: Path) -> str:
+    """Keep one random key per data folder so sessions survive restarts."""
+    key_file = data_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def load() -> Config:
+    env = _get("MASTHEAD_ENV", "development").lower()
+    if env not in {"development", "production", "test"}:
+        raise ConfigurationError(f"MASTHEAD_ENV must be development or production, not {env!r}")
+    data_dir = Path(_get("MASTHEAD_DATA_DIR") or PROJECT_ROOT / "var").resolve()
+    try:
+        port = int(_get("PORT", "8000"))
+    except ValueError as error:
+        raise ConfigurationError("PORT must be a number") from error
+
+    secret_key = _get("SECRET_KEY")
+    site_url = _get("SITE_URL").rstrip("/")
+    if env == "production":
+        missing = [name for name, value in (("SECRET_KEY", secret_key), ("SITE_URL", site_url)) if not value]
+        if missing:
+            raise ConfigurationError("Production settings need " + " and ".join(missing) + " in the environment.")
+    elif not secret_key:
+        secret_key = _secret_key_for_development(data_dir)
+
+    return Config(
+        env=env,
+        host=_get("HOST", "127.0.0.1"),
+        port=port,
+        data_dir=data_dir,
+        secret_key=secret_key,
+        site_url=site_url or f"http://127.0.0.1:{port}",
+        database_url=_get("DATABASE_URL"),
+        redis_url=_get("REDIS_URL"),
+        email_url=_get("EMAIL_URL"),
+        default_from_email=_get("DEFAULT_FROM_EMAIL", "Masthead <newsroom@localhost>"),
+        admin_password=_get("MASTHEAD_ADMIN_PASSWORD"),
+        page_cache=_flag("MASTHEAD_PAGE_CACHE", True),
+        require_services=_flag("MASTHEAD_REQUIRE_SERVICES", False),
+        test_database_url=_get("MASTHEAD_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+    )
+
+
+def settings_module() -> str:
+    """The settings module for MASTHEAD_ENV, unless DJANGO_SETTINGS_MODULE names one."""
+    explicit = _get("DJANGO_SETTINGS_MODULE")
+    if explicit:
+        return explicit
+    env = _get("MASTHEAD_ENV", "development").lower()
+    return "masthead.settings.production" if env == "production" else "masthead.settings.development"
+
+
+def use_settings() -> None:
+    """Point Django at the settings for this environment (wsgi, manage.py, the CLI)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module())

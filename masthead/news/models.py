@@ -1,0 +1,294 @@
+"""Sections, articles, authors, sources and tags."""
+
+from __future__ import annotations
+
+import math
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from masthead.core.blocks import ArticleBodyBlock
+from masthead.core.models import NewsImage, SocialPlatform
+
+WORDS_PER_MINUTE = 230
+
+
+class Author(ClusterableModel, index.Indexed):
+    """A person who writes for the site; a snippet with a page of their own."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True, blank=True)
+    role = models.CharField(max_length=120, blank=True, help_text="e.g. “Editor-at-large”.")
+    bio = models.TextField(blank=True)
+    photo = models.ForeignKey(NewsImage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("role"),
+        FieldPanel("bio"),
+        FieldPanel("photo"),
+        InlinePanel("links", label="Social link"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = _unique_slug(Author, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("news:author", kwargs={"slug": self.slug})
+
+
+class AuthorLink(Orderable):
+    author = ParentalKey(Author, on_delete=models.CASCADE, related_name="links")
+    platform = models.CharField(max_length=20, choices=SocialPlatform.choices)
+    url = models.URLField()
+
+    panels = [FieldPanel("platform"), FieldPanel("url")]
+
+    def __str__(self):
+        return self.url
+
+
+class Source(index.Indexed, models.Model):
+    """A publication whose articles are republished with credit ("Via RT")."""
+
+    name = models.CharField(max_length=120, unique=True)
+    url = models.URLField(blank=True, help_text="The publication's home page.")
+    canonical_to_original = models.BooleanField(
+        default=False,
+        help_text="Point search engines at the original article (rel=canonical) when it has a URL.",
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("url"), FieldPanel("canonical_to_original")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ArticleTag(TaggedItemBase):
+    content_object = ParentalKey("news.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class HomePage(Page):
+    """The front page: lead story, Latest, section blocks and Staff Picks."""
+
+    lead_story = models.ForeignKey(
+        "news.ArticlePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Pin a story at the top; empty shows the newest article.",
+    )
+    latest_count = models.PositiveSmallIntegerField(default=10, help_text="Articles in the Latest stream.")
+
+    content_panels = Page.content_panels + [FieldPanel("lead_story"), FieldPanel("latest_count")]
+    subpage_types = ["news.SectionPage"]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+    template = "news/home_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        from masthead.news import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.home_page_content(home=self))
+        return context
+
+
+class SectionPage(Page):
+    """A section such as News or Analysis; articles live under it."""
+
+    description = models.TextField(blank=True)
+    show_on_home = models.BooleanField(
+        default=True, help_text="Show a block of this section's newest articles on the home page."
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("description"), FieldPanel("show_on_home")]
+    parent_page_types = ["news.HomePage"]
+    subpage_types = ["news.ArticlePage"]
+    template = "news/section_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        from masthead.news import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["stream"] = selectors.article_stream(cursor=request.GET.get("older", ""), section=self)
+        return context
+
+
+class ArticlePage(Page):
+    standfirst = models.TextField(max_length=400, blank=True, help_text="One or two sentences under the headline.")
+    body = StreamField(ArticleBodyBlock(), blank=True)
+    featured_image = models.ForeignKey(NewsImage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    featured_image_caption = models.CharField(max_length=500, blank=True)
+
+    primary_section = models.ForeignKey(
+        SectionPage, null=True, editable=False, on_delete=models.SET_NULL, related_name="primary_articles"
+    )
+    secondary_sections = ParentalManyToManyField(SectionPage, blank=True, related_name="secondary_articles")
+    tags = ClusterTaggableManager(through=ArticleTag, blank=True)
+
+    published_at = models.DateTimeField(
+        default=timezone.now,
+        db_index=True,
+        help_text="The publication time readers see and lists are ordered by.",
+    )
+    is_updated = models.BooleanField(
+        "Mark as updated", default=False, help_text="Tick after a substantive change; readers see “Updated <time>”."
+    )
+    updated_at = models.DateTimeField("Updated at", null=True, blank=True, help_text="Empty means now, when ticked.")
+    update_note = models.CharField(max_length=300, blank=True, help_text="What changed, shown with the update mark.")
+
+    is_staff_pick = models.BooleanField("Staff pick", default=False)
+    staff_pick_order = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Lower comes first; empty goes last."
+    )
+
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="articles")
+    original_author = models.CharField(max_length=200, blank=True, help_text="e.g. “Patrick Buchanan”.")
+    original_url = models.URLField(blank=True, max_length=500)
+
+    hide_supporter_cta = models.BooleanField(
+        default=False, help_text="Hide the supporter call to action on this article."
+    )
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("standfirst"),
+        InlinePanel("article_authors", label="Author", heading="Byline"),
+        MultiFieldPanel([FieldPanel("featured_image"), FieldPanel("featured_image_caption")], heading="Featured image"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("source"), FieldRowPanel([FieldPanel("original_author"), FieldPanel("original_url")])],
+            heading="Syndication credit",
+            classname="collapsed",
+        ),
+    ]
+    promote_panels = Page.promote_panels + [
+        MultiFieldPanel([FieldPanel("secondary_sections"), FieldPanel("tags")], heading="Sections and tags"),
+        MultiFieldPanel(
+            [
+                FieldPanel("published_at"),
+                FieldRowPanel([FieldPanel("is_updated"), FieldPanel("updated_at")]),
+                FieldPanel("update_note"),
+            ],
+            heading="Dates",
+        ),
+        MultiFieldPanel([FieldPanel("is_staff_pick"), FieldPanel("staff_pick_order")], heading="Staff Picks"),
+        FieldPanel("hide_supporter_cta"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("standfirst"),
+        index.SearchField("body"),
+        index.FilterField("published_at"),
+    ]
+    parent_page_types = ["news.SectionPage"]
+    subpage_types = []
+    template = "news/article_page.html"
+
+    class Meta:
+        indexes = [models.Index(fields=["published_at", "page_ptr"], name="article_published_idx")]
+
+    def clean(self):
+        super().clean()
+        if self.original_author and not self.source_id:
+            raise ValidationError({"source": "Choose the publication the original author wrote for."})
+        if self.updated_at and not self.is_updated:
+            raise ValidationError({"is_updated": "Tick “Mark as updated” to show the update time."})
+
+    def save(self, *args, **kwargs):
+        self.word_count = count_words(self.body)
+        if self.is_updated and not self.updated_at:
+            self.updated_at = timezone.now()
+        parent = self.get_parent() if self.path else None
+        if parent is not None:
+            self.primary_section_id = parent.id
+        super().save(*args, **kwargs)
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
+
+    @property
+    def canonical_url(self) -> str:
+        if self.source_id and self.source.canonical_to_original and self.original_url:
+            return self.original_url
+        return self.full_url
+
+    def get_context(self, request, *args, **kwargs):
+        from masthead.news import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.article_page_content(article=self))
+        return context
+
+
+class ArticleAuthor(Orderable):
+    article = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="article_authors")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="article_links")
+
+    panels = [FieldPanel("author")]
+
+    class Meta(Orderable.Meta):
+        constraints = [models.UniqueConstraint(fields=["article", "author"], name="unique_author_per_article")]
+
+    def __str__(self):
+        return str(self.author)
+
+
+def count_words(body) -> int:
+    """Words a reader reads in the body's text blocks (images and embeds aside)."""
+    words = 0
+    for block in body:
+        words += len(strip_tags(block_text(block.block_type, block.value)).split())
+    return words
+
+
+def block_text(block_type: str, value) -> str:
+    match block_type:
+        case "paragraph":
+            return value.source
+        case "heading":
+            return value["text"]
+        case "blockquote":
+            return value["quote"].source
+        case "pull_quote":
+            return value["quote"]
+        case "editors_note":
+            return value["text"].source
+    return ""
+
+
+def _unique_slug(model, text: str) -> str:
+    base = slugify(text)[:120] or "item"
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug

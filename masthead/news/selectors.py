@@ -1,0 +1,183 @@
+"""Reads for the reader site: every listing is one query plus fixed prefetches.
+
+Listings page by a cursor on (published_at, id) rather than OFFSET, so page 500 costs
+the same as page 1 and a newly published article does not shift the pages under a reader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db.models import F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from wagtail.embeds.embeds import get_embed_hash
+from wagtail.embeds.models import Embed
+
+from masthead.core.models import NewsImage
+from masthead.news.models import ArticleAuthor, ArticlePage, Author, SectionPage
+
+CARD_RENDITION = "fill-640x360-c80"
+LEAD_RENDITION = "fill-1200x675-c80"
+STREAM_PAGE_SIZE = 20
+STAFF_PICKS_RAIL_SIZE = 5
+SECTION_BLOCK_SIZE = 4
+
+
+class InvalidCursor(ValueError):
+    """A pagination link was edited or truncated."""
+
+
+@dataclass(frozen=True)
+class Cursor:
+    published_at: datetime
+    pk: int
+
+    def encode(self) -> str:
+        micros = int(self.published_at.timestamp() * 1_000_000)
+        return f"{micros}-{self.pk}"
+
+    @classmethod
+    def decode(cls, raw: str) -> Cursor:
+        try:
+            micros, pk = raw.split("-", 1)
+            published_at = datetime.fromtimestamp(int(micros) / 1_000_000, tz=UTC)
+            return cls(published_at=published_at, pk=int(pk))
+        except (ValueError, OverflowError, OSError) as error:
+            raise InvalidCursor(raw) from error
+
+
+@dataclass(frozen=True)
+class StreamPage:
+    articles: list[ArticlePage]
+    older_cursor: str
+    is_first: bool
+
+
+def articles_for_cards(queryset: QuerySet | None = None, *, rendition: str = CARD_RENDITION) -> QuerySet:
+    """Live articles with what a card shows: image, section, byline and credit."""
+    if queryset is None:
+        queryset = ArticlePage.objects.live()
+    return queryset.select_related("primary_section", "source").prefetch_related(
+        Prefetch("featured_image", queryset=NewsImage.objects.prefetch_renditions(rendition)),
+        Prefetch(
+            "article_authors",
+            queryset=ArticleAuthor.objects.select_related("author").order_by("sort_order"),
+        ),
+    )
+
+
+def newest_first(queryset: QuerySet) -> QuerySet:
+    return queryset.order_by("-published_at", "-page_ptr_id")
+
+
+def article_stream(
+    *,
+    cursor: str = "",
+    section: SectionPage | None = None,
+    tag_slug: str | None = None,
+    author: Author | None = None,
+    staff_picks: bool = False,
+    page_size: int = STREAM_PAGE_SIZE,
+) -> StreamPage:
+    """One page of a chronological listing, older than the cursor when one is given."""
+    queryset = ArticlePage.objects.live()
+    if section is not None:
+        secondary = ArticlePage.secondary_sections.through.objects.filter(sectionpage=section).values("articlepage_id")
+        queryset = queryset.filter(Q(primary_section=section) | Q(pk__in=secondary))
+    if tag_slug is not None:
+        queryset = queryset.filter(tagged_items__tag__slug=tag_slug)
+    if author is not None:
+        queryset = queryset.filter(article_authors__author=author)
+    if staff_picks:
+        queryset = queryset.filter(is_staff_pick=True)
+    if cursor:
+        position = Cursor.decode(cursor)
+        queryset = queryset.filter(
+            Q(published_at__lt=position.published_at)
+            | Q(published_at=position.published_at, page_ptr_id__lt=position.pk)
+        )
+    articles = list(newest_first(articles_for_cards(queryset))[: page_size + 1])
+    older_cursor = ""
+    if len(articles) > page_size:
+        articles = articles[:page_size]
+        last = articles[-1]
+        older_cursor = Cursor(published_at=last.published_at, pk=last.pk).encode()
+    return StreamPage(articles=articles, older_cursor=older_cursor, is_first=not cursor)
+
+
+def staff_picks_rail(*, limit: int = STAFF_PICKS_RAIL_SIZE) -> list[ArticlePage]:
+    queryset = articles_for_cards(ArticlePage.objects.live().filter(is_staff_pick=True))
+    return list(queryset.order_by(F("staff_pick_order").asc(nulls_last=True), "-published_at", "-page_ptr_id")[:limit])
+
+
+def section_blocks(*, per_section: int = SECTION_BLOCK_SIZE) -> list[tuple[SectionPage, list[ArticlePage]]]:
+    """The newest articles of each home-page section, in one query for all sections."""
+    sections = list(SectionPage.objects.live().filter(show_on_home=True).order_by("path"))
+    if not sections:
+        return []
+    ranked = (
+        ArticlePage.objects.live()
+        .filter(primary_section__in=sections)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("primary_section"),
+                order_by=[F("published_at").desc(), F("page_ptr_id").desc()],
+            )
+        )
+        .filter(rank__lte=per_section)
+    )
+    by_section: dict[int, list[ArticlePage]] = {section.pk: [] for section in sections}
+    for article in newest_first(articles_for_cards(ranked)):
+        by_section[article.primary_section_id].append(article)
+    return [(section, by_section[section.pk]) for section in sections if by_section[section.pk]]
+
+
+def home_page_content(*, home) -> dict:
+    latest = list(newest_first(articles_for_cards(rendition=LEAD_RENDITION))[: home.latest_count + 1])
+    lead = None
+    if home.lead_story_id:
+        lead = next((a for a in latest if a.pk == home.lead_story_id), None)
+        if lead is None:
+            lead = articles_for_cards(rendition=LEAD_RENDITION).filter(pk=home.lead_story_id).first()
+    if lead is None and latest:
+        lead = latest[0]
+    stream = [article for article in latest if lead is None or article.pk != lead.pk][: home.latest_count]
+    older_cursor = ""
+    if stream:
+        older_cursor = Cursor(published_at=stream[-1].published_at, pk=stream[-1].pk).encode()
+    return {
+        "lead": lead,
+        "latest": stream,
+        "latest_older_cursor": older_cursor,
+        "section_blocks": section_blocks(),
+        "staff_picks": staff_picks_rail(),
+    }
+
+
+def next_older_article(*, article: ArticlePage) -> ArticlePage | None:
+    """The article after this one in the Latest stream, for "Continue reading"."""
+    queryset = ArticlePage.objects.live().filter(
+        Q(published_at__lt=article.published_at) | Q(published_at=article.published_at, page_ptr_id__lt=article.pk)
+    )
+    return newest_first(queryset).select_related("primary_section").first()
+
+
+def embeds_for(*, article: ArticlePage) -> dict[str, Embed]:
+    """Stored oEmbed answers for the article's embed blocks, keyed by URL, in one query."""
+    urls = [block.value["url"] for block in article.body if block.block_type == "embed"]
+    if not urls:
+        return {}
+    hashes = {get_embed_hash(url): url for url in urls}
+    return {hashes[embed.hash]: embed for embed in Embed.objects.filter(hash__in=hashes)}
+
+
+def article_page_content(*, article: ArticlePage) -> dict:
+    author_links = list(ArticleAuthor.objects.filter(article=article).select_related("author").order_by("sort_order"))
+    return {
+        "author_links": author_links,
+        "tags": list(article.tags.all()),
+        "embeds": embeds_for(article=article),
+        "next_article": next_older_article(article=article),
+    }

@@ -1,0 +1,109 @@
+"""Builders for news content in tests: real pages in a real Wagtail tree."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+from datetime import timedelta
+
+from django.core.files.images import ImageFile
+from django.utils import timezone
+from PIL import Image
+from wagtail.models import Page, Site
+
+from masthead.core.models import MenuItem, NewsImage, SiteSettings
+from masthead.news.models import ArticleAuthor, ArticlePage, Author, HomePage, SectionPage, Source
+
+_sequence = itertools.count(1)
+
+
+class SiteTree:
+    def __init__(self, home: HomePage, sections: dict[str, SectionPage], site: Site):
+        self.home = home
+        self.sections = sections
+        self.site = site
+
+
+def build_site(section_slugs=("news", "analysis")) -> SiteTree:
+    root = Page.get_first_root_node()
+    for child in root.get_children():
+        child.delete()
+    home = HomePage(title="Test Ledger", slug="home")
+    root.add_child(instance=home)
+    home.save_revision().publish()
+    Site.objects.all().delete()
+    site = Site.objects.create(
+        hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Test Ledger"
+    )
+    sections = {}
+    for slug in section_slugs:
+        section = SectionPage(title=slug.title(), slug=slug)
+        home.add_child(instance=section)
+        section.save_revision().publish()
+        sections[slug] = section
+    settings = SiteSettings.objects.create(
+        site=site, site_name="Test Ledger", supporter_cta_url="https://www.patreon.com/testledger"
+    )
+    MenuItem.objects.create(settings=settings, sort_order=0, label="Latest", link_url="/latest/")
+    for order, section in enumerate(sections.values(), start=1):
+        MenuItem.objects.create(settings=settings, sort_order=order, label=section.title, link_page=section)
+    return SiteTree(home, sections, site)
+
+
+def make_image(title: str = "", *, credit: str = "") -> NewsImage:
+    buffer = io.BytesIO()
+    Image.new("RGB", (1600, 900), (40, 90, 160)).save(buffer, "JPEG")
+    image = NewsImage(title=title or f"Image {next(_sequence)}", credit=credit)
+    image.file = ImageFile(buffer, name=f"image-{next(_sequence)}.jpg")
+    image.save()
+    return image
+
+
+def make_author(name: str = "") -> Author:
+    return Author.objects.create(name=name or f"Writer {next(_sequence)}")
+
+
+def paragraphs(count: int, words: int = 60) -> list[dict]:
+    sentence = "Reporters checked the figures against the ministry's own records before publishing them."
+    text = " ".join([sentence] * max(1, words // len(sentence.split())))
+    return [{"type": "paragraph", "value": f"<p>{text} <b>Bold</b> and <i>italic</i>.</p>"} for _ in range(count)]
+
+
+def make_article(
+    section: SectionPage,
+    *,
+    title: str = "",
+    authors: list[Author] = (),
+    tags: list[str] = (),
+    hours_ago: float = 1,
+    body: list[dict] | None = None,
+    image: NewsImage | None = None,
+    publish: bool = True,
+    **fields,
+) -> ArticlePage:
+    number = next(_sequence)
+    article = ArticlePage(
+        title=title or f"Article number {number}",
+        slug=f"article-{number}",
+        standfirst="A short standfirst that tells the reader what happened.",
+        body=json.dumps(body if body is not None else paragraphs(5)),
+        published_at=timezone.now() - timedelta(hours=hours_ago),
+        featured_image=image,
+        live=publish,
+        **fields,
+    )
+    for order, author in enumerate(authors):
+        article.article_authors.add(ArticleAuthor(author=author, sort_order=order))
+    if tags:
+        article.tags.set(list(tags))
+    section.add_child(instance=article)
+    revision = article.save_revision()
+    if publish:
+        revision.publish()
+        article.refresh_from_db()
+    return article
+
+
+def make_source(name: str = "", **fields) -> Source:
+    return Source.objects.create(name=name or f"Source {next(_sequence)}", **fields)

@@ -1,0 +1,154 @@
+"""The reader pages render what a newsroom's readers expect, and nothing they should not get."""
+
+import html5lib
+import pytest
+
+from masthead.news.tests.factories import make_article, make_author, make_image, make_source
+
+pytestmark = pytest.mark.django_db
+
+
+def parse(response):
+    return html5lib.parse(response.content.decode(), namespaceHTMLElements=False)
+
+
+def test_home_page_shows_lead_latest_and_section_blocks(client, site_tree):
+    writer = make_author("Ada Reporter")
+    older = make_article(site_tree.sections["news"], title="Older story", authors=[writer], hours_ago=5)
+    newest = make_article(
+        site_tree.sections["analysis"], title="Newest story", authors=[writer], hours_ago=1, image=make_image()
+    )
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    page = parse(response)
+    lead = page.find(".//section[@class='lead']")
+    assert "Newest story" in "".join(lead.itertext())
+    latest = page.find(".//section[@class='home-latest']")
+    assert "Older story" in "".join(latest.itertext())
+    assert older.url in response.content.decode()
+    assert newest.url in response.content.decode()
+
+
+def test_article_page_has_semantic_structure_and_byline(client, site_tree):
+    first, second = make_author("Ada Reporter"), make_author("Ben Editor")
+    article = make_article(
+        site_tree.sections["news"], title="Harbour strike ends", authors=[first, second], tags=["Labour", "Ports"]
+    )
+
+    response = client.get(article.url)
+
+    assert response.status_code == 200
+    page = parse(response)
+    node = page.find(".//main//article")
+    assert node is not None
+    assert node.find(".//h1").text == "Harbour strike ends"
+    byline = "".join(node.find(".//p[@class='article__credit']").itertext())
+    assert byline == "By Ada Reporter and Ben Editor"
+    times = node.findall(".//time")
+    assert times and times[0].get("datetime").startswith(str(article.published_at.year))
+    assert [a.text for a in node.findall(".//ul[@class='tags']//a")] == ["Labour", "Ports"]
+    assert page.find(".//header") is not None and page.find(".//footer") is not None
+    assert page.find(".//a[@class='skip-link']").get("href") == "#main"
+
+
+def test_article_address_is_section_then_slug(site_tree):
+    article = make_article(site_tree.sections["analysis"], title="Address check")
+    assert article.url == f"/analysis/{article.slug}/"
+
+
+def test_syndicated_article_credits_source(client, site_tree):
+    source = make_source("Northern Wire", url="https://northernwire.example")
+    article = make_article(site_tree.sections["news"], source=source, original_url="https://northernwire.example/a/1")
+
+    body = client.get(article.url).content.decode()
+
+    assert 'Via <a href="https://northernwire.example"' in body
+    assert f'<link rel="canonical" href="http://localhost{article.url}">' in body
+
+
+def test_authored_by_via_credit_and_canonical_to_original(client, site_tree):
+    source = make_source("The Harbor Review", url="https://harborreview.example", canonical_to_original=True)
+    article = make_article(
+        site_tree.sections["news"],
+        source=source,
+        original_author="Miriam Okafor",
+        original_url="https://harborreview.example/2026/why",
+    )
+
+    page = parse(client.get(article.url))
+
+    credit = "".join(page.find(".//p[@class='article__credit']").itertext())
+    assert credit == "Authored by Miriam Okafor via The Harbor Review"
+    canonical = page.find(".//link[@rel='canonical']")
+    assert canonical.get("href") == "https://harborreview.example/2026/why"
+
+
+def test_updated_mark_shows_time_and_note(client, site_tree):
+    article = make_article(site_tree.sections["news"], is_updated=True, update_note="Adds the mayor's response.")
+
+    body = client.get(article.url).content.decode()
+
+    assert "Updated <time" in body
+    assert "Adds the mayor&#x27;s response." in body
+
+
+def test_supporter_call_to_action_can_be_hidden_per_article(client, site_tree):
+    shown = make_article(site_tree.sections["news"])
+    hidden = make_article(site_tree.sections["news"], hide_supporter_cta=True)
+
+    assert "Liked it? Take a second to support Test Ledger on Patreon!" in client.get(shown.url).content.decode()
+    assert "Liked it?" not in client.get(hidden.url).content.decode()
+
+
+def test_continue_reading_links_to_next_older_article(client, site_tree):
+    older = make_article(site_tree.sections["news"], title="The older one", hours_ago=10)
+    newer = make_article(site_tree.sections["analysis"], title="The newer one", hours_ago=2)
+
+    page = parse(client.get(newer.url))
+
+    link = page.find(".//a[@class='continue__link']")
+    assert link.get("href") == older.url
+    assert link.get("data-fragment") == f"/fragments/article/{older.pk}/"
+
+
+def test_article_fragment_is_the_article_alone(client, site_tree):
+    article = make_article(site_tree.sections["news"], title="Fragment story")
+
+    response = client.get(f"/fragments/article/{article.pk}/")
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.lstrip().startswith("<article")
+    assert "<html" not in body and "Fragment story" in body
+
+
+def test_draft_is_not_served_anywhere(client, site_tree):
+    draft = make_article(site_tree.sections["news"], title="Secret draft", publish=False)
+
+    assert client.get(f"/fragments/article/{draft.pk}/").status_code == 404
+    assert "Secret draft" not in client.get("/latest/").content.decode()
+    assert "Secret draft" not in client.get("/").content.decode()
+
+
+def test_not_found_page_uses_site_design(client, site_tree):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert b"We can\xe2\x80\x99t find that page" in response.content
+    assert b"site.css" in response.content
+
+
+@pytest.mark.parametrize("path", ["/", "/latest/", "/news/", "/staff-picks/"])
+def test_public_pages_set_no_cookie_and_no_inline_script(client, site_tree, path):
+    make_article(site_tree.sections["news"], authors=[make_author()], tags=["Ports"])
+
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert not response.cookies
+    assert "Cookie" not in response.get("Vary", "")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    for script in parse(response).iter("script"):
+        assert script.get("src") and not (script.text or "").strip()

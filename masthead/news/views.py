@@ -1,0 +1,56 @@
+"""Listing pages that are not Wagtail pages: Latest, Staff Picks, tags, authors.
+
+Thin views: the reads are in selectors, the markup in templates.
+"""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+from taggit.models import Tag
+
+from masthead.news import selectors
+from masthead.news.models import ArticlePage, Author
+
+
+def _stream_or_400(request, template, context, **filters):
+    try:
+        stream = selectors.article_stream(cursor=request.GET.get("older", ""), **filters)
+    except selectors.InvalidCursor:
+        return render(
+            request, "400.html", {"reason": "That “older” link is broken. Start again from the first page."}, status=400
+        )
+    return render(request, template, {**context, "stream": stream})
+
+
+@require_safe
+def latest(request):
+    return _stream_or_400(request, "news/latest.html", {"heading": "Latest"})
+
+
+@require_safe
+def staff_picks(request):
+    return _stream_or_400(request, "news/latest.html", {"heading": "Staff Picks"}, staff_picks=True)
+
+
+@require_safe
+def tag(request, slug: str):
+    tag = get_object_or_404(Tag, slug=slug)
+    return _stream_or_400(request, "news/tag.html", {"tag": tag, "heading": tag.name}, tag_slug=tag.slug)
+
+
+@require_safe
+def author(request, slug: str):
+    author = get_object_or_404(Author.objects.select_related("photo").prefetch_related("links"), slug=slug)
+    return _stream_or_400(request, "news/author.html", {"author": author, "heading": author.name}, author=author)
+
+
+@require_safe
+def article_fragment(request, pk: int):
+    """The article as appended by infinite scroll: a cacheable piece of HTML."""
+    article = (
+        ArticlePage.objects.live().select_related("primary_section", "source", "featured_image").filter(pk=pk).first()
+    )
+    if article is None:
+        raise Http404("No such article")
+    context = {"page": article, "is_fragment": True, **selectors.article_page_content(article=article)}
+    return render(request, "news/includes/article_fragment.html", context)

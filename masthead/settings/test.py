@@ -1,0 +1,16 @@
+from .base import *  # noqa: F403
+from .base import CONFIG
+
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# Tasks run inside the test process right away (after commit), so search indexing,
+# reference indexing and embed resolution happen before a test looks at the result.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+MEDIA_ROOT = CONFIG.data_dir / "test-media"
+WAGTAILEMBEDS_FINDERS = [{"class": "wagtail.embeds.finders.oembed", "options": {"timeout": 2}}]
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
+LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}
