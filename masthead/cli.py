@@ -30,6 +30,7 @@ def serve() -> int:
     """Run granian and the task worker as children; Ctrl-C or SIGTERM stops both cleanly."""
     config = env.load()
     env.use_settings()
+    (config.data_dir / "media").mkdir(parents=True, exist_ok=True)
     server = [
         sys.executable, "-m", "granian",
         "--interface", "wsgi",
@@ -38,6 +39,10 @@ def serve() -> int:
         "--workers", str(SERVER_WORKERS),
         "--no-reload",
         "--respawn-failed-workers",
+        "--blocking-threads", "4",
+        # Uploaded images are plain files: granian sends them without entering Python.
+        "--static-path-route", "/media",
+        "--static-path-mount", str(config.data_dir / "media"),
         "--log-level", "warning",
         "masthead.wsgi:application",
     ]  # fmt: skip

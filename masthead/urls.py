@@ -1,4 +1,6 @@
-from django.urls import include, path
+from django.conf import settings
+from django.urls import include, path, re_path
+from django.views.static import serve as serve_file
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -10,6 +12,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("ads/", include("masthead.ads.urls")),
     path("", include("masthead.news.urls")),
+    # Uploaded media in the embedded default; `masthead serve` answers these before
+    # Django, and in scale-out they live in object storage.
+    re_path(r"^media/(?P<path>.*)$", serve_file, {"document_root": settings.MEDIA_ROOT}),
     path("", include(wagtail_urls)),
 ]
 

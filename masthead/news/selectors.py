@@ -54,12 +54,12 @@ class StreamPage:
     is_first: bool
 
 
-def articles_for_cards(queryset: QuerySet | None = None, *, rendition: str = CARD_RENDITION) -> QuerySet:
+def articles_for_cards(queryset: QuerySet | None = None, *, renditions: tuple[str, ...] = (CARD_RENDITION,)) -> QuerySet:
     """Live articles with what a card shows: image, section, byline and credit."""
     if queryset is None:
         queryset = ArticlePage.objects.live()
     return queryset.select_related("primary_section", "source").prefetch_related(
-        Prefetch("featured_image", queryset=NewsImage.objects.prefetch_renditions(rendition)),
+        Prefetch("featured_image", queryset=NewsImage.objects.prefetch_renditions(*renditions)),
         Prefetch(
             "article_authors",
             queryset=ArticleAuthor.objects.select_related("author").order_by("sort_order"),
@@ -135,12 +135,14 @@ def section_blocks(*, per_section: int = SECTION_BLOCK_SIZE) -> list[tuple[Secti
 
 
 def home_page_content(*, home) -> dict:
-    latest = list(newest_first(articles_for_cards(rendition=LEAD_RENDITION))[: home.latest_count + 1])
+    # The lead is usually the newest article, so one query serves the lead and the stream.
+    renditions = (LEAD_RENDITION, CARD_RENDITION)
+    latest = list(newest_first(articles_for_cards(renditions=renditions))[: home.latest_count + 1])
     lead = None
     if home.lead_story_id:
         lead = next((a for a in latest if a.pk == home.lead_story_id), None)
         if lead is None:
-            lead = articles_for_cards(rendition=LEAD_RENDITION).filter(pk=home.lead_story_id).first()
+            lead = articles_for_cards(renditions=(LEAD_RENDITION,)).filter(pk=home.lead_story_id).first()
     if lead is None and latest:
         lead = latest[0]
     stream = [article for article in latest if lead is None or article.pk != lead.pk][: home.latest_count]

@@ -7,3 +7,5 @@ ALLOWED_HOSTS = ["*"]
 STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedStaticFilesStorage"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = False
+# Static files come straight from the apps' folders; `collectstatic` is for production.
+STATIC_ROOT = None
