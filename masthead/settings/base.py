@@ -157,6 +157,9 @@ def _mailer_settings():
                 },
             }
         }
+    if CONFIG.is_production:
+        # Without EMAIL_URL a production site hands mail to the local mail server.
+        return {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {"host": "localhost", "port": 25}}}
     return {
         "default": {
             "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
@@ -226,7 +229,7 @@ MASTHEAD_ADMIN_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
-X_FRAME_OPTIONS = "SAMEORIGIN"
+X_FRAME_OPTIONS = "DENY"  # Wagtail's preview views allow their own frame
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_HTTPONLY = True

@@ -9,7 +9,7 @@ SESSION_COOKIE_SECURE = SITE_URL.startswith("https://")
 CSRF_COOKIE_SECURE = SITE_URL.startswith("https://")
 SECURE_HSTS_SECONDS = 31_536_000 if SITE_URL.startswith("https://") else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SITE_URL.startswith("https://")
-SECURE_HSTS_PRELOAD = False
+SECURE_HSTS_PRELOAD = SITE_URL.startswith("https://")
 CSRF_TRUSTED_ORIGINS = [SITE_URL]
 
 if not CONFIG.is_production:

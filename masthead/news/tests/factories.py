@@ -10,12 +10,16 @@ from datetime import timedelta
 from django.core.files.images import ImageFile
 from django.utils import timezone
 from PIL import Image
-from wagtail.models import Page, Site
+from django.contrib.contenttypes.models import ContentType
+from wagtail.models import Collection, Locale, Page, Site
+
+from masthead.ads.models import AdSlot
 
 from masthead.core.models import MenuItem, NewsImage, SiteSettings
 from masthead.news.models import ArticleAuthor, ArticlePage, Author, HomePage, SectionPage, Source
 
 _sequence = itertools.count(1)
+DEFAULT_SLOTS = [("header", 970, 90), ("sidebar", 300, 250), ("in_article", 300, 250), ("between_articles", 728, 90)]
 
 
 class SiteTree:
@@ -25,8 +29,21 @@ class SiteTree:
         self.site = site
 
 
-def build_site(section_slugs=("news", "analysis")) -> SiteTree:
+def _ensure_wagtail_roots() -> Page:
+    """Transactional tests flush the rows Wagtail's migrations made; put them back."""
+    Locale.objects.get_or_create(language_code="en")
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
     root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page)))
+    for placement, width, height in DEFAULT_SLOTS:
+        AdSlot.objects.get_or_create(placement=placement, defaults={"width": width, "height": height})
+    return root
+
+
+def build_site(section_slugs=("news", "analysis")) -> SiteTree:
+    root = _ensure_wagtail_roots()
     for child in root.get_children():
         child.delete()
     home = HomePage(title="Test Ledger", slug="home")

@@ -54,7 +54,14 @@
   function watchContinueLink() {
     var links = stream.querySelectorAll(".continue__link[data-fragment]");
     var link = links[links.length - 1];
-    if (link && appended < maxAppended) nearEnd.observe(link);
+    stream.setAttribute("data-appended", String(appended));
+    if (!link) return;
+    if (appended < maxAppended) {
+      nearEnd.observe(link);
+    } else {
+      // Enough for one page: from here the plain link leads on, to a fresh page.
+      stream.setAttribute("data-continuation", "link");
+    }
   }
 
   function appendNext(link) {

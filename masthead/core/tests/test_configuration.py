@@ -1,0 +1,85 @@
+"""The configuration contract: environment in, settings out, and production is strict."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from masthead import env
+
+PROJECT = Path(__file__).resolve().parents[3]
+
+
+def run_masthead(*args, **environment):
+    base = {key: value for key, value in os.environ.items() if not key.startswith(("MASTHEAD_", "DJANGO_"))}
+    base.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "masthead.cli", *args],
+        cwd=PROJECT,
+        env={**base, **environment},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_secret_key_and_site_url(tmp_path):
+    result = run_masthead("check", MASTHEAD_ENV="production", MASTHEAD_DATA_DIR=str(tmp_path))
+    assert result.returncode == 2
+    assert "SECRET_KEY and SITE_URL" in result.stderr
+
+
+def test_deploy_checks_are_clean_in_production(tmp_path):
+    result = run_masthead(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        MASTHEAD_ENV="production",
+        MASTHEAD_DATA_DIR=str(tmp_path),
+        SECRET_KEY="x" * 20 + "-production-secret-key-for-the-check-only-9a8b7c",
+        SITE_URL="https://news.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_migrations_match_the_models(tmp_path):
+    result = run_masthead("makemigrations", "--check", "--dry-run", MASTHEAD_DATA_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_development_generates_and_keeps_a_secret_key(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("MASTHEAD_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("MASTHEAD_ENV", "development")
+    first = env.load().secret_key
+    assert len(first) >= 50
+    assert env.load().secret_key == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("MASTHEAD_PAGE_CACHE", "maybe", "MASTHEAD_PAGE_CACHE must be on or off"),
+        ("PORT", "eighty", "PORT must be a number"),
+        ("MASTHEAD_ENV", "staging", "MASTHEAD_ENV must be development or production"),
+    ],
+)
+def test_bad_values_get_a_clear_error(monkeypatch, tmp_path, name, value, message):
+    monkeypatch.setenv("MASTHEAD_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv(name, value)
+    with pytest.raises(env.ConfigurationError, match=message):
+        env.load()
+
+
+def test_nothing_but_env_reads_the_environment():
+    offenders = [
+        path.relative_to(PROJECT)
+        for path in (PROJECT / "masthead").rglob("*.py")
+        if "os.environ" in path.read_text() and path.name != "env.py" and "tests" not in path.parts
+    ]
+    assert offenders == []
