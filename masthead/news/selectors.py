@@ -54,7 +54,9 @@ class StreamPage:
     is_first: bool
 
 
-def articles_for_cards(queryset: QuerySet | None = None, *, renditions: tuple[str, ...] = (CARD_RENDITION,)) -> QuerySet:
+def articles_for_cards(
+    queryset: QuerySet | None = None, *, renditions: tuple[str, ...] = (CARD_RENDITION,)
+) -> QuerySet:
     """Live articles with what a card shows: image, section, byline and credit."""
     if queryset is None:
         queryset = ArticlePage.objects.live()

@@ -159,7 +159,12 @@ def _mailer_settings():
         }
     if CONFIG.is_production:
         # Without EMAIL_URL a production site hands mail to the local mail server.
-        return {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {"host": "localhost", "port": 25}}}
+        return {
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {"host": "localhost", "port": 25},
+            }
+        }
     return {
         "default": {
             "BACKEND": "django.core.mail.backends.filebased.EmailBackend",

@@ -7,14 +7,13 @@ import itertools
 import json
 from datetime import timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.images import ImageFile
 from django.utils import timezone
 from PIL import Image
-from django.contrib.contenttypes.models import ContentType
 from wagtail.models import Collection, Locale, Page, Site
 
 from masthead.ads.models import AdSlot
-
 from masthead.core.models import MenuItem, NewsImage, SiteSettings
 from masthead.news.models import ArticleAuthor, ArticlePage, Author, HomePage, SectionPage, Source
 
@@ -36,7 +35,9 @@ def _ensure_wagtail_roots() -> Page:
         Collection.add_root(name="Root")
     root = Page.get_first_root_node()
     if root is None:
-        root = Page.add_root(instance=Page(title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page)))
+        root = Page.add_root(
+            instance=Page(title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page))
+        )
     for placement, width, height in DEFAULT_SLOTS:
         AdSlot.objects.get_or_create(placement=placement, defaults={"width": width, "height": height})
     return root
