@@ -9,7 +9,7 @@ def enqueue_embed_resolution_for_revision(sender, instance, created, **kwargs):
     """Every saved revision (draft, submit or publish) gets its embeds resolved."""
     from masthead.news.models import ArticlePage
 
-    if created and instance.base_content_type.model_class() is ArticlePage:
+    if created and instance.content_type.model_class() is ArticlePage:
         from masthead.news.tasks import resolve_embeds
 
         transaction.on_commit(partial(resolve_embeds.enqueue, int(instance.object_id)))

@@ -10,7 +10,14 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MEDIA_ROOT = CONFIG.data_dir / "test-media"
-WAGTAILEMBEDS_FINDERS = [{"class": "wagtail.embeds.finders.oembed", "options": {"timeout": 2}}]
+# Tests never reach the internet: every provider points at a closed local port unless a
+# test starts its own fake provider.
+WAGTAILEMBEDS_FINDERS = [
+    {
+        "class": "wagtail.embeds.finders.oembed",
+        "providers": [{"endpoint": "http://127.0.0.1:9/oembed", "urls": [r"^https?://.+$"]}],
+    }
+]
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}

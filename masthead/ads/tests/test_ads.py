@@ -1,0 +1,101 @@
+"""House ads fill named slots, are labelled, keep their space and run on schedule."""
+
+from datetime import timedelta
+
+import html5lib
+import pytest
+from django.utils import timezone
+
+from masthead.ads.models import AdCreative, AdSlot, sanitize_creative_html
+from masthead.ads.selectors import creatives_by_placement
+from masthead.news.tests.factories import make_article, make_image, paragraphs
+
+pytestmark = pytest.mark.django_db
+
+
+def make_creative(placement, **fields):
+    defaults = {"name": f"{placement} ad", "html": "<p>Read our <strong>newsletter</strong></p>"}
+    return AdCreative.objects.create(slot=AdSlot.objects.get(placement=placement), **{**defaults, **fields})
+
+
+def test_html_creatives_lose_scripts_frames_and_event_handlers():
+    dirty = (
+        '<p onclick="steal()">Hi<script>alert(1)</script></p><iframe src="https://evil.example"></iframe>'
+        '<a href="javascript:alert(1)">x</a><img src="https://cdn.example/a.png" onerror="x()">'
+    )
+    clean = sanitize_creative_html(dirty)
+    assert "script" not in clean and "iframe" not in clean and "onclick" not in clean
+    assert "onerror" not in clean and "javascript:" not in clean
+    assert '<img src="https://cdn.example/a.png">' in clean
+
+
+def test_only_running_creatives_are_chosen_highest_priority_first(site_tree):
+    now = timezone.now()
+    make_creative("sidebar", name="ended", ends_at=now - timedelta(hours=1), priority=9)
+    make_creative("sidebar", name="not yet", starts_at=now + timedelta(hours=1), priority=9)
+    make_creative("sidebar", name="low", priority=1)
+    make_creative("sidebar", name="high", priority=5)
+    make_creative("header", name="paused", is_active=False)
+
+    chosen = creatives_by_placement()
+
+    assert chosen["sidebar"].name == "high"
+    assert "header" not in chosen
+
+
+def test_in_article_ad_follows_the_configured_paragraph(client, site_tree):
+    AdSlot.objects.filter(placement="in_article").update(after_paragraph=2)
+    make_creative("in_article", html="<p>House ad copy</p>")
+    article = make_article(site_tree.sections["news"], body=paragraphs(5))
+
+    tree = html5lib.parse(client.get(article.url).content.decode(), namespaceHTMLElements=False)
+    body = tree.find(".//div[@class='article__body']")
+    children = list(body)
+
+    ad_position = next(i for i, child in enumerate(children) if "ad--in_article" in (child.get("class") or ""))
+    assert ad_position == 2
+    assert children[ad_position].get("aria-label") == "Advertisement"
+    assert "Advertisement" in "".join(children[ad_position].itertext())
+
+
+def test_stream_ad_appears_between_articles(client, site_tree):
+    AdSlot.objects.filter(placement="between_articles").update(every_n_articles=2)
+    make_creative("between_articles")
+    for hours in range(1, 6):
+        make_article(site_tree.sections["news"], hours_ago=hours)
+
+    body = client.get("/latest/").content.decode()
+
+    assert body.count('class="ad ad--between_articles"') == 2
+
+
+def test_image_ad_reserves_its_space_and_counts_clicks_through_a_redirect(client, site_tree):
+    creative = make_creative(
+        "sidebar", html="", image=make_image(), alt_text="Become a member", link_url="https://shop.example/join"
+    )
+    make_article(site_tree.sections["news"])
+
+    tree = html5lib.parse(client.get("/").content.decode(), namespaceHTMLElements=False)
+    ad = tree.find(".//aside[@data-ad-creative]")
+    img = ad.find(".//img")
+    assert img.get("width") and img.get("height")
+    assert ad.find(".//a").get("href") == f"/ads/{creative.pk}/click/"
+
+    response = client.get(f"/ads/{creative.pk}/click/")
+    assert response.status_code == 302
+    assert response["Location"] == "https://shop.example/join"
+
+
+def test_click_on_unknown_or_linkless_creative_is_404(client, site_tree):
+    linkless = make_creative("sidebar")
+    assert client.get(f"/ads/{linkless.pk}/click/").status_code == 404
+    assert client.get("/ads/999999/click/").status_code == 404
+    assert client.post(f"/ads/{linkless.pk}/click/").status_code == 405
+
+
+def test_a_creative_needs_an_image_or_html():
+    from django.core.exceptions import ValidationError
+
+    creative = AdCreative(name="empty", slot=AdSlot.objects.get(placement="sidebar"))
+    with pytest.raises(ValidationError):
+        creative.full_clean()

@@ -1,0 +1,45 @@
+"""Scale-out mode: with REDIS_URL the shared cache is Redis, over a real connection."""
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import redis
+
+from masthead.conftest import service_missing
+
+PROJECT = Path(__file__).resolve().parents[3]
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def test_redis_url_makes_redis_the_shared_cache(tmp_path):
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        service_missing(f"Redis not reachable at {REDIS_URL}: {error}")
+    key = f"masthead-test-{uuid.uuid4().hex}"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("MASTHEAD_", "DJANGO_"))}
+    environment.update(MASTHEAD_DATA_DIR=str(tmp_path), REDIS_URL=REDIS_URL)
+    script = (
+        "from django.core.cache import cache; "
+        f"cache.set('{key}', 'shared', 30); "
+        "from django.core.cache import caches; print(type(caches['default']).__name__)"
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-m", "masthead.cli", "shell", "-c", script],
+        cwd=PROJECT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "RedisCache" in result.stdout
+    client = redis.Redis.from_url(REDIS_URL)
+    stored = [name for name in client.scan_iter(f"*{key}*")]
+    assert stored, "the value was not written to Redis"
+    client.delete(*stored)

@@ -1,0 +1,90 @@
+"""The demo newsroom shows every shape of the reference page and loads twice safely."""
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Site
+
+from masthead.demo import content
+from masthead.demo.services import admin_ensure, demo_load
+from masthead.news.models import ArticlePage, Author, SectionPage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        demo_load()
+        yield
+        # Module-scoped data outlives the per-test transactions: remove it so other
+        # modules start from an empty site.
+        from django.contrib.auth import get_user_model
+        from taggit.models import Tag
+        from wagtail.models import Page
+
+        from masthead.ads.models import AdCreative
+        from masthead.core.models import NewsImage, SiteSettings
+        from masthead.news.models import Source
+
+        for page in Page.objects.filter(depth=2):
+            page.delete()
+        for model in (AdCreative, Author, Source, SiteSettings, NewsImage, Tag, get_user_model()):
+            model.objects.all().delete()
+
+
+def test_demo_fills_home_sections_and_about_thirty_articles(demo_site, client):
+    assert Site.objects.get(is_default_site=True).root_page.specific_class.__name__ == "HomePage"
+    assert SectionPage.objects.live().count() == len(content.SECTIONS)
+    assert ArticlePage.objects.live().count() >= 30
+    assert Author.objects.count() >= 5
+    assert ArticlePage.objects.filter(is_staff_pick=True).count() >= 3
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Staff Picks" in response.content.decode()
+
+
+def test_demo_has_every_credit_shape(demo_site, client):
+    via = ArticlePage.objects.filter(source__isnull=False, original_author="").first()
+    authored = ArticlePage.objects.exclude(original_author="").filter(source__isnull=False).first()
+    assert f'Via <a href="{via.source.url}"' in client.get(via.url).content.decode()
+    body = client.get(authored.url).content.decode()
+    assert f'Authored by <a href="{authored.original_url}"' in body
+    assert f'via <a href="{authored.source.url}"' in body
+
+
+def test_demo_long_read_has_quote_emphasis_links_and_embed_piece(demo_site, client):
+    long_read = ArticlePage.objects.order_by("-word_count").first()
+    assert long_read.word_count >= 1200
+    body = client.get(long_read.url).content.decode()
+    assert "<blockquote" in body and "<b>" in body and "<i>" in body
+    assert body.count('href="https://example.org') >= 3
+    video = [a for a in ArticlePage.objects.live() if any(b.block_type == "embed" for b in a.body)]
+    assert video
+
+
+def test_every_demo_article_renders(demo_site, client):
+    for article in ArticlePage.objects.live():
+        assert client.get(article.url).status_code == 200, article.url
+
+
+def test_loading_twice_adds_nothing(demo_site):
+    assert demo_load()["articles_added"] == 0
+
+
+def test_admin_password_is_made_once_and_never_changed(db):
+    password = admin_ensure()
+    assert password and len(password) >= 12
+    assert admin_ensure() is None
+    assert admin_ensure(password="other") is None
+    from django.contrib.auth import get_user_model
+
+    assert get_user_model().objects.get(username="admin").check_password(password)
+
+
+def test_demo_command_prints_the_generated_password_once(demo_site, capsys, settings):
+    call_command("demo")
+    first = capsys.readouterr().out
+    call_command("demo")
+    second = capsys.readouterr().out
+    assert "password:" in first
+    assert "password:" not in second and "log in at" in second.lower()

@@ -1,0 +1,128 @@
+"""Embeds are resolved when the article is saved, from a real HTTP oEmbed provider,
+and render without any provider script; unreachable providers leave a plain link."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+import html5lib
+import pytest
+from wagtail.embeds.finders import get_finders
+from wagtail.embeds.models import Embed
+
+from masthead.news.tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+VIDEO_URL = "https://www.youtube.com/watch?v=Ab3dE5gH7jK"
+POST_URL = "https://x.com/harbourdesk/status/1794412087335210045"
+
+
+class FakeOEmbedProvider(BaseHTTPRequestHandler):
+    """Answers like YouTube's and X's oEmbed endpoints do."""
+
+    requests: list[str] = []
+
+    def do_GET(self):
+        url = parse_qs(urlsplit(self.path).query)["url"][0]
+        type(self).requests.append(url)
+        if "youtube" in url:
+            answer = {
+                "type": "video",
+                "title": "Inside the wind farm",
+                "provider_name": "YouTube",
+                "thumbnail_url": "https://i.ytimg.com/vi/Ab3dE5gH7jK/hqdefault.jpg",
+                "html": '<iframe width="200" height="113" src="https://www.youtube.com/embed/Ab3dE5gH7jK?feature=oembed"></iframe>',
+                "width": 200,
+                "height": 113,
+            }
+        else:
+            answer = {
+                "type": "rich",
+                "provider_name": "X",
+                "author_name": "Harbour Desk",
+                "html": '<blockquote class="twitter-tweet"><p>The ferry inquiry opens today.</p></blockquote>'
+                '<script async src="https://platform.twitter.com/widgets.js"></script>',
+            }
+        body = json.dumps(answer).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def oembed_provider(settings):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeOEmbedProvider)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    endpoint = f"http://127.0.0.1:{server.server_port}/oembed"
+    settings.WAGTAILEMBEDS_FINDERS = [
+        {
+            "class": "wagtail.embeds.finders.oembed",
+            "providers": [{"endpoint": endpoint, "urls": [r"^https://www\.youtube\.com/.+$", r"^https://x\.com/.+$"]}],
+        }
+    ]
+    get_finders.cache_clear()
+    FakeOEmbedProvider.requests = []
+    yield FakeOEmbedProvider
+    server.shutdown()
+    get_finders.cache_clear()
+
+
+def embed_body():
+    return [
+        {"type": "paragraph", "value": "<p>Watch the report.</p>"},
+        {"type": "embed", "value": {"url": VIDEO_URL, "caption": "Our video desk"}},
+        {"type": "embed", "value": {"url": POST_URL, "caption": ""}},
+    ]
+
+
+def test_saving_resolves_embeds_and_rendering_never_asks_the_provider(
+    client, site_tree, oembed_provider, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        article = make_article(site_tree.sections["news"], body=embed_body())
+    assert set(oembed_provider.requests) == {VIDEO_URL, POST_URL}
+    asked = len(oembed_provider.requests)
+
+    body = client.get(article.url).content.decode()
+
+    assert len(oembed_provider.requests) == asked
+    tree = html5lib.parse(body, namespaceHTMLElements=False)
+    play = tree.find(".//button[@data-embed-src]")
+    assert play.get("data-embed-src").startswith("https://www.youtube-nocookie.com/embed/Ab3dE5gH7jK?")
+    assert "autoplay=1" in play.get("data-embed-src")
+    assert "<iframe" not in body
+    assert "widgets.js" not in body and "platform.twitter.com" not in body
+    post = tree.find(".//blockquote[@class='embed__post']")
+    assert "The ferry inquiry opens today." in "".join(post.itertext())
+    assert post.get("cite") == POST_URL
+
+
+def test_unreachable_provider_renders_plain_links(client, site_tree, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        article = make_article(site_tree.sections["news"], body=embed_body())
+    assert not Embed.objects.exists()
+
+    tree = html5lib.parse(client.get(article.url).content.decode(), namespaceHTMLElements=False)
+
+    links = [a.get("href") for a in tree.findall(".//figure//a[@class='embed__link']")]
+    assert links == [VIDEO_URL, POST_URL]
+
+
+def test_resolving_twice_is_harmless(site_tree, oembed_provider, django_capture_on_commit_callbacks):
+    from masthead.news.tasks import resolve_embeds
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article = make_article(site_tree.sections["news"], body=embed_body())
+    first = resolve_embeds.call(article.pk)
+    second = resolve_embeds.call(article.pk)
+
+    assert first == second == {"resolved": 2, "failed": 0}
+    assert Embed.objects.count() == 2

@@ -1,0 +1,50 @@
+"""An article of about 1,500 words with every widget stays within the page-weight budget:
+60 KB of HTML, CSS and JS raw, 20 KB compressed (images aside)."""
+
+import gzip
+from pathlib import Path
+
+import pytest
+from django.contrib.staticfiles import finders
+
+from masthead.ads.models import AdCreative, AdSlot
+from masthead.news.tests.factories import make_article, make_author, make_image, make_source, paragraphs
+
+pytestmark = pytest.mark.django_db
+
+RAW_BUDGET = 60 * 1024
+COMPRESSED_BUDGET = 20 * 1024
+
+
+def test_long_article_with_every_widget_fits_the_budget(client, site_tree):
+    for placement in ("header", "sidebar", "in_article"):
+        AdCreative.objects.create(
+            name=placement, slot=AdSlot.objects.get(placement=placement), image=make_image(), alt_text="House ad"
+        )
+    body = paragraphs(20, words=75) + [
+        {"type": "blockquote", "value": {"quote": "<p>A long quotation.</p>", "attribution": "A source"}},
+        {"type": "embed", "value": {"url": "https://www.youtube.com/watch?v=Ab3dE5gH7jK", "caption": "Video"}},
+        {"type": "pull_quote", "value": {"quote": "Something striking.", "attribution": "Someone"}},
+    ]
+    make_article(site_tree.sections["news"], hours_ago=3)
+    article = make_article(
+        site_tree.sections["news"],
+        body=body,
+        authors=[make_author(), make_author()],
+        tags=["One", "Two", "Three"],
+        image=make_image(credit="Photo: Staff"),
+        source=make_source(url="https://wire.example"),
+        original_author="A. Writer",
+        original_url="https://wire.example/story",
+        is_updated=True,
+        update_note="Corrected a figure.",
+    )
+    assert 1400 <= article.word_count <= 1700
+
+    html = client.get(article.url).content
+    assets = [Path(finders.find(name)).read_bytes() for name in ("masthead/css/site.css", "masthead/js/site.js")]
+    raw = len(html) + sum(len(asset) for asset in assets)
+    compressed = sum(len(gzip.compress(part, 9)) for part in [html, *assets])
+
+    assert raw <= RAW_BUDGET, f"{raw} bytes raw"
+    assert compressed <= COMPRESSED_BUDGET, f"{compressed} bytes compressed"
