@@ -241,6 +241,22 @@ def _house_ads() -> None:
         )
 
 
+def _warm_renditions() -> None:
+    """Resize the demo's images now, so the first visit to each page is as fast as the rest."""
+    from masthead.ads.selectors import AD_RENDITION
+    from masthead.news.selectors import CARD_RENDITION, LEAD_RENDITION
+
+    for image in NewsImage.objects.all():
+        if image.title.startswith("House ad"):
+            image.get_renditions(AD_RENDITION)
+        elif image.title.startswith("Portrait of"):
+            image.get_renditions("fill-160x160-c100")
+        elif " illustration " in image.title:
+            image.get_renditions("width-1200")
+        else:
+            image.get_renditions(LEAD_RENDITION, CARD_RENDITION)
+
+
 @transaction.atomic
 def demo_load() -> dict[str, int]:
     """Fill an empty site with the demo newsroom; on a filled site, add only what is missing."""
@@ -254,4 +270,5 @@ def demo_load() -> dict[str, int]:
     for spec in reversed(content.ARTICLES):
         _article(spec, sections=sections, authors=authors, sources=sources, now=now)
     _house_ads()
+    _warm_renditions()
     return {"articles_added": ArticlePage.objects.count() - before, "articles": ArticlePage.objects.count()}

@@ -6,6 +6,7 @@ import math
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
@@ -20,6 +21,7 @@ from wagtail.search import index
 
 from masthead.core.blocks import ArticleBodyBlock
 from masthead.core.models import NewsImage, SocialPlatform
+from masthead.news.pagination import BROKEN_OLDER_LINK, InvalidCursor
 
 WORDS_PER_MINUTE = 230
 
@@ -134,6 +136,12 @@ class SectionPage(Page):
     parent_page_types = ["news.HomePage"]
     subpage_types = ["news.ArticlePage"]
     template = "news/section_page.html"
+
+    def serve(self, request, *args, **kwargs):
+        try:
+            return super().serve(request, *args, **kwargs)
+        except InvalidCursor:
+            return render(request, "400.html", {"reason": BROKEN_OLDER_LINK}, status=400)
 
     def get_context(self, request, *args, **kwargs):
         from masthead.news import selectors

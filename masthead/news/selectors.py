@@ -7,7 +7,6 @@ the same as page 1 and a newly published article does not shift the pages under 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
@@ -16,35 +15,13 @@ from wagtail.embeds.models import Embed
 
 from masthead.core.models import NewsImage
 from masthead.news.models import ArticleAuthor, ArticlePage, Author, SectionPage
+from masthead.news.pagination import Cursor
 
 CARD_RENDITION = "fill-640x360-c80"
 LEAD_RENDITION = "fill-1200x675-c80"
 STREAM_PAGE_SIZE = 20
 STAFF_PICKS_RAIL_SIZE = 5
 SECTION_BLOCK_SIZE = 4
-
-
-class InvalidCursor(ValueError):
-    """A pagination link was edited or truncated."""
-
-
-@dataclass(frozen=True)
-class Cursor:
-    published_at: datetime
-    pk: int
-
-    def encode(self) -> str:
-        micros = int(self.published_at.timestamp() * 1_000_000)
-        return f"{micros}-{self.pk}"
-
-    @classmethod
-    def decode(cls, raw: str) -> Cursor:
-        try:
-            micros, pk = raw.split("-", 1)
-            published_at = datetime.fromtimestamp(int(micros) / 1_000_000, tz=UTC)
-            return cls(published_at=published_at, pk=int(pk))
-        except (ValueError, OverflowError, OSError) as error:
-            raise InvalidCursor(raw) from error
 
 
 @dataclass(frozen=True)

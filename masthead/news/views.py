@@ -10,15 +10,14 @@ from taggit.models import Tag
 
 from masthead.news import selectors
 from masthead.news.models import ArticlePage, Author
+from masthead.news.pagination import BROKEN_OLDER_LINK, InvalidCursor
 
 
 def _stream_or_400(request, template, context, **filters):
     try:
         stream = selectors.article_stream(cursor=request.GET.get("older", ""), **filters)
-    except selectors.InvalidCursor:
-        return render(
-            request, "400.html", {"reason": "That “older” link is broken. Start again from the first page."}, status=400
-        )
+    except InvalidCursor:
+        return render(request, "400.html", {"reason": BROKEN_OLDER_LINK}, status=400)
     return render(request, template, {**context, "stream": stream})
 
 

@@ -6,7 +6,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -31,9 +30,9 @@ def clean_environment(**extra) -> dict:
 def wait_for(url: str, deadline: float) -> int:
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
+            with urllib.request.urlopen(url, timeout=30) as response:
                 return response.status
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused while starting up (URLError is an OSError too)
             time.sleep(0.25)
     raise AssertionError(f"{url} did not answer in time")
 

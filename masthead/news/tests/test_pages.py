@@ -139,11 +139,23 @@ def test_not_found_page_uses_site_design(client, site_tree):
     assert b"site.css" in response.content
 
 
-@pytest.mark.parametrize("path", ["/", "/latest/", "/news/", "/staff-picks/"])
-def test_public_pages_set_no_cookie_and_no_inline_script(client, site_tree, path):
-    make_article(site_tree.sections["news"], authors=[make_author()], tags=["Ports"])
+PUBLIC_PAGES = {
+    "home": lambda a: "/",
+    "latest": lambda a: "/latest/",
+    "section": lambda a: "/news/",
+    "staff picks": lambda a: "/staff-picks/",
+    "tag": lambda a: "/tag/ports/",
+    "author": lambda a: a.article_authors.first().author.get_absolute_url(),
+    "article": lambda a: a.url,
+    "fragment": lambda a: f"/fragments/article/{a.pk}/",
+}
 
-    response = client.get(path)
+
+@pytest.mark.parametrize("page_type", PUBLIC_PAGES)
+def test_public_pages_set_no_cookie_and_no_inline_script(client, site_tree, page_type):
+    article = make_article(site_tree.sections["news"], authors=[make_author()], tags=["Ports"], is_staff_pick=True)
+
+    response = client.get(PUBLIC_PAGES[page_type](article))
 
     assert response.status_code == 200
     assert not response.cookies
@@ -152,3 +164,38 @@ def test_public_pages_set_no_cookie_and_no_inline_script(client, site_tree, path
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     for script in parse(response).iter("script"):
         assert script.get("src") and not (script.text or "").strip()
+
+
+@pytest.mark.parametrize("path", ["/latest/", "/news/", "/staff-picks/", "/tag/ports/"])
+@pytest.mark.parametrize("cursor", ["garbage", "1-", "99999999999999999999999-1", "-", "%00"])
+def test_broken_older_links_get_a_clear_400(client, site_tree, path, cursor):
+    make_article(site_tree.sections["news"], tags=["Ports"])
+
+    response = client.get(path, {"older": cursor})
+
+    assert response.status_code == 400
+    assert "older” link is broken" in response.content.decode()
+
+
+def test_older_link_leads_to_the_next_page(client, site_tree):
+    from masthead.news.selectors import STREAM_PAGE_SIZE
+
+    articles = [make_article(site_tree.sections["news"], hours_ago=h) for h in range(1, STREAM_PAGE_SIZE + 3)]
+    first = parse(client.get("/latest/"))
+    older = first.find(".//nav[@class='pager']/a").get("href")
+
+    second = client.get("/latest/" + older).content.decode()
+
+    assert articles[STREAM_PAGE_SIZE].url in second
+    assert articles[0].url not in second
+    assert 'name="robots" content="noindex, follow"' in second
+
+
+def test_server_error_page_needs_no_database(rf):
+    from masthead.core.views import server_error
+
+    response = server_error(rf.get("/"))
+
+    assert response.status_code == 500
+    assert b"Something went wrong on our side" in response.content
+    assert b"site.css" in response.content

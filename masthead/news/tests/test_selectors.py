@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from masthead.news import selectors
+from masthead.news.pagination import InvalidCursor
 from masthead.news.tests.factories import make_article, make_author, make_image
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def test_stream_orders_same_time_articles_by_id(site_tree):
 
 @pytest.mark.parametrize("raw", ["abc", "12-", "-1", "99999999999999999999999-1", "1-x"])
 def test_malformed_cursor_is_rejected(site_tree, raw):
-    with pytest.raises(selectors.InvalidCursor):
+    with pytest.raises(InvalidCursor):
         selectors.article_stream(cursor=raw)
 
 
