@@ -3,6 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+export PORT
 MASTHEAD_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export MASTHEAD_TEST_DATABASE_URL
 
@@ -16,9 +17,8 @@ $(BIN)/.installed: pyproject.toml
 	@touch $@
 
 run: $(BIN)/.installed
-	$(BIN)/masthead migrate --noinput -v 0
-	$(BIN)/masthead demo
-	PORT=$(PORT) $(BIN)/masthead serve
+	$(BIN)/masthead demo --migrate
+	$(BIN)/masthead serve
 
 test: $(BIN)/.installed test-sqlite test-postgres
 

@@ -21,3 +21,6 @@ WAGTAILEMBEDS_FINDERS = [
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}
+# The live server's threads must not keep connections open past a test, or PostgreSQL
+# refuses to drop the test database at the end of the run.
+DATABASES["default"]["CONN_MAX_AGE"] = 0

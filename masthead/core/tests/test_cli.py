@@ -42,8 +42,9 @@ def test_serve_answers_and_ctrl_c_stops_server_and_worker(tmp_path):
     port = free_port()
     environment = clean_environment(MASTHEAD_DATA_DIR=str(tmp_path), PORT=str(port), MASTHEAD_ADMIN_PASSWORD="pw-x")
     masthead = [sys.executable, "-m", "masthead.cli"]
-    for step in (["migrate", "--noinput", "-v", "0"], ["demo"]):
-        subprocess.run([*masthead, *step], cwd=PROJECT, env=environment, check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [*masthead, "demo", "--migrate"], cwd=PROJECT, env=environment, check=True, capture_output=True, timeout=300
+    )
 
     server = subprocess.Popen([*masthead, "serve"], cwd=PROJECT, env=environment, start_new_session=True)
     try:
