@@ -24,6 +24,17 @@ def _media_in_tmp(settings, tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
 
 
+@pytest.fixture(autouse=True)
+def page_cache_dir(settings, tmp_path):
+    """Every test gets an empty page cache of its own."""
+    from masthead.pagecache.purge import page_store
+
+    settings.MASTHEAD_PAGE_CACHE_DIR = tmp_path / "pages"
+    page_store.cache_clear()
+    yield settings.MASTHEAD_PAGE_CACHE_DIR
+    page_store.cache_clear()
+
+
 @pytest.fixture
 def site_tree(db):
     from masthead.news.tests.factories import build_site

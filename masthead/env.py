@@ -48,6 +48,7 @@ class Config:
     default_from_email: str
     admin_password: str
     page_cache: bool
+    static_publish_dir: Path | None
     require_services: bool
     test_database_url: str
 
@@ -100,6 +101,9 @@ def load() -> Config:
         default_from_email=_get("DEFAULT_FROM_EMAIL", "Masthead <newsroom@localhost>"),
         admin_password=_get("MASTHEAD_ADMIN_PASSWORD"),
         page_cache=_flag("MASTHEAD_PAGE_CACHE", True),
+        static_publish_dir=Path(_get("MASTHEAD_STATIC_PUBLISH_DIR")).resolve()
+        if _get("MASTHEAD_STATIC_PUBLISH_DIR")
+        else None,
         require_services=_flag("MASTHEAD_REQUIRE_SERVICES", False),
         test_database_url=_get("MASTHEAD_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
     )

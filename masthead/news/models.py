@@ -22,6 +22,7 @@ from wagtail.search import index
 from masthead.core.blocks import ArticleBodyBlock
 from masthead.core.models import NewsImage, SocialPlatform
 from masthead.news.pagination import BROKEN_OLDER_LINK, InvalidCursor
+from masthead.pagecache.public import PublicPageMixin, add_keys, keys_for_articles
 
 WORDS_PER_MINUTE = 230
 
@@ -97,7 +98,7 @@ class ArticleTag(TaggedItemBase):
     content_object = ParentalKey("news.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class HomePage(Page):
+class HomePage(PublicPageMixin, Page):
     """The front page: lead story, Latest, section blocks and Staff Picks."""
 
     lead_story = models.ForeignKey(
@@ -120,11 +121,15 @@ class HomePage(Page):
         from masthead.news import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.home_page_content(home=self))
+        content = selectors.home_page_content(home=self)
+        context.update(content)
+        shown = [content["lead"], *content["latest"], *content["staff_picks"]]
+        shown += [article for _, articles in content["section_blocks"] for article in articles]
+        add_keys(request, {f"page-{self.pk}", "list-home", *keys_for_articles(shown)})
         return context
 
 
-class SectionPage(Page):
+class SectionPage(PublicPageMixin, Page):
     """A section such as News or Analysis; articles live under it."""
 
     description = models.TextField(blank=True)
@@ -148,10 +153,13 @@ class SectionPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["stream"] = selectors.article_stream(cursor=request.GET.get("older", ""), section=self)
+        add_keys(
+            request, {f"page-{self.pk}", f"list-section-{self.pk}", *keys_for_articles(context["stream"].articles)}
+        )
         return context
 
 
-class ArticlePage(Page):
+class ArticlePage(PublicPageMixin, Page):
     standfirst = models.TextField(max_length=400, blank=True, help_text="One or two sentences under the headline.")
     body = StreamField(ArticleBodyBlock(), blank=True)
     featured_image = models.ForeignKey(NewsImage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -254,7 +262,9 @@ class ArticlePage(Page):
         from masthead.news import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.article_page_content(article=self))
+        content = selectors.article_page_content(article=self)
+        context.update(content)
+        add_keys(request, selectors.article_page_cache_keys(article=self, content=content))
         return context
 
 

@@ -145,6 +145,14 @@ def next_older_article(*, article: ArticlePage) -> ArticlePage | None:
     return newest_first(queryset).select_related("primary_section").first()
 
 
+def next_newer_article(*, article: ArticlePage) -> ArticlePage | None:
+    """The article whose "Continue reading" leads to this one."""
+    queryset = ArticlePage.objects.live().filter(
+        Q(published_at__gt=article.published_at) | Q(published_at=article.published_at, page_ptr_id__gt=article.pk)
+    )
+    return queryset.order_by("published_at", "page_ptr_id").first()
+
+
 def embeds_for(*, article: ArticlePage) -> dict[str, Embed]:
     """Stored oEmbed answers for the article's embed blocks, keyed by URL, in one query."""
     urls = [block.value["url"] for block in article.body if block.block_type == "embed"]
@@ -162,3 +170,15 @@ def article_page_content(*, article: ArticlePage) -> dict:
         "embeds": embeds_for(article=article),
         "next_article": next_older_article(article=article),
     }
+
+
+def article_page_cache_keys(*, article: ArticlePage, content: dict) -> set[str]:
+    """What an article page shows besides itself: names, tags, section, the next title."""
+    keys = {f"page-{article.pk}", f"article-{article.pk}", f"page-{article.primary_section_id}"}
+    keys.update(f"author-{link.author_id}" for link in content["author_links"])
+    keys.update(f"tag-{tag.pk}" for tag in content["tags"])
+    if article.source_id:
+        keys.add(f"source-{article.source_id}")
+    if content["next_article"] is not None:
+        keys.add(f"page-{content['next_article'].pk}")
+    return keys

@@ -11,39 +11,58 @@ from taggit.models import Tag
 from masthead.news import selectors
 from masthead.news.models import ArticlePage, Author
 from masthead.news.pagination import BROKEN_OLDER_LINK, InvalidCursor
+from masthead.pagecache.public import add_keys, keys_for_articles, public_page
 
 
-def _stream_or_400(request, template, context, **filters):
+def _stream_or_400(request, template, context, *, list_key: str, **filters):
     try:
         stream = selectors.article_stream(cursor=request.GET.get("older", ""), **filters)
     except InvalidCursor:
         return render(request, "400.html", {"reason": BROKEN_OLDER_LINK}, status=400)
+    add_keys(request, {list_key, *keys_for_articles(stream.articles)})
     return render(request, template, {**context, "stream": stream})
 
 
 @require_safe
+@public_page
 def latest(request):
-    return _stream_or_400(request, "news/latest.html", {"heading": "Latest"})
+    return _stream_or_400(request, "news/latest.html", {"heading": "Latest"}, list_key="list-latest")
 
 
 @require_safe
+@public_page
 def staff_picks(request):
-    return _stream_or_400(request, "news/latest.html", {"heading": "Staff Picks"}, staff_picks=True)
+    return _stream_or_400(
+        request, "news/latest.html", {"heading": "Staff Picks"}, list_key="list-staffpicks", staff_picks=True
+    )
 
 
 @require_safe
+@public_page
 def tag(request, slug: str):
     tag = get_object_or_404(Tag, slug=slug)
-    return _stream_or_400(request, "news/tag.html", {"tag": tag, "heading": tag.name}, tag_slug=tag.slug)
+    add_keys(request, {f"tag-{tag.pk}"})
+    return _stream_or_400(
+        request, "news/tag.html", {"tag": tag, "heading": tag.name}, list_key=f"list-tag-{tag.slug}", tag_slug=tag.slug
+    )
 
 
 @require_safe
+@public_page
 def author(request, slug: str):
     author = get_object_or_404(Author.objects.select_related("photo").prefetch_related("links"), slug=slug)
-    return _stream_or_400(request, "news/author.html", {"author": author, "heading": author.name}, author=author)
+    add_keys(request, {f"author-{author.pk}"})
+    return _stream_or_400(
+        request,
+        "news/author.html",
+        {"author": author, "heading": author.name},
+        list_key=f"list-author-{author.pk}",
+        author=author,
+    )
 
 
 @require_safe
+@public_page
 def article_fragment(request, pk: int):
     """The article as appended by infinite scroll: a cacheable piece of HTML."""
     article = (
@@ -51,5 +70,7 @@ def article_fragment(request, pk: int):
     )
     if article is None:
         raise Http404("No such article")
-    context = {"page": article, "is_fragment": True, **selectors.article_page_content(article=article)}
+    content = selectors.article_page_content(article=article)
+    add_keys(request, selectors.article_page_cache_keys(article=article, content=content))
+    context = {"page": article, "is_fragment": True, **content}
     return render(request, "news/includes/article_fragment.html", context)

@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "masthead.core",
     "masthead.news",
     "masthead.ads",
+    "masthead.pagecache",
     "masthead.demo",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
@@ -260,6 +261,13 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 TAGGIT_CASE_INSENSITIVE = True
 
 MASTHEAD_PAGE_CACHE = CONFIG.page_cache
+MASTHEAD_PAGE_CACHE_DIR = DATA_DIR / "pages"
+MASTHEAD_PAGE_CACHE_REDIS_URL = CONFIG.redis_url
+# Static publishing: cached pages are also written here for nginx to serve directly.
+MASTHEAD_STATIC_PUBLISH_DIR = CONFIG.static_publish_dir
+# Browsers revalidate every time (a 304 is cheap); CDNs may keep a page a minute and
+# serve it stale for 5 more while fetching a fresh copy. See docs/deploy/.
+MASTHEAD_PUBLIC_CACHE_CONTROL = "public, max-age=0, s-maxage=60, stale-while-revalidate=300"
 
 LOGGING = {
     "version": 1,

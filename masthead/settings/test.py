@@ -24,3 +24,6 @@ LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}
 # The live server's threads must not keep connections open past a test, or PostgreSQL
 # refuses to drop the test database at the end of the run.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Each test that needs the page cache points it at its own folder (see conftest).
+MASTHEAD_PAGE_CACHE_REDIS_URL = ""
+MASTHEAD_STATIC_PUBLISH_DIR = None

@@ -1,0 +1,66 @@
+"""How a view says "this response is a public page": cache headers and cache keys.
+
+Keys name what the page shows, so a purge can find it: "page-12" for every page that
+shows article 12 (its own page, listings, the article whose "Continue reading" names it),
+"article-12" for article 12's own page and fragment only, "list-latest" for the Latest
+stream, "author-3" for pages that print author 3's name, and so on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import wraps
+
+from django.conf import settings
+
+from masthead.pagecache.wsgi import KEYS_HEADER
+
+
+def add_keys(request, keys: Iterable[str]) -> None:
+    if not hasattr(request, "_masthead_cache_keys"):
+        request._masthead_cache_keys = set()
+    request._masthead_cache_keys.update(keys)
+
+
+def keys_for_articles(articles) -> set[str]:
+    """Keys for cards: the article, its section's title, its byline and credit."""
+    keys = set()
+    for article in articles:
+        if article is None:
+            continue
+        keys.add(f"page-{article.pk}")
+        if article.primary_section_id:
+            keys.add(f"page-{article.primary_section_id}")
+        if article.source_id:
+            keys.add(f"source-{article.source_id}")
+        for link in article.article_authors.all():
+            keys.add(f"author-{link.author_id}")
+    return keys
+
+
+def mark_public(request, response):
+    """Make a 200 page cacheable by the page cache, CDNs and browsers (with revalidation)."""
+    if response.status_code != 200 or getattr(request, "is_preview", False):
+        return response
+    response["Cache-Control"] = settings.MASTHEAD_PUBLIC_CACHE_CONTROL
+    response[KEYS_HEADER] = " ".join(sorted(getattr(request, "_masthead_cache_keys", set()) | {"site"}))
+    return response
+
+
+def public_page(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        return mark_public(request, view(request, *args, **kwargs))
+
+    return wrapper
+
+
+class PublicPageMixin:
+    """For Wagtail page types readers see.
+
+    Pages behind a login or password are never stored: only a reader with a session
+    cookie can see them, and the page cache does not answer requests that carry one.
+    """
+
+    def serve(self, request, *args, **kwargs):
+        return mark_public(request, super().serve(request, *args, **kwargs))

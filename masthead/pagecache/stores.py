@@ -1,0 +1,277 @@
+"""Where stored pages live: files (the embedded default, and static publishing) or Redis.
+
+Both stores share every worker's view of the cache, so a purge in one process is seen
+by all. Each page is indexed under its cache keys ("page-12", "list-latest", ...), which
+is how a purge finds every page that shows a changed article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from masthead.pagecache.addresses import path_of
+from masthead.pagecache.entry import Entry
+
+ENTRY_TTL_SECONDS = 7 * 24 * 3600
+
+
+class FileStore:
+    """Pages as files in the layout nginx's `try_files $uri/index.html` expects.
+
+    `/news/story/` is stored as `news/story/index.html` with `.gz` and `.br` beside it
+    (for nginx's gzip_static and brotli_static) and `.meta` holding status and headers.
+    Addresses with a query string, and anything that is not HTML, go under `.q/`, which
+    nginx never serves. Each worker keeps what it read in memory and checks the file's
+    identity on every hit, so a purge (which deletes the file) is seen at once.
+    """
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self._memory: dict[str, tuple[tuple[int, int], Entry]] = {}
+
+    # Layout
+    def _entry_path(self, address: str, *, html: bool = True) -> Path:
+        path, _, query = address.partition("?")
+        if query or not html or not path.endswith("/"):
+            digest = hashlib.blake2b(address.encode(), digest_size=10).hexdigest()
+            return self.root / ".q" / self._path_digest(path) / f"{digest}.page"
+        return self.root / path.lstrip("/") / "index.html"
+
+    @staticmethod
+    def _path_digest(path: str) -> str:
+        return hashlib.blake2b(path.encode(), digest_size=10).hexdigest()
+
+    def _key_file(self, key: str) -> Path:
+        return self.root / ".keys" / hashlib.blake2b(key.encode(), digest_size=10).hexdigest()
+
+    # Reading
+    def get(self, address: str) -> Entry | None:
+        for html in (True, False):
+            body_path = self._entry_path(address, html=html)
+            try:
+                stat = os.stat(body_path)
+            except OSError:
+                continue
+            identity = (stat.st_ino, stat.st_mtime_ns)
+            remembered = self._memory.get(address)
+            if remembered and remembered[0] == identity:
+                return remembered[1]
+            entry = self._read(body_path)
+            if entry is not None:
+                self._memory[address] = (identity, entry)
+            return entry
+        self._memory.pop(address, None)
+        return None
+
+    def _read(self, body_path: Path) -> Entry | None:
+        try:
+            meta = Path(f"{body_path}.meta").read_bytes()
+            body = body_path.read_bytes()
+            gzip_body = _read_optional(Path(f"{body_path}.gz"))
+            br_body = _read_optional(Path(f"{body_path}.br"))
+        except OSError:
+            return None
+        return Entry.from_parts(meta, body, gzip_body, br_body)
+
+    # Writing
+    def generation(self) -> int:
+        try:
+            return int((self.root / ".generation").read_text() or 0)
+        except (OSError, ValueError):
+            return 0
+
+    def put(self, address: str, entry: Entry, *, generation: int) -> bool:
+        """Store unless a purge happened since the page was rendered (it may be stale)."""
+        if self.generation() != generation:
+            return False
+        html = dict((k.lower(), v) for k, v in entry.headers).get("content-type", "").startswith("text/html")
+        body_path = self._entry_path(address, html=html)
+        body_path.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(Path(f"{body_path}.meta"), entry.meta().encode())
+        for suffix, data in ((".gz", entry.gzip), (".br", entry.br)):
+            if data:
+                _write_atomic(Path(f"{body_path}.{suffix.lstrip('.')}"), data)
+        _write_atomic(body_path, entry.body)  # last: the body's presence makes the entry live
+        line = f"{body_path.relative_to(self.root)}\n".encode()
+        for key in (*entry.keys, f"path:{path_of(address)}"):
+            key_file = self._key_file(key)
+            key_file.parent.mkdir(parents=True, exist_ok=True)
+            with open(key_file, "ab") as index:  # O_APPEND: concurrent short writes do not interleave
+                index.write(line)
+        if self.generation() != generation:  # a purge raced with this write: undo it
+            self._delete(body_path)
+            return False
+        return True
+
+    # Purging
+    def _bump_generation(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        _write_atomic(self.root / ".generation", str(self.generation() + 1).encode())
+
+    def purge_keys(self, keys) -> int:
+        self._bump_generation()
+        removed = 0
+        for key in keys:
+            key_file = self._key_file(key)
+            try:
+                listed = key_file.read_text().split()
+                key_file.unlink()
+            except OSError:
+                continue
+            for relative in set(listed):
+                removed += self._delete(self.root / relative)
+        return removed
+
+    def purge_paths(self, paths) -> int:
+        return self.purge_keys(f"path:{path}" for path in paths)
+
+    def purge_all(self) -> None:
+        self._bump_generation()
+        if not self.root.exists():
+            return
+        for child in self.root.iterdir():
+            if child.name == ".generation":
+                continue
+            if child.is_dir():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
+        self._memory.clear()
+
+    @staticmethod
+    def _delete(body_path: Path) -> int:
+        existed = body_path.exists()
+        body_path.unlink(missing_ok=True)  # first: without its body the entry is gone
+        for suffix in (".meta", ".gz", ".br"):
+            Path(f"{body_path}{suffix}").unlink(missing_ok=True)
+        return int(existed)
+
+
+class RedisStore:
+    """Pages in Redis for several app servers; one round trip per hit."""
+
+    # Store only if no purge happened since rendering began, atomically.
+    _PUT = """
+    if (redis.call('GET', KEYS[1]) or '0') ~= ARGV[1] then return 0 end
+    redis.call('HSET', KEYS[2], 'meta', ARGV[2], 'body', ARGV[3], 'gzip', ARGV[4], 'br', ARGV[5])
+    redis.call('EXPIRE', KEYS[2], ARGV[6])
+    for i = 3, #KEYS do
+        redis.call('SADD', KEYS[i], KEYS[2])
+        redis.call('EXPIRE', KEYS[i], ARGV[6])
+    end
+    return 1
+    """
+
+    def __init__(self, url: str, prefix: str = "masthead:pages:"):
+        import redis
+
+        self.client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self.prefix = prefix
+        self._put = self.client.register_script(self._PUT)
+
+    def _entry_key(self, address: str) -> str:
+        return f"{self.prefix}e:{address}"
+
+    def _index_key(self, key: str) -> str:
+        return f"{self.prefix}k:{key}"
+
+    @property
+    def _generation_key(self) -> str:
+        return f"{self.prefix}generation"
+
+    def get(self, address: str) -> Entry | None:
+        meta, body, gzip_body, br_body = self.client.hmget(self._entry_key(address), "meta", "body", "gzip", "br")
+        if meta is None or body is None:
+            return None
+        return Entry.from_parts(meta, body, gzip_body or b"", br_body or b"")
+
+    def generation(self) -> int:
+        return int(self.client.get(self._generation_key) or 0)
+
+    def put(self, address: str, entry: Entry, *, generation: int) -> bool:
+        keys = [self._generation_key, self._entry_key(address)]
+        keys += [self._index_key(key) for key in (*entry.keys, f"path:{path_of(address)}")]
+        args = [str(generation), entry.meta(), entry.body, entry.gzip, entry.br, ENTRY_TTL_SECONDS]
+        return bool(self._put(keys=keys, args=args))
+
+    def purge_keys(self, keys) -> int:
+        self.client.incr(self._generation_key)
+        removed = 0
+        for key in keys:
+            index_key = self._index_key(key)
+            members = self.client.smembers(index_key)
+            if members:
+                removed += self.client.delete(*members)
+            self.client.delete(index_key)
+        return removed
+
+    def purge_paths(self, paths) -> int:
+        return self.purge_keys(f"path:{path}" for path in paths)
+
+    def purge_all(self) -> None:
+        self.client.incr(self._generation_key)
+        batch = []
+        for name in self.client.scan_iter(f"{self.prefix}[ek]:*", count=1000):
+            batch.append(name)
+            if len(batch) >= 1000:
+                self.client.delete(*batch)
+                batch = []
+        if batch:
+            self.client.delete(*batch)
+
+
+class MirroredStore:
+    """A primary store plus a folder of files for nginx (static publishing)."""
+
+    def __init__(self, primary, published: FileStore):
+        self.primary = primary
+        self.published = published
+
+    def get(self, address):
+        return self.primary.get(address)
+
+    def generation(self):
+        return self.primary.generation()
+
+    def put(self, address, entry, *, generation):
+        stored = self.primary.put(address, entry, generation=generation)
+        if stored:
+            self.published.put(address, entry, generation=self.published.generation())
+        return stored
+
+    def purge_keys(self, keys):
+        keys = list(keys)
+        self.published.purge_keys(keys)
+        return self.primary.purge_keys(keys)
+
+    def purge_paths(self, paths):
+        paths = list(paths)
+        self.published.purge_paths(paths)
+        return self.primary.purge_paths(paths)
+
+    def purge_all(self):
+        self.published.purge_all()
+        self.primary.purge_all()
+
+
+def _read_optional(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,180 @@
+"""Each kind of change purges exactly the pages that show it, right when it commits."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.handlers.wsgi import WSGIHandler
+from django.utils import timezone
+
+from masthead.news.models import ArticlePage
+from masthead.news.tests.factories import make_article, make_author
+from masthead.pagecache.purge import page_store
+from masthead.pagecache.tests.helpers import wsgi_request
+from masthead.pagecache.wsgi import PageCacheApplication
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def newsroom(site_tree, django_capture_on_commit_callbacks):
+    news, analysis = site_tree.sections["news"], site_tree.sections["analysis"]
+    ada, ben = make_author("Ada Reporter"), make_author("Ben Analyst")
+    with django_capture_on_commit_callbacks(execute=True):
+        older = make_article(news, title="Older news", authors=[ada], tags=["Ports"], hours_ago=10)
+        middle = make_article(analysis, title="Middle analysis", authors=[ben], tags=["Energy"], hours_ago=5)
+        newest = make_article(news, title="Newest news", authors=[ada], tags=["Ports"], hours_ago=1)
+    site = PageCacheApplication(WSGIHandler(), store=page_store())
+    pages = {
+        "home": "/",
+        "latest": "/latest/",
+        "news": "/news/",
+        "analysis": "/analysis/",
+        "tag ports": "/tag/ports/",
+        "tag energy": "/tag/energy/",
+        "author ada": ada.get_absolute_url(),
+        "author ben": ben.get_absolute_url(),
+        "older": older.url,
+        "middle": middle.url,
+        "newest": newest.url,
+        "older fragment": f"/fragments/article/{older.pk}/",
+        "middle fragment": f"/fragments/article/{middle.pk}/",
+    }
+    return {"site": site, "pages": pages, "older": older, "middle": middle, "newest": newest, "ada": ada}
+
+
+def cached(newsroom) -> set[str]:
+    """Visit every page twice and say which are served from the cache now."""
+    site, pages = newsroom["site"], newsroom["pages"]
+    return {name for name, path in pages.items() if wsgi_request(site, path).header("x-cache") == "hit"}
+
+
+def warm(newsroom) -> None:
+    for path in newsroom["pages"].values():
+        wsgi_request(newsroom["site"], path)
+
+
+def purged_by(newsroom, change, capture) -> set[str]:
+    warm(newsroom)
+    with capture(execute=True):
+        change()
+    still = {name for name, path in newsroom["pages"].items() if _is_hit(newsroom, path)}
+    return set(newsroom["pages"]) - still
+
+
+def _is_hit(newsroom, path) -> bool:
+    return wsgi_request(newsroom["site"], path).header("x-cache") == "hit"
+
+
+def test_everything_is_cached_once_visited(newsroom):
+    warm(newsroom)
+    assert cached(newsroom) == set(newsroom["pages"])
+
+
+def test_editing_an_article_purges_its_page_listings_and_the_page_before_it(
+    newsroom, django_capture_on_commit_callbacks
+):
+    middle = newsroom["middle"]
+
+    def edit():
+        middle.title = "Middle analysis, revised"
+        middle.save_revision().publish()
+
+    purged = purged_by(newsroom, edit, django_capture_on_commit_callbacks)
+
+    # The newest article's "Continue reading" names the middle one; older news does not.
+    assert purged == {
+        "home", "latest", "analysis", "tag energy", "author ben", "middle", "middle fragment", "newest",
+    }  # fmt: skip
+    assert b"Middle analysis, revised" in wsgi_request(newsroom["site"], "/").body
+
+
+def test_publishing_purges_listings_and_the_newer_neighbour(newsroom, django_capture_on_commit_callbacks, site_tree):
+    def publish():
+        make_article(site_tree.sections["news"], title="Fresh news", authors=[newsroom["ada"]], hours_ago=3)
+
+    purged = purged_by(newsroom, publish, django_capture_on_commit_callbacks)
+
+    assert purged == {"home", "latest", "news", "author ada", "newest"}
+    assert b"Fresh news" in wsgi_request(newsroom["site"], "/latest/").body
+
+
+def test_unpublishing_takes_the_article_off_every_page(newsroom, django_capture_on_commit_callbacks):
+    older = newsroom["older"]
+
+    purged = purged_by(newsroom, older.unpublish, django_capture_on_commit_callbacks)
+
+    assert {"home", "latest", "news", "tag ports", "author ada", "older", "older fragment", "middle"} <= purged
+    assert "analysis" not in purged and "tag energy" not in purged
+    assert wsgi_request(newsroom["site"], newsroom["pages"]["older"]).status_code == 404
+    assert b"Older news" not in wsgi_request(newsroom["site"], "/").body
+
+
+def test_moving_an_article_purges_both_sections(newsroom, django_capture_on_commit_callbacks, site_tree):
+    older = newsroom["older"]
+
+    purged = purged_by(
+        newsroom,
+        lambda: older.move(site_tree.sections["analysis"], pos="last-child"),
+        django_capture_on_commit_callbacks,
+    )
+
+    assert {"news", "analysis", "older", "home", "latest"} <= purged
+    moved = ArticlePage.objects.get(pk=older.pk)
+    assert wsgi_request(newsroom["site"], moved.url).status_code == 200
+
+
+def test_deleting_an_article_purges_where_it_was_shown(newsroom, django_capture_on_commit_callbacks):
+    middle = newsroom["middle"]
+
+    purged = purged_by(newsroom, middle.delete, django_capture_on_commit_callbacks)
+
+    assert {"home", "latest", "analysis", "tag energy", "middle", "newest"} <= purged
+    assert "news" not in purged
+
+
+def test_renaming_an_author_purges_pages_that_print_the_name(newsroom, django_capture_on_commit_callbacks):
+    ada = newsroom["ada"]
+
+    def rename():
+        ada.name = "Ada Q. Reporter"
+        ada.save()
+
+    purged = purged_by(newsroom, rename, django_capture_on_commit_callbacks)
+
+    assert purged == {"home", "latest", "news", "tag ports", "author ada", "older", "newest", "older fragment"}
+
+
+def test_site_settings_change_purges_every_page(newsroom, django_capture_on_commit_callbacks, site_tree):
+    from masthead.core.models import SiteSettings
+
+    def rename_site():
+        settings = SiteSettings.objects.get(site=site_tree.site)
+        settings.tagline = "A new tagline"
+        settings.save()
+
+    assert purged_by(newsroom, rename_site, django_capture_on_commit_callbacks) == set(newsroom["pages"])
+
+
+def test_a_render_that_raced_a_purge_is_not_stored(newsroom):
+    store = page_store()
+    generation = store.generation()
+    from masthead.pagecache.entry import Entry
+
+    entry = Entry.build(status="200 OK", headers=[("Content-Type", "text/html")], body=b"old" * 300, keys=["page-1"])
+    store.purge_keys(["unrelated"])
+
+    assert store.put("/raced/", entry, generation=generation) is False
+    assert store.get("/raced/") is None
+
+
+def test_scheduled_publication_purges_when_it_goes_live(newsroom, django_capture_on_commit_callbacks, site_tree):
+    from masthead.core.periodic import publish_scheduled
+
+    article = make_article(site_tree.sections["news"], title="Embargoed story", publish=False, hours_ago=2)
+    article.go_live_at = timezone.now() - timedelta(minutes=1)
+    article.save_revision(approved_go_live_at=article.go_live_at)
+
+    purged = purged_by(newsroom, publish_scheduled, django_capture_on_commit_callbacks)
+
+    assert {"home", "latest", "news"} <= purged
+    assert b"Embargoed story" in wsgi_request(newsroom["site"], "/latest/").body

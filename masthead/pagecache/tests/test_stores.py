@@ -1,0 +1,89 @@
+"""Both stores keep, find and purge pages the same way; files double as static publishing."""
+
+import uuid
+
+import pytest
+import redis
+
+from masthead.conftest import service_missing
+from masthead.pagecache.entry import Entry
+from masthead.pagecache.stores import FileStore, MirroredStore, RedisStore
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+PAGE = b"<!doctype html><title>Story</title>" + b"<p>Words of the story.</p>" * 60
+
+
+def html_entry(keys=("page-1",)):
+    return Entry.build(status="200 OK", headers=[("Content-Type", "text/html; charset=utf-8")], body=PAGE, keys=keys)
+
+
+@pytest.fixture(params=["files", "redis"])
+def store(request, tmp_path):
+    if request.param == "files":
+        yield FileStore(tmp_path / "pages")
+        return
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        service_missing(f"Redis not reachable at {REDIS_URL}: {error}")
+    store = RedisStore(REDIS_URL, prefix=f"masthead-test-{uuid.uuid4().hex}:")
+    yield store
+    store.purge_all()
+    store.client.delete(store._generation_key)
+
+
+def test_put_get_and_purge_by_key_and_by_path(store):
+    store.put("/news/story/", html_entry(("page-1", "list-latest")), generation=store.generation())
+    store.put("/latest/", html_entry(("list-latest",)), generation=store.generation())
+    store.put("/latest/?older=1-2", html_entry(("list-latest",)), generation=store.generation())
+
+    assert store.get("/news/story/").body == PAGE
+    store.purge_keys(["page-1"])
+    assert store.get("/news/story/") is None
+    assert store.get("/latest/") is not None
+
+    store.purge_paths(["/latest/"])
+    assert store.get("/latest/") is None and store.get("/latest/?older=1-2") is None
+
+
+def test_purge_all_empties_the_store(store):
+    store.put("/a/", html_entry(), generation=store.generation())
+    store.purge_all()
+    assert store.get("/a/") is None
+
+
+def test_files_are_laid_out_for_nginx(tmp_path):
+    store = FileStore(tmp_path)
+    store.put("/news/story/", html_entry(), generation=store.generation())
+    store.put("/latest/?older=1-2", html_entry(), generation=store.generation())
+
+    page = tmp_path / "news" / "story" / "index.html"
+    assert page.read_bytes() == PAGE
+    assert (tmp_path / "news" / "story" / "index.html.gz").exists()
+    assert (tmp_path / "news" / "story" / "index.html.br").exists()
+    assert not (tmp_path / "latest").exists()  # query-string pages stay out of nginx's way
+
+    store.purge_keys(["page-1"])
+    assert not page.exists() and not (tmp_path / "news" / "story" / "index.html.gz").exists()
+
+
+def test_a_purge_in_one_worker_is_seen_by_another(tmp_path):
+    first, second = FileStore(tmp_path), FileStore(tmp_path)
+    first.put("/a/", html_entry(), generation=first.generation())
+    assert second.get("/a/") is not None
+
+    first.purge_keys(["page-1"])
+
+    assert second.get("/a/") is None
+
+
+def test_mirrored_store_publishes_files_beside_redis(store, tmp_path):
+    published = FileStore(tmp_path / "published")
+    mirrored = MirroredStore(store, published)
+
+    mirrored.put("/news/story/", html_entry(), generation=mirrored.generation())
+    assert (tmp_path / "published" / "news" / "story" / "index.html").exists()
+
+    mirrored.purge_keys(["page-1"])
+    assert not (tmp_path / "published" / "news" / "story" / "index.html").exists()
+    assert mirrored.get("/news/story/") is None
