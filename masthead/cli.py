@@ -30,7 +30,7 @@ def serve() -> int:
     """Run granian and the task worker as children; Ctrl-C or SIGTERM stops both cleanly."""
     config = env.load()
     env.use_settings()
-    (config.data_dir / "media").mkdir(parents=True, exist_ok=True)
+    (config.data_dir / "media" / "images").mkdir(parents=True, exist_ok=True)
     server = [
         sys.executable, "-m", "granian",
         "--interface", "wsgi",
@@ -40,9 +40,10 @@ def serve() -> int:
         "--no-reload",
         "--respawn-failed-workers",
         "--blocking-threads", "4",
-        # Uploaded images are plain files: granian sends them without entering Python.
-        "--static-path-route", "/media",
-        "--static-path-mount", str(config.data_dir / "media"),
+        # Image renditions are plain files: granian sends them without entering Python.
+        # (Documents stay behind Wagtail's privacy checks at /documents/.)
+        "--static-path-route", "/media/images",
+        "--static-path-mount", str(config.data_dir / "media" / "images"),
         "--log-level", "warning",
         "masthead.wsgi:application",
     ]  # fmt: skip

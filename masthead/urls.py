@@ -14,7 +14,8 @@ urlpatterns = [
     path("", include("masthead.news.urls")),
     # Uploaded media in the embedded default; `masthead serve` answers these before
     # Django, and in scale-out they live in object storage.
-    re_path(r"^media/(?P<path>.*)$", serve_file, {"document_root": settings.MEDIA_ROOT}),
+    # Documents are left out: Wagtail serves them at /documents/ with their privacy checks.
+    re_path(r"^media/(?P<path>(?!documents/).*)$", serve_file, {"document_root": settings.MEDIA_ROOT}),
     path("", include(wagtail_urls)),
 ]
 

@@ -26,14 +26,26 @@ class Placement(models.TextChoices):
     BETWEEN_ARTICLES = "between_articles", "Between articles in the stream"
 
 
+class AdSize(models.TextChoices):
+    """Standard ad sizes; each has its reserved box in the stylesheet (no inline styles
+    under the CSP), scaled down proportionally on narrow screens."""
+
+    LEADERBOARD = "728x90", "Leaderboard 728×90"
+    BILLBOARD = "970x250", "Billboard 970×250"
+    SUPER_LEADERBOARD = "970x90", "Super leaderboard 970×90"
+    MEDIUM_RECTANGLE = "300x250", "Medium rectangle 300×250"
+    LARGE_RECTANGLE = "336x280", "Large rectangle 336×280"
+    HALF_PAGE = "300x600", "Half page 300×600"
+    MOBILE_BANNER = "320x100", "Large mobile banner 320×100"
+
+
 class AdSlot(models.Model):
     """Where ads may appear; the size reserves space so the layout never jumps."""
 
     placement = models.CharField(max_length=30, choices=Placement.choices, unique=True)
-    width = models.PositiveSmallIntegerField(default=300)
-    height = models.PositiveSmallIntegerField(default=250)
+    size = models.CharField(max_length=10, choices=AdSize.choices, default=AdSize.MEDIUM_RECTANGLE)
     after_paragraph = models.PositiveSmallIntegerField(
-        default=3, help_text="In-article slot: show after this paragraph."
+        default=3, help_text="In-article slot: show after this paragraph (other blocks do not count)."
     )
     every_n_articles = models.PositiveSmallIntegerField(
         default=5, help_text="Stream slot: show after every N articles."
@@ -42,7 +54,7 @@ class AdSlot(models.Model):
 
     panels = [
         FieldPanel("placement"),
-        FieldRowPanel([FieldPanel("width"), FieldPanel("height")], heading="Reserved size (px)"),
+        FieldPanel("size"),
         FieldPanel("after_paragraph"),
         FieldPanel("every_n_articles"),
         FieldPanel("enabled"),
@@ -50,9 +62,6 @@ class AdSlot(models.Model):
 
     class Meta:
         ordering = ["placement"]
-        constraints = [
-            models.CheckConstraint(condition=Q(width__gt=0, height__gt=0), name="ad_slot_has_size"),
-        ]
 
     def __str__(self):
         return self.get_placement_display()

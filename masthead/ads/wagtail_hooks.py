@@ -16,7 +16,7 @@ class AdSlotViewSet(SnippetViewSet):
     model = AdSlot
     icon = "placeholder"
     menu_label = "Slots"
-    list_display = ["placement", "width", "height", "enabled"]
+    list_display = ["placement", "size", "enabled"]
 
 
 class AdsGroup(SnippetViewSetGroup):

@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     name = "masthead.core"
     label = "core"
     verbose_name = "Site"
+
+    def ready(self):
+        from masthead.core import signal_handlers
+
+        signal_handlers.register()

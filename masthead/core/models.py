@@ -1,5 +1,6 @@
 """Site-wide settings editors change in the admin, and the image model with credits."""
 
+from django.core.validators import URLValidator
 from django.db import models
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -30,6 +31,13 @@ class NewsRendition(AbstractRendition):
 
     class Meta:
         unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+
+def validate_menu_link(value: str) -> None:
+    """Only site paths and web addresses: a javascript: link in the menu would run on every page."""
+    if value.startswith("/") and not value.startswith("//"):
+        return
+    URLValidator(schemes=["http", "https"])(value)
 
 
 class SocialPlatform(models.TextChoices):
@@ -100,7 +108,10 @@ class MenuItem(Orderable):
     label = models.CharField(max_length=50)
     link_page = models.ForeignKey("wagtailcore.Page", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     link_url = models.CharField(
-        max_length=300, blank=True, help_text="A path such as /latest/ or a full URL; used when no page is chosen."
+        max_length=300,
+        blank=True,
+        validators=[validate_menu_link],
+        help_text="A path such as /latest/ or a full https:// address; used when no page is chosen.",
     )
 
     panels = [FieldPanel("label"), FieldPanel("link_page"), FieldPanel("link_url")]

@@ -14,6 +14,7 @@ from wagtail.models import Page, Site
 
 from masthead.ads.models import AdCreative, AdSlot
 from masthead.core.models import MenuItem, NewsImage, SiteSettings, SocialLink
+from masthead.core.signal_handlers import site_address_from_site_url
 from masthead.demo import content
 from masthead.demo.illustrations import banner, illustration
 from masthead.news.models import ArticleAuthor, ArticlePage, Author, AuthorLink, HomePage, SectionPage, Source
@@ -82,9 +83,9 @@ def _home_page() -> HomePage:
     home = HomePage(title=content.SITE["site_name"], slug="home", latest_count=10)
     root.add_child(instance=home)
     home.save_revision().publish()
-    site = Site.objects.filter(is_default_site=True).first() or Site(
-        is_default_site=True, hostname="localhost", port=80
-    )
+    hostname, port = site_address_from_site_url()
+    site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
+    site.hostname, site.port = hostname, port
     site.root_page = home
     site.site_name = content.SITE["site_name"]
     site.save()

@@ -172,9 +172,10 @@ class ArticlePage(PublicPageMixin, Page):
     tags = ClusterTaggableManager(through=ArticleTag, blank=True)
 
     published_at = models.DateTimeField(
-        default=timezone.now,
+        null=True,
+        blank=True,
         db_index=True,
-        help_text="The publication time readers see and lists are ordered by.",
+        help_text="The publication time readers see and lists are ordered by. Empty: the time it first goes live.",
     )
     is_updated = models.BooleanField(
         "Mark as updated", default=False, help_text="Tick after a substantive change; readers see “Updated <time>”."
@@ -236,17 +237,28 @@ class ArticlePage(PublicPageMixin, Page):
         super().clean()
         if self.original_author and not self.source_id:
             raise ValidationError({"source": "Choose the publication the original author wrote for."})
-        if self.updated_at and not self.is_updated:
-            raise ValidationError({"is_updated": "Tick “Mark as updated” to show the update time."})
 
     def save(self, *args, **kwargs):
         self.word_count = count_words(self.body)
         if self.is_updated and not self.updated_at:
             self.updated_at = timezone.now()
+        elif not self.is_updated:
+            self.updated_at = None
+        if self.live and self.published_at is None:
+            # Approved through the workflow or scheduled: the time it went live, not the
+            # time the draft was started.
+            self.published_at = self.first_published_at or self.go_live_at or timezone.now()
         parent = self.get_parent() if self.path else None
         if parent is not None:
             self.primary_section_id = parent.id
         super().save(*args, **kwargs)
+
+    def with_content_json(self, content):
+        """A revision that never set the time keeps the one the live article has."""
+        obj = super().with_content_json(content)
+        if obj.published_at is None:
+            obj.published_at = self.published_at
+        return obj
 
     @property
     def reading_minutes(self) -> int:
@@ -292,16 +304,21 @@ def count_words(body) -> int:
 def block_text(block_type: str, value) -> str:
     match block_type:
         case "paragraph":
-            return value.source
+            return _spaced(value.source)
         case "heading":
             return value["text"]
         case "blockquote":
-            return value["quote"].source
+            return _spaced(value["quote"].source)
         case "pull_quote":
             return value["quote"]
         case "editors_note":
-            return value["text"].source
+            return _spaced(value["text"].source)
     return ""
+
+
+def _spaced(html: str) -> str:
+    """Keep words in adjacent elements apart once the tags are stripped: <p>a</p><p>b</p>."""
+    return html.replace("><", "> <")
 
 
 def _unique_slug(model, text: str) -> str:

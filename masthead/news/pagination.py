@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+MAX_ID = 2**31 - 1  # page ids are 32-bit on PostgreSQL; larger ones cannot exist
+MAX_MICROS = 253_402_300_799_000_000  # the end of year 9999
 BROKEN_OLDER_LINK = "That “older” link is broken. Start again from the first page."
 
 
@@ -24,8 +26,9 @@ class Cursor:
     @classmethod
     def decode(cls, raw: str) -> Cursor:
         try:
-            micros, pk = raw.split("-", 1)
-            published_at = datetime.fromtimestamp(int(micros) / 1_000_000, tz=UTC)
-            return cls(published_at=published_at, pk=int(pk))
+            micros, pk = (int(part) for part in raw.split("-", 1))
+            if not (0 < pk <= MAX_ID and 0 <= micros <= MAX_MICROS):
+                raise ValueError("out of range")
+            return cls(published_at=datetime.fromtimestamp(micros / 1_000_000, tz=UTC), pk=pk)
         except (ValueError, OverflowError, OSError) as error:
             raise InvalidCursor(raw) from error

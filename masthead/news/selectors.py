@@ -31,12 +31,17 @@ class StreamPage:
     is_first: bool
 
 
+def readable_articles() -> QuerySet:
+    """Published articles anyone may read: not drafts, not behind a login or password."""
+    return ArticlePage.objects.live().public()
+
+
 def articles_for_cards(
     queryset: QuerySet | None = None, *, renditions: tuple[str, ...] = (CARD_RENDITION,)
 ) -> QuerySet:
     """Live articles with what a card shows: image, section, byline and credit."""
     if queryset is None:
-        queryset = ArticlePage.objects.live()
+        queryset = readable_articles()
     return queryset.select_related("primary_section", "source").prefetch_related(
         Prefetch("featured_image", queryset=NewsImage.objects.prefetch_renditions(*renditions)),
         Prefetch(
@@ -60,7 +65,7 @@ def article_stream(
     page_size: int = STREAM_PAGE_SIZE,
 ) -> StreamPage:
     """One page of a chronological listing, older than the cursor when one is given."""
-    queryset = ArticlePage.objects.live()
+    queryset = readable_articles()
     if section is not None:
         secondary = ArticlePage.secondary_sections.through.objects.filter(sectionpage=section).values("articlepage_id")
         queryset = queryset.filter(Q(primary_section=section) | Q(pk__in=secondary))
@@ -69,7 +74,9 @@ def article_stream(
     if author is not None:
         queryset = queryset.filter(article_authors__author=author)
     if staff_picks:
-        queryset = queryset.filter(is_staff_pick=True)
+        # Picks the editors ordered lead the first page (staff_picks_rail); the stream
+        # pages through the others.
+        queryset = queryset.filter(is_staff_pick=True, staff_pick_order__isnull=True)
     if cursor:
         position = Cursor.decode(cursor)
         queryset = queryset.filter(
@@ -85,18 +92,24 @@ def article_stream(
     return StreamPage(articles=articles, older_cursor=older_cursor, is_first=not cursor)
 
 
+def ordered_staff_picks() -> list[ArticlePage]:
+    """The picks editors put in order, in that order (a short, hand-kept list)."""
+    queryset = articles_for_cards(readable_articles().filter(is_staff_pick=True, staff_pick_order__isnull=False))
+    return list(queryset.order_by("staff_pick_order", "-published_at", "-page_ptr_id")[:50])
+
+
 def staff_picks_rail(*, limit: int = STAFF_PICKS_RAIL_SIZE) -> list[ArticlePage]:
-    queryset = articles_for_cards(ArticlePage.objects.live().filter(is_staff_pick=True))
+    queryset = articles_for_cards(readable_articles().filter(is_staff_pick=True))
     return list(queryset.order_by(F("staff_pick_order").asc(nulls_last=True), "-published_at", "-page_ptr_id")[:limit])
 
 
 def section_blocks(*, per_section: int = SECTION_BLOCK_SIZE) -> list[tuple[SectionPage, list[ArticlePage]]]:
     """The newest articles of each home-page section, in one query for all sections."""
-    sections = list(SectionPage.objects.live().filter(show_on_home=True).order_by("path"))
+    sections = list(SectionPage.objects.live().public().filter(show_on_home=True).order_by("path"))
     if not sections:
         return []
     ranked = (
-        ArticlePage.objects.live()
+        readable_articles()
         .filter(primary_section__in=sections)
         .annotate(
             rank=Window(
@@ -116,7 +129,8 @@ def section_blocks(*, per_section: int = SECTION_BLOCK_SIZE) -> list[tuple[Secti
 def home_page_content(*, home) -> dict:
     # The lead is usually the newest article, so one query serves the lead and the stream.
     renditions = (LEAD_RENDITION, CARD_RENDITION)
-    latest = list(newest_first(articles_for_cards(renditions=renditions))[: home.latest_count + 1])
+    # One more than the lead and the stream, to know whether an "older" page exists.
+    latest = list(newest_first(articles_for_cards(renditions=renditions))[: home.latest_count + 2])
     lead = None
     if home.lead_story_id:
         lead = next((a for a in latest if a.pk == home.lead_story_id), None)
@@ -124,9 +138,10 @@ def home_page_content(*, home) -> dict:
             lead = articles_for_cards(renditions=(LEAD_RENDITION,)).filter(pk=home.lead_story_id).first()
     if lead is None and latest:
         lead = latest[0]
-    stream = [article for article in latest if lead is None or article.pk != lead.pk][: home.latest_count]
+    rest = [article for article in latest if lead is None or article.pk != lead.pk]
+    stream = rest[: home.latest_count]
     older_cursor = ""
-    if stream:
+    if len(rest) > len(stream):
         older_cursor = Cursor(published_at=stream[-1].published_at, pk=stream[-1].pk).encode()
     return {
         "lead": lead,
@@ -139,7 +154,7 @@ def home_page_content(*, home) -> dict:
 
 def next_older_article(*, article: ArticlePage) -> ArticlePage | None:
     """The article after this one in the Latest stream, for "Continue reading"."""
-    queryset = ArticlePage.objects.live().filter(
+    queryset = readable_articles().filter(
         Q(published_at__lt=article.published_at) | Q(published_at=article.published_at, page_ptr_id__lt=article.pk)
     )
     return newest_first(queryset).select_related("primary_section").first()
@@ -147,7 +162,7 @@ def next_older_article(*, article: ArticlePage) -> ArticlePage | None:
 
 def next_newer_article(*, article: ArticlePage) -> ArticlePage | None:
     """The article whose "Continue reading" leads to this one."""
-    queryset = ArticlePage.objects.live().filter(
+    queryset = readable_articles().filter(
         Q(published_at__gt=article.published_at) | Q(published_at=article.published_at, page_ptr_id__gt=article.pk)
     )
     return queryset.order_by("published_at", "page_ptr_id").first()

@@ -10,7 +10,7 @@ from taggit.models import Tag
 
 from masthead.news import selectors
 from masthead.news.models import ArticlePage, Author
-from masthead.news.pagination import BROKEN_OLDER_LINK, InvalidCursor
+from masthead.news.pagination import BROKEN_OLDER_LINK, MAX_ID, InvalidCursor
 from masthead.pagecache.public import add_keys, keys_for_articles, public_page
 
 
@@ -32,8 +32,14 @@ def latest(request):
 @require_safe
 @public_page
 def staff_picks(request):
+    ordered = [] if request.GET.get("older") else selectors.ordered_staff_picks()
+    add_keys(request, keys_for_articles(ordered))
     return _stream_or_400(
-        request, "news/latest.html", {"heading": "Staff Picks"}, list_key="list-staffpicks", staff_picks=True
+        request,
+        "news/latest.html",
+        {"heading": "Staff Picks", "leading": ordered},
+        list_key="list-staffpicks",
+        staff_picks=True,
     )
 
 
@@ -65,8 +71,14 @@ def author(request, slug: str):
 @public_page
 def article_fragment(request, pk: int):
     """The article as appended by infinite scroll: a cacheable piece of HTML."""
+    if pk > MAX_ID:
+        raise Http404("No such article")
     article = (
-        ArticlePage.objects.live().select_related("primary_section", "source", "featured_image").filter(pk=pk).first()
+        ArticlePage.objects.live()
+        .public()
+        .select_related("primary_section", "source", "featured_image")
+        .filter(pk=pk)
+        .first()
     )
     if article is None:
         raise Http404("No such article")

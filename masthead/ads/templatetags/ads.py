@@ -1,5 +1,7 @@
 from django import template
+from django.utils.safestring import mark_safe
 
+from masthead.ads.models import sanitize_creative_html
 from masthead.ads.selectors import creatives_by_placement
 
 register = template.Library()
@@ -15,6 +17,13 @@ def _creatives(context) -> dict:
     return request._masthead_ads
 
 
+@register.filter
+def creative_html(html: str) -> str:
+    """Cleaned again on the way out: rows written around save() (bulk loads, imports,
+    migrations) must not reach readers unsanitised."""
+    return mark_safe(sanitize_creative_html(html))  # noqa: S308 (nh3 has just cleaned it)
+
+
 @register.inclusion_tag("ads/slot.html", takes_context=True)
 def ad_slot(context, placement: str):
     return {"creative": _creatives(context).get(placement), "placement": placement}
@@ -28,6 +37,17 @@ def ad_every(context, placement: str) -> int:
 
 
 @register.simple_tag(takes_context=True)
-def ad_after_paragraph(context, placement: str = "in_article") -> int:
-    creative = _creatives(context).get(placement)
-    return creative.slot.after_paragraph if creative else 0
+def in_article_ad_position(context, body) -> int:
+    """The block after which the in-article ad goes: the slot's Nth paragraph, counting
+    paragraphs only (headings, images and quotes in between do not count). 0: no ad."""
+    creative = _creatives(context).get("in_article")
+    if creative is None:
+        return 0
+    paragraphs = 0
+    blocks = list(body)
+    for position, block in enumerate(blocks, start=1):
+        if block.block_type == "paragraph":
+            paragraphs += 1
+            if paragraphs == creative.slot.after_paragraph:
+                return position if position < len(blocks) else 0
+    return 0

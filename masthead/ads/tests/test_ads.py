@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from masthead.ads.models import AdCreative, AdSlot, sanitize_creative_html
 from masthead.ads.selectors import creatives_by_placement
+from masthead.ads.signals import ad_clicked
 from masthead.news.tests.factories import make_article, make_image, paragraphs
 
 pytestmark = pytest.mark.django_db
@@ -43,17 +44,19 @@ def test_only_running_creatives_are_chosen_highest_priority_first(site_tree):
     assert "header" not in chosen
 
 
-def test_in_article_ad_follows_the_configured_paragraph(client, site_tree):
+def test_in_article_ad_follows_the_configured_paragraph_counting_paragraphs_only(client, site_tree):
     AdSlot.objects.filter(placement="in_article").update(after_paragraph=2)
     make_creative("in_article", html="<p>House ad copy</p>")
-    article = make_article(site_tree.sections["news"], body=paragraphs(5))
+    heading = {"type": "heading", "value": {"text": "A subhead", "level": "h2"}}
+    body = paragraphs(1) + [heading] + paragraphs(4)
+    article = make_article(site_tree.sections["news"], body=body)
 
     tree = html5lib.parse(client.get(article.url).content.decode(), namespaceHTMLElements=False)
     body = tree.find(".//div[@class='article__body']")
     children = list(body)
 
     ad_position = next(i for i, child in enumerate(children) if "ad--in_article" in (child.get("class") or ""))
-    assert ad_position == 2
+    assert ad_position == 3  # paragraph, heading, paragraph, then the ad
     assert children[ad_position].get("aria-label") == "Advertisement"
     assert "Advertisement" in "".join(children[ad_position].itertext())
 
@@ -66,7 +69,7 @@ def test_stream_ad_appears_between_articles(client, site_tree):
 
     body = client.get("/latest/").content.decode()
 
-    assert body.count('class="ad ad--between_articles"') == 2
+    assert body.count('class="ad ad--between_articles ad--728x90"') == 2
 
 
 def test_image_ad_reserves_its_space_and_counts_clicks_through_a_redirect(client, site_tree):
@@ -81,9 +84,16 @@ def test_image_ad_reserves_its_space_and_counts_clicks_through_a_redirect(client
     assert img.get("width") and img.get("height")
     assert ad.find(".//a").get("href") == f"/ads/{creative.pk}/click/"
 
-    response = client.get(f"/ads/{creative.pk}/click/")
+    clicks = []
+    ad_clicked.connect(lambda sender, creative_id, **kw: clicks.append(creative_id), weak=False, dispatch_uid="t")
+    try:
+        response = client.get(f"/ads/{creative.pk}/click/")
+        client.head(f"/ads/{creative.pk}/click/")
+    finally:
+        ad_clicked.disconnect(dispatch_uid="t")
     assert response.status_code == 302
     assert response["Location"] == "https://shop.example/join"
+    assert clicks == [creative.pk]  # the HEAD request is not a click
 
 
 def test_click_on_unknown_or_linkless_creative_is_404(client, site_tree):
@@ -99,3 +109,13 @@ def test_a_creative_needs_an_image_or_html():
     creative = AdCreative(name="empty", slot=AdSlot.objects.get(placement="sidebar"))
     with pytest.raises(ValidationError):
         creative.full_clean()
+
+
+def test_html_is_cleaned_again_when_rendered(client, site_tree):
+    creative = make_creative("sidebar")
+    AdCreative.objects.filter(pk=creative.pk).update(html='<p>Hi</p><script>alert("x")</script>')
+    make_article(site_tree.sections["news"])
+
+    body = client.get("/").content.decode()
+
+    assert "<p>Hi</p>" in body and 'alert("x")' not in body

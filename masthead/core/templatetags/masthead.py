@@ -44,6 +44,8 @@ SHARE_TARGETS = (
 @register.inclusion_tag("core/includes/share.html")
 def share_links(url: str, title: str):
     """Plain links to each network's share form: no third-party script on the page."""
+    if not url:  # a page outside every site has no public address to share
+        return {"links": []}
     quoted = {"url": quote(url, safe=""), "title": quote(title, safe="")}
     return {"links": [(name, pattern.format(**quoted)) for name, pattern in SHARE_TARGETS]}
 

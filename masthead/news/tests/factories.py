@@ -18,7 +18,12 @@ from masthead.core.models import MenuItem, NewsImage, SiteSettings
 from masthead.news.models import ArticleAuthor, ArticlePage, Author, HomePage, SectionPage, Source
 
 _sequence = itertools.count(1)
-DEFAULT_SLOTS = [("header", 970, 90), ("sidebar", 300, 250), ("in_article", 300, 250), ("between_articles", 728, 90)]
+DEFAULT_SLOTS = [
+    ("header", "970x90"),
+    ("sidebar", "300x250"),
+    ("in_article", "300x250"),
+    ("between_articles", "728x90"),
+]
 
 
 class SiteTree:
@@ -38,8 +43,8 @@ def _ensure_wagtail_roots() -> Page:
         root = Page.add_root(
             instance=Page(title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page))
         )
-    for placement, width, height in DEFAULT_SLOTS:
-        AdSlot.objects.get_or_create(placement=placement, defaults={"width": width, "height": height})
+    for placement, size in DEFAULT_SLOTS:
+        AdSlot.objects.get_or_create(placement=placement, defaults={"size": size})
     return root
 
 
@@ -106,7 +111,7 @@ def make_article(
         slug=f"article-{number}",
         standfirst="A short standfirst that tells the reader what happened.",
         body=json.dumps(body if body is not None else paragraphs(5)),
-        published_at=timezone.now() - timedelta(hours=hours_ago),
+        published_at=fields.pop("published_at", timezone.now() - timedelta(hours=hours_ago)),
         featured_image=image,
         live=publish,
         **fields,

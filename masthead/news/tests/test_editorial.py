@@ -21,15 +21,17 @@ def user_in(group_name: str):
     return user
 
 
-def test_authors_can_edit_but_not_publish_and_editors_can_publish(site_tree):
-    article = make_article(site_tree.sections["news"])
+def test_authors_edit_their_own_articles_and_editors_publish_any(site_tree):
     author, editor = user_in("Authors"), user_in("Editors")
+    someone_elses = make_article(site_tree.sections["news"])
+    own = make_article(site_tree.sections["news"], owner=author)
 
-    author_rights = article.permissions_for_user(author)
-    editor_rights = article.permissions_for_user(editor)
-
-    assert author_rights.can_edit() and not author_rights.can_publish()
-    assert editor_rights.can_edit() and editor_rights.can_publish()
+    assert site_tree.sections["news"].permissions_for_user(author).can_add_subpage()
+    assert own.permissions_for_user(author).can_edit()
+    assert not own.permissions_for_user(author).can_publish()
+    assert not someone_elses.permissions_for_user(author).can_edit()
+    assert someone_elses.permissions_for_user(editor).can_edit()
+    assert someone_elses.permissions_for_user(editor).can_publish()
 
 
 def test_new_articles_go_through_the_editors_review_workflow(site_tree):
@@ -42,14 +44,34 @@ def test_new_articles_go_through_the_editors_review_workflow(site_tree):
 
 def test_author_submits_and_editor_approves(site_tree):
     author, editor = user_in("Authors"), user_in("Editors")
-    article = make_article(site_tree.sections["news"], publish=False, title="Needs review")
+    article = make_article(site_tree.sections["news"], publish=False, title="Needs review", published_at=None)
     workflow = article.get_workflow()
 
     state = workflow.start(article, author)
     assert not ArticlePage.objects.get(pk=article.pk).live
     state.current_task_state.task.specific.on_action(state.current_task_state, editor, "approve")
 
-    assert ArticlePage.objects.get(pk=article.pk).live
+    published = ArticlePage.objects.get(pk=article.pk)
+    assert published.live
+    # Readers see when it went live, not when the draft was begun.
+    assert published.published_at == published.first_published_at
+
+
+def test_publication_time_is_kept_across_later_edits_unless_an_editor_sets_it(site_tree):
+    article = make_article(site_tree.sections["news"], publish=False, published_at=None)
+    article.save_revision().publish()
+    first = ArticlePage.objects.get(pk=article.pk).published_at
+    assert first is not None
+
+    edited = ArticlePage.objects.get(pk=article.pk)
+    edited.title = "A later correction"
+    edited.save_revision().publish()
+    assert ArticlePage.objects.get(pk=article.pk).published_at == first
+
+    moved = timezone.now() - timedelta(days=3)
+    edited.published_at = moved
+    edited.save_revision().publish()
+    assert ArticlePage.objects.get(pk=article.pk).published_at == moved
 
 
 def test_scheduled_article_goes_live_when_its_time_comes(site_tree):
@@ -105,3 +127,32 @@ def test_userbar_shows_in_preview_only(client, site_tree):
     assert b"wagtail-userbar" not in public.content
     assert preview.status_code == 200
     assert b"wagtail-userbar" in preview.content
+
+
+def test_installed_site_takes_its_address_from_site_url(db, settings):
+    from wagtail.models import Page, Site
+
+    from masthead.core.signal_handlers import point_default_site_at_site_url
+
+    Site.objects.all().delete()
+    Site.objects.create(hostname="localhost", port=80, root_page=Page.get_first_root_node(), is_default_site=True)
+    settings.SITE_URL = "https://news.example.org"
+    point_default_site_at_site_url(sender=None)
+    assert Site.objects.filter(hostname="news.example.org", port=443).count() == 1
+
+    Site.objects.update(hostname="edited.example.org", port=8443)
+    settings.SITE_URL = "https://other.example.org"
+    point_default_site_at_site_url(sender=None)
+    assert Site.objects.get().hostname == "edited.example.org"  # an editor's choice stays
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "//evil.example/x", "data:text/html,hi"])
+def test_menu_links_must_be_paths_or_web_addresses(link):
+    from django.core.exceptions import ValidationError
+
+    from masthead.core.models import validate_menu_link
+
+    with pytest.raises(ValidationError):
+        validate_menu_link(link)
+    validate_menu_link("/latest/")
+    validate_menu_link("https://shop.example/")

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
+from wagtail.embeds.embeds import get_embed_hash
+from wagtail.embeds.models import Embed
 
 from masthead.ads.models import AdCreative, AdSlot
 from masthead.news.tests.factories import make_article, make_author, make_image, make_source, paragraphs
@@ -40,8 +42,18 @@ def test_long_article_with_every_widget_fits_the_budget(client, site_tree):
         update_note="Corrected a figure.",
     )
     assert 1400 <= article.word_count <= 1700
+    Embed.objects.create(  # as the provider answered at save time: the heaviest embed, a player
+        url="https://www.youtube.com/watch?v=Ab3dE5gH7jK",
+        hash=get_embed_hash("https://www.youtube.com/watch?v=Ab3dE5gH7jK"),
+        type="video",
+        title="Video title",
+        provider_name="YouTube",
+        thumbnail_url="https://i.ytimg.com/vi/Ab3dE5gH7jK/hqdefault.jpg",
+        html='<iframe src="https://www.youtube.com/embed/Ab3dE5gH7jK?feature=oembed"></iframe>',
+    )
 
     html = client.get(article.url).content
+    assert b"data-embed-src" in html
     assets = [Path(finders.find(name)).read_bytes() for name in ("masthead/css/site.css", "masthead/js/site.js")]
     raw = len(html) + sum(len(asset) for asset in assets)
     compressed = sum(len(gzip.compress(part, 9)) for part in [html, *assets])

@@ -166,7 +166,9 @@ def test_public_pages_set_no_cookie_and_no_inline_script(client, site_tree, page
 
 
 @pytest.mark.parametrize("path", ["/latest/", "/news/", "/staff-picks/", "/tag/ports/"])
-@pytest.mark.parametrize("cursor", ["garbage", "1-", "99999999999999999999999-1", "-", "%00"])
+@pytest.mark.parametrize(
+    "cursor", ["garbage", "1-", "99999999999999999999999-1", "-", "%00", "0-99999999999999999999999", "1-0", "1--5"]
+)
 def test_broken_older_links_get_a_clear_400(client, site_tree, path, cursor):
     make_article(site_tree.sections["news"], tags=["Ports"])
 
@@ -198,3 +200,53 @@ def test_server_error_page_needs_no_database(rf):
     assert response.status_code == 500
     assert b"Something went wrong on our side" in response.content
     assert b"site.css" in response.content
+
+
+def test_huge_fragment_id_is_404_not_500(client, site_tree):
+    assert client.get("/fragments/article/9223372036854775808/").status_code == 404
+
+
+def test_tags_in_any_script_have_working_pages(client, site_tree):
+    article = make_article(site_tree.sections["news"], tags=["Café", "日本"])
+
+    body = client.get(article.url).content.decode()
+    tree = parse(client.get(article.url))
+    links = [a.get("href") for a in tree.findall(".//ul[@class='tags']//a")]
+
+    assert len(links) == 2 and "Café" in body
+    for link in links:
+        assert client.get(link).status_code == 200
+
+
+def test_password_protected_article_is_listed_and_linked_nowhere(client, site_tree):
+    from wagtail.models import PageViewRestriction
+
+    secret = make_article(site_tree.sections["news"], title="Members only", hours_ago=2)
+    before = make_article(site_tree.sections["news"], title="Public neighbour", hours_ago=1)
+    PageViewRestriction.objects.create(page=secret, restriction_type="password", password="letmein")
+
+    for path in ["/", "/latest/", "/news/", before.url]:
+        assert "Members only" not in client.get(path).content.decode(), path
+    assert client.get(f"/fragments/article/{secret.pk}/").status_code == 404
+
+
+def test_home_offers_older_articles_only_when_there_are_some(client, site_tree):
+    site_tree.home.latest_count = 2
+    site_tree.home.save_revision().publish()
+    for hours in range(1, 4):  # the lead and two in the stream: nothing older
+        make_article(site_tree.sections["news"], hours_ago=hours)
+    assert parse(client.get("/")).find(".//nav[@class='pager']") is None
+
+    make_article(site_tree.sections["news"], hours_ago=9)
+    assert parse(client.get("/")).find(".//nav[@class='pager']") is not None
+
+
+def test_staff_picks_page_puts_the_editors_order_first(client, site_tree):
+    news = site_tree.sections["news"]
+    unordered = make_article(news, title="Newest unordered pick", is_staff_pick=True, hours_ago=1)
+    second = make_article(news, title="Second pick", is_staff_pick=True, staff_pick_order=2, hours_ago=3)
+    first = make_article(news, title="First pick", is_staff_pick=True, staff_pick_order=1, hours_ago=9)
+
+    titles = [h.find("a").text for h in parse(client.get("/staff-picks/")).iter("h2")]
+
+    assert titles[:3] == [first.title, second.title, unordered.title]

@@ -78,11 +78,17 @@
       .then(function (html) {
         var holder = document.createElement("div");
         holder.innerHTML = html;
+        var hadFocus = nav.contains(document.activeElement);
         nav.remove();
         var nodes = Array.prototype.slice.call(holder.children);
         nodes.forEach(function (node) { stream.appendChild(node); });
         appended += 1;
         nodes.forEach(function (node) { if (node.matches("article")) visibility.observe(node); });
+        if (hadFocus) {
+          // Keyboard readers land on the article they asked for, not back at the top.
+          var heading = nodes[0] && nodes[0].querySelector("h1, h2");
+          if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
+        }
         loading = false;
         watchContinueLink();
       })
