@@ -48,3 +48,6 @@ format: $(BIN)/.installed
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+bench: $(BIN)/.installed
+	$(BIN)/python bench/run.py

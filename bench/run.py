@@ -1,0 +1,376 @@
+"""`make bench`: Masthead's speed beside nginx serving the same HTML, measured in one run.
+
+For the demo site on the embedded default (SQLite, files), with production settings:
+
+- article uncached (MASTHEAD_PAGE_CACHE=off: fragment caches only),
+- article and home from the page cache, served by Masthead itself,
+- article through nginx with static publishing (docs/deploy/nginx.conf),
+- the reference: nginx serving a saved copy of the same article as a static file,
+
+each with `wrk -t2 -c32` on loopback; plus page weight and each server worker's memory.
+Writes bench/results/latest.{md,json} and chart.svg, and the README's benchmark section.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gzip
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+import brotli
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+BIN = Path(sys.executable).parent
+ARTICLE = "/analysis/the-long-unravelling-of-kestrias-energy-bargain/"
+README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", flush=True)
+
+
+def ensure_tools() -> None:
+    missing = [tool for tool in ("wrk", "nginx") if shutil.which(tool) is None and not Path(f"/usr/sbin/{tool}").exists()]
+    if not missing:
+        return
+    if os.geteuid() != 0:
+        sys.exit(f"bench needs {' and '.join(missing)}: apt-get install wrk nginx-light (as root)")
+    log(f"installing {', '.join(missing)} from Debian's packages")
+    subprocess.run(["apt-get", "update", "-qq"], check=True)
+    packages = ["wrk" if tool == "wrk" else "nginx-light" for tool in missing]
+    subprocess.run(["apt-get", "install", "-y", "-qq", *packages], check=True, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+
+
+def nginx_binary() -> str:
+    return shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            fetch(url)
+            return
+        except OSError:
+            time.sleep(0.25)
+    raise RuntimeError(f"{url} did not answer within {seconds}s")
+
+
+def wrk(url: str, *, duration: int) -> dict:
+    output = subprocess.run(
+        ["wrk", "-t2", "-c32", f"-d{duration}s", "--latency", url], capture_output=True, text=True, check=True
+    ).stdout
+
+    def latency(label: str) -> float:
+        match = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+        if not match:
+            return float("nan")
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    errors = int(non_2xx.group(1)) if non_2xx else 0
+    if socket_errors:
+        errors += sum(int(n) for n in socket_errors.groups())
+    return {"rps": rps, "p50_ms": latency("50"), "p99_ms": latency("99"), "errors": errors}
+
+
+def worker_memory_mb(serve_pid: int) -> list[float]:
+    """RSS of each granian worker (the children of granian's main process)."""
+
+    def children(pid: int) -> list[int]:
+        try:
+            return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        except OSError:
+            return []
+
+    def command(pid: int) -> str:
+        try:
+            return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            return ""
+
+    def rss(pid: int) -> float:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return 0.0
+
+    granian = [pid for pid in children(serve_pid) if "granian" in command(pid)]
+    workers = [pid for parent in granian for pid in children(parent)]
+    return [round(rss(pid), 1) for pid in workers]
+
+
+@contextlib.contextmanager
+def masthead_serve(environment: dict, port: int):
+    process = subprocess.Popen(
+        [str(BIN / "masthead"), "serve"],
+        env={**environment, "PORT": str(port)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/static/masthead/css/site.css", 90)
+        yield process
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def nginx(server_block: str, workdir: Path):
+    workdir.mkdir(parents=True, exist_ok=True)
+    config = workdir / "nginx.conf"
+    config.write_text(
+        f"""daemon off;
+worker_processes auto;
+pid {workdir}/nginx.pid;
+error_log {workdir}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    client_body_temp_path {workdir}/body;
+    proxy_temp_path {workdir}/proxy;
+    fastcgi_temp_path {workdir}/fastcgi;
+    uwsgi_temp_path {workdir}/uwsgi;
+    scgi_temp_path {workdir}/scgi;
+{server_block}
+}}
+"""
+    )
+    process = subprocess.Popen([nginx_binary(), "-c", str(config), "-p", str(workdir)], stderr=subprocess.PIPE)
+    try:
+        time.sleep(0.5)
+        if process.poll() is not None:
+            raise RuntimeError(process.stderr.read().decode())
+        yield process
+    finally:
+        process.send_signal(signal.SIGQUIT)
+        process.wait(timeout=10)
+
+
+def page_weight(base: str, path: str) -> dict:
+    _, _, html = fetch(base + path)
+    assets = re.findall(rb'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html)
+    parts = [html] + [fetch(base + asset.decode())[2] for asset in assets]
+    return {
+        "raw_kb": round(sum(len(p) for p in parts) / 1024, 1),
+        "gzip_kb": round(sum(len(gzip.compress(p, 9)) for p in parts) / 1024, 1),
+        "brotli_kb": round(sum(len(brotli.compress(p, quality=11)) for p in parts) / 1024, 1),
+    }
+
+
+def run_demo_size(duration: int, workdir: Path) -> dict:
+    data = workdir / "data"
+    port = free_port()
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("MASTHEAD_", "DJANGO_")) and key not in {"DATABASE_URL", "REDIS_URL"}
+    }
+    environment.update(
+        MASTHEAD_ENV="production",
+        SECRET_KEY="bench-only-" + "k" * 50,
+        SITE_URL=f"http://127.0.0.1:{port}",
+        MASTHEAD_DATA_DIR=str(data),
+    )
+    log("loading the demo site and collecting static files (production settings)")
+    subprocess.run([str(BIN / "masthead"), "demo", "--migrate", "--no-admin"], env=environment, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([str(BIN / "masthead"), "collectstatic", "--noinput", "-v", "0"], env=environment, check=True)
+    base = f"http://127.0.0.1:{port}"
+    rows, memory, weights = {}, {}, {}
+
+    log("page cache on: article and home from Masthead's own page cache")
+    with masthead_serve(environment, port) as server:
+        for path in (ARTICLE, "/"):
+            fetch(base + path)
+            _, headers, _ = fetch(base + path)
+            assert headers.get("x-cache") == "hit", headers
+        rows["article, page cache"] = wrk(base + ARTICLE, duration=duration)
+        rows["home, page cache"] = wrk(base + "/", duration=duration)
+        memory["page cache on"] = worker_memory_mb(server.pid)
+        weights = {"article": page_weight(base, ARTICLE), "home": page_weight(base, "/")}
+        article_copy = fetch(base + ARTICLE)[2]
+
+    log("page cache off: every article request rendered by Django")
+    with masthead_serve({**environment, "MASTHEAD_PAGE_CACHE": "off"}, port) as server:
+        _, headers, _ = fetch(base + ARTICLE)
+        assert "x-cache" not in headers, headers
+        rows["article, uncached"] = wrk(base + ARTICLE, duration=duration)
+        memory["page cache off"] = worker_memory_mb(server.pid)
+
+    log("static publishing: nginx serves the published file, Masthead the rest")
+    published = data / "published"
+    nginx_port = free_port()
+    server_block = (ROOT / "docs" / "deploy" / "nginx.conf").read_text()
+    for placeholder, value in {
+        "@LISTEN@": f"127.0.0.1:{nginx_port}",
+        "@PUBLISHED@": str(published),
+        "@STATIC@": str(data / "static"),
+        "@MEDIA@": str(data / "media"),
+        "@UPSTREAM@": f"127.0.0.1:{port}",
+    }.items():
+        server_block = server_block.replace(placeholder, value)
+    with (
+        masthead_serve({**environment, "MASTHEAD_STATIC_PUBLISH_DIR": str(published)}, port),
+        nginx(server_block, workdir / "nginx-published"),
+    ):
+        front = f"http://127.0.0.1:{nginx_port}"
+        fetch(front + ARTICLE)  # a miss: Masthead renders, stores and publishes the file
+        assert (published / ARTICLE.strip("/") / "index.html").exists(), "the article was not published"
+        _, headers, _ = fetch(front + ARTICLE)
+        assert "x-cache" not in headers, "nginx passed the published article to Masthead"
+        rows["article, static publishing (nginx)"] = wrk(front + ARTICLE, duration=duration)
+
+    log("reference: nginx serving a saved copy of the same article")
+    reference_root = workdir / "reference"
+    reference_root.mkdir(parents=True, exist_ok=True)
+    (reference_root / "article.html").write_bytes(article_copy)
+    reference_port = free_port()
+    block = (ROOT / "bench" / "nginx-reference.conf").read_text()
+    block = block.replace("@LISTEN@", f"127.0.0.1:{reference_port}").replace("@ROOT@", str(reference_root))
+    with nginx(block, workdir / "nginx-reference"):
+        reference = wrk(f"http://127.0.0.1:{reference_port}/article", duration=duration)
+    rows["reference: nginx, static file"] = reference
+
+    for row in rows.values():
+        row["ratio_to_nginx"] = round(row["rps"] / reference["rps"], 3)
+    return {"rows": rows, "worker_memory_mb": memory, "page_weight_kb": weights, "article_bytes": len(article_copy)}
+
+
+GOALS = {
+    "article, uncached": "≥ 1,000 req/s, p99 < 50 ms",
+    "article, page cache": "≥ 10,000 req/s",
+    "home, page cache": "≥ 10,000 req/s",
+    "article, static publishing (nginx)": "≥ 90% of nginx",
+    "reference: nginx, static file": "",
+}
+
+
+def markdown(result: dict) -> str:
+    lines = [
+        f"Measured {result['when']} on {result['machine']}, `wrk -t2 -c32 -d{result['duration']}s` on loopback "
+        "(wrk shares the cores), uncompressed responses.",
+        "",
+        "| demo size, SQLite | requests/s | p50 ms | p99 ms | errors | × nginx | goal |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for name, row in result["demo"]["rows"].items():
+        lines.append(
+            f"| {name} | {row['rps']:,.0f} | {row['p50_ms']:.2f} | {row['p99_ms']:.2f} | {row['errors']} "
+            f"| {row['ratio_to_nginx']:.3f} | {GOALS.get(name, '')} |"
+        )
+    weights = result["demo"]["page_weight_kb"]
+    lines += ["", "| page weight (HTML + CSS + JS) | raw KB | gzip KB | brotli KB |", "|---|---:|---:|---:|"]
+    for name, weight in weights.items():
+        lines.append(f"| {name} | {weight['raw_kb']} | {weight['gzip_kb']} | {weight['brotli_kb']} |")
+    lines += ["", "| server workers' memory (RSS, MB) | per worker |", "|---|---|"]
+    for name, values in result["demo"]["worker_memory_mb"].items():
+        lines.append(f"| {name} | {', '.join(str(v) for v in values)} |")
+    lines += ["", f"At 100,000 articles on PostgreSQL + Redis: {result['large']}"]
+    return "\n".join(lines) + "\n"
+
+
+def chart_svg(result: dict) -> str:
+    rows = result["demo"]["rows"]
+    top = max(row["rps"] for row in rows.values())
+    bar_height, gap, label_width, width = 26, 12, 290, 900
+    height = len(rows) * (bar_height + gap) + 60
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="13">',
+        '<rect width="100%" height="100%" fill="#fff"/>',
+        f'<text x="10" y="22" font-size="15" font-weight="bold">Requests per second, demo article (wrk -t2 -c32, {result["when"][:10]})</text>',
+    ]
+    for index, (name, row) in enumerate(rows.items()):
+        y = 40 + index * (bar_height + gap)
+        length = max(2, (width - label_width - 110) * row["rps"] / top)
+        colour = "#777" if name.startswith("reference") else "#a4161a"
+        parts += [
+            f'<text x="10" y="{y + 18}">{name}</text>',
+            f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar_height}" fill="{colour}"/>',
+            f'<text x="{label_width + length + 6:.1f}" y="{y + 18}">{row["rps"]:,.0f}</text>',
+        ]
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+def update_readme(table: str) -> None:
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    if README_START not in text:
+        return
+    before, rest = text.split(README_START, 1)
+    _, after = rest.split(README_END, 1)
+    readme.write_text(f"{before}{README_START}\n{table}{README_END}{after}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", "20")))
+    arguments = parser.parse_args()
+    ensure_tools()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="masthead-bench-") as temporary:
+        os.chmod(temporary, 0o755)  # nginx's workers run as an unprivileged user
+        demo = run_demo_size(arguments.duration, Path(temporary))
+    result = {
+        "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{os.cpu_count()} cores, {platform_memory()}",
+        "duration": arguments.duration,
+        "demo": demo,
+        "large": "not measured yet: `masthead generate` (100,000 articles) is the next step of the speed work.",
+    }
+    table = markdown(result)
+    (RESULTS / "latest.json").write_text(json.dumps(result, indent=2) + "\n")
+    (RESULTS / "latest.md").write_text(table)
+    (RESULTS / "chart.svg").write_text(chart_svg(result))
+    update_readme(table)
+    print(table)
+
+
+def platform_memory() -> str:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            return f"{int(line.split()[1]) / 1024 / 1024:.0f} GiB"
+    return "unknown memory"
+
+
+if __name__ == "__main__":
+    main()
