@@ -44,7 +44,9 @@ def log(message: str) -> None:
 
 
 def ensure_tools() -> None:
-    missing = [tool for tool in ("wrk", "nginx") if shutil.which(tool) is None and not Path(f"/usr/sbin/{tool}").exists()]
+    missing = [
+        tool for tool in ("wrk", "nginx") if shutil.which(tool) is None and not Path(f"/usr/sbin/{tool}").exists()
+    ]
     if not missing:
         return
     if os.geteuid() != 0:
@@ -52,7 +54,11 @@ def ensure_tools() -> None:
     log(f"installing {', '.join(missing)} from Debian's packages")
     subprocess.run(["apt-get", "update", "-qq"], check=True)
     packages = ["wrk" if tool == "wrk" else "nginx-light" for tool in missing]
-    subprocess.run(["apt-get", "install", "-y", "-qq", *packages], check=True, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", *packages],
+        check=True,
+        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+    )
 
 
 def nginx_binary() -> str:
@@ -212,7 +218,12 @@ def run_demo_size(duration: int, workdir: Path) -> dict:
         MASTHEAD_DATA_DIR=str(data),
     )
     log("loading the demo site and collecting static files (production settings)")
-    subprocess.run([str(BIN / "masthead"), "demo", "--migrate", "--no-admin"], env=environment, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(BIN / "masthead"), "demo", "--migrate", "--no-admin"],
+        env=environment,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     subprocess.run([str(BIN / "masthead"), "collectstatic", "--noinput", "-v", "0"], env=environment, check=True)
     base = f"http://127.0.0.1:{port}"
     rows, memory, weights = {}, {}, {}

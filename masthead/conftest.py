@@ -25,6 +25,16 @@ def _media_in_tmp(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _empty_caches():
+    """Fragments and renditions cached by one test must not leak into the next, whose
+    rolled-back rows may reuse the same ids."""
+    from django.core.cache import caches
+
+    for alias in ("default", "renditions"):
+        caches[alias].clear()
+
+
+@pytest.fixture(autouse=True)
 def page_cache_dir(settings, tmp_path):
     """Every test gets an empty page cache of its own."""
     from masthead.pagecache.purge import page_store

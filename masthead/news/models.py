@@ -276,7 +276,7 @@ class ArticlePage(PublicPageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         content = selectors.article_page_content(article=self)
         context.update(content)
-        add_keys(request, selectors.article_page_cache_keys(article=self, content=content))
+        add_keys(request, lambda: selectors.article_page_cache_keys(article=self, content=content))
         return context
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.utils.functional import SimpleLazyObject
 from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
 
@@ -178,12 +179,15 @@ def embeds_for(*, article: ArticlePage) -> dict[str, Embed]:
 
 
 def article_page_content(*, article: ArticlePage) -> dict:
-    author_links = list(ArticleAuthor.objects.filter(article=article).select_related("author").order_by("sort_order"))
+    """What an article page shows besides the page itself, read only if the page's
+    cached fragment is missing (each value is lazy)."""
     return {
-        "author_links": author_links,
-        "tags": list(article.tags.all()),
-        "embeds": embeds_for(article=article),
-        "next_article": next_older_article(article=article),
+        "author_links": SimpleLazyObject(
+            lambda: list(ArticleAuthor.objects.filter(article=article).select_related("author").order_by("sort_order"))
+        ),
+        "tags": SimpleLazyObject(lambda: list(article.tags.all())),
+        "embeds": SimpleLazyObject(lambda: embeds_for(article=article)),
+        "next_article": SimpleLazyObject(lambda: next_older_article(article=article)),
     }
 
 
@@ -194,6 +198,7 @@ def article_page_cache_keys(*, article: ArticlePage, content: dict) -> set[str]:
     keys.update(f"tag-{tag.pk}" for tag in content["tags"])
     if article.source_id:
         keys.add(f"source-{article.source_id}")
-    if content["next_article"] is not None:
-        keys.add(f"page-{content['next_article'].pk}")
+    next_article = content["next_article"]
+    if next_article:  # a lazy object: test its value, not the wrapper
+        keys.add(f"page-{next_article.pk}")
     return keys

@@ -83,6 +83,6 @@ def article_fragment(request, pk: int):
     if article is None:
         raise Http404("No such article")
     content = selectors.article_page_content(article=article)
-    add_keys(request, selectors.article_page_cache_keys(article=article, content=content))
+    add_keys(request, lambda: selectors.article_page_cache_keys(article=article, content=content))
     context = {"page": article, "is_fragment": True, **content}
     return render(request, "news/includes/article_fragment.html", context)

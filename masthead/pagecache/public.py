@@ -8,18 +8,32 @@ stream, "author-3" for pages that print author 3's name, and so on.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import wraps
 
 from django.conf import settings
 
-from masthead.pagecache.wsgi import KEYS_HEADER
+from masthead.pagecache.wsgi import KEYS_HEADER, STORE_FLAG
 
 
-def add_keys(request, keys: Iterable[str]) -> None:
+def add_keys(request, keys: Iterable[str] | Callable[[], Iterable[str]]) -> None:
+    """Name what the page shows. A callable is called only when the page will be stored,
+    so a page rendered from cached fragments need not query for its keys."""
     if not hasattr(request, "_masthead_cache_keys"):
-        request._masthead_cache_keys = set()
-    request._masthead_cache_keys.update(keys)
+        request._masthead_cache_keys = []
+    request._masthead_cache_keys.append(keys)
+
+
+def _collected_keys(request) -> set[str]:
+    keys = {"site"}
+    storing = request.META.get(STORE_FLAG)
+    for entry in getattr(request, "_masthead_cache_keys", []):
+        if callable(entry):
+            if storing:
+                keys.update(entry())
+        else:
+            keys.update(entry)
+    return keys
 
 
 def keys_for_articles(articles) -> set[str]:
@@ -43,7 +57,7 @@ def mark_public(request, response):
     if response.status_code != 200 or getattr(request, "is_preview", False):
         return response
     response["Cache-Control"] = settings.MASTHEAD_PUBLIC_CACHE_CONTROL
-    response[KEYS_HEADER] = " ".join(sorted(getattr(request, "_masthead_cache_keys", set()) | {"site"}))
+    response[KEYS_HEADER] = " ".join(sorted(_collected_keys(request)))
     return response
 
 

@@ -16,6 +16,8 @@ from functools import lru_cache
 from django.conf import settings
 from django.db import transaction
 
+from masthead.pagecache import fragments
+
 logger = logging.getLogger(__name__)
 
 
@@ -33,6 +35,7 @@ def page_store():
 def _after_commit(action, description: str) -> None:
     def run():
         try:
+            fragments.bump()  # first: a page rendered from here on uses fresh fragments
             action()
         except Exception:  # the edit is saved; a failed purge must say so loudly
             logger.exception("Page cache purge failed: %s", description)

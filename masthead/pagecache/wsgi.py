@@ -20,6 +20,9 @@ from masthead.pagecache.entry import COMPRESS_MIN_BYTES, Entry
 logger = logging.getLogger(__name__)
 
 KEYS_HEADER = "x-masthead-cache-keys"
+# Set in the WSGI environ when this response may be stored: Django then works out the
+# page's cache keys, which a response that will not be stored does not need.
+STORE_FLAG = "masthead.store_page"
 COMPRESSIBLE_TYPES = (
     "text/",
     "application/json",
@@ -58,6 +61,7 @@ class PageCacheApplication:
                 if entry is not None:
                     return self._send(entry, environ, start_response, cache="hit")
                 generation = self.store.generation()
+                environ[STORE_FLAG] = "1"
             except Exception:  # a cache outage must not take the site down with it
                 logger.exception("Page cache unavailable; serving from Django")
                 address = None

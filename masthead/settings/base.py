@@ -72,6 +72,7 @@ TEMPLATES = [
             # context), so only the request is added to every template's context.
             "context_processors": [
                 "django.template.context_processors.request",
+                "masthead.pagecache.context_processors.fragment_generation",
             ],
         },
     },
@@ -130,6 +131,12 @@ def _cache_settings():
 
 
 CACHES = _cache_settings()
+# Renditions never change under a key (it holds the file's hash): each process keeps its own.
+CACHES["renditions"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "renditions",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 
 TASKS = {
     "default": {

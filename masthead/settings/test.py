@@ -8,7 +8,10 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 # Tasks run inside the test process right away (after commit), so search indexing,
 # reference indexing and embed resolution happen before a test looks at the result.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "renditions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "renditions"},
+}
 MEDIA_ROOT = CONFIG.data_dir / "test-media"
 # Tests never reach the internet: every provider points at a closed local port unless a
 # test starts its own fake provider.

@@ -3,6 +3,7 @@ from django.utils.safestring import mark_safe
 
 from masthead.ads.models import sanitize_creative_html
 from masthead.ads.selectors import creatives_by_placement
+from masthead.pagecache import fragments
 
 register = template.Library()
 
@@ -13,7 +14,8 @@ def _creatives(context) -> dict:
     if request is None:
         return creatives_by_placement()
     if not hasattr(request, "_masthead_ads"):
-        request._masthead_ads = creatives_by_placement()
+        # A minute at most: a scheduled creative starts or ends without any edit to purge.
+        request._masthead_ads = fragments.cached("ads", creatives_by_placement, request=request, timeout=60)
     return request._masthead_ads
 
 

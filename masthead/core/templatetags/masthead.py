@@ -4,6 +4,7 @@ from django import template
 from django.db.models import Prefetch
 
 from masthead.core.models import MenuItem, SiteSettings
+from masthead.pagecache import fragments
 
 register = template.Library()
 
@@ -18,15 +19,22 @@ def site_settings(context) -> SiteSettings:
     from wagtail.models import Site
 
     site = Site.find_for_request(request) if request is not None else Site.objects.get(is_default_site=True)
-    settings = (
-        SiteSettings.objects.select_related("logo")
-        .prefetch_related(
-            Prefetch("menu_items", queryset=MenuItem.objects.select_related("link_page").order_by("sort_order")),
-            "social_links",
-        )
-        .filter(site=site)
-        .first()
-    ) or SiteSettings(site=site)
+
+    def load() -> SiteSettings:
+        settings = (
+            SiteSettings.objects.select_related("logo")
+            .prefetch_related(
+                Prefetch("menu_items", queryset=MenuItem.objects.select_related("link_page").order_by("sort_order")),
+                "social_links",
+            )
+            .filter(site=site)
+            .first()
+        ) or SiteSettings(site=site)
+        for item in settings.menu_items.all():
+            item.resolved_url = item.url  # resolve page links once, not on every render
+        return settings
+
+    settings = fragments.cached(f"site-settings-{site.pk if site else 0}", load, request=request)
     if request is not None:
         request._masthead_site_settings = settings
     return settings

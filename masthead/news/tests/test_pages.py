@@ -250,3 +250,24 @@ def test_staff_picks_page_puts_the_editors_order_first(client, site_tree):
     titles = [h.find("a").text for h in parse(client.get("/staff-picks/")).iter("h2")]
 
     assert titles[:3] == [first.title, second.title, unordered.title]
+
+
+def test_cached_fragments_are_retired_when_content_changes(client, site_tree, django_capture_on_commit_callbacks):
+    from masthead.core.models import SiteSettings
+
+    older = make_article(site_tree.sections["news"], title="Title before", hours_ago=5)
+    newer = make_article(site_tree.sections["news"], title="The newer one", hours_ago=1)
+    assert "Title before" in client.get(older.url).content.decode()
+    assert "Title before" in client.get(newer.url).content.decode()  # its "Continue reading"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        older.title = "Title after"
+        older.save_revision().publish()
+        settings = SiteSettings.objects.get(site=site_tree.site)
+        settings.tagline = "Fresh tagline"
+        settings.save()
+
+    for page in (older, newer):
+        body = client.get(page.url).content.decode()
+        assert "Title after" in body and "Title before" not in body
+        assert "Fresh tagline" in body
