@@ -17,6 +17,7 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
+from wagtail.url_routing import RouteResult
 from wagtail.search import index
 
 from masthead.core.blocks import ArticleBodyBlock
@@ -116,6 +117,21 @@ class HomePage(PublicPageMixin, Page):
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
     template = "news/home_page.html"
+
+    def route(self, request, path_components):
+        """/<section>/<slug>/ in one query for the article and what its page shows,
+        instead of Wagtail's walk (a query per level, and another for each specific page)."""
+        if len(path_components) == 2:
+            url_path = f"{self.url_path}{path_components[0]}/{path_components[1]}/"
+            article = (
+                ArticlePage.objects.live()
+                .select_related("primary_section", "source", "featured_image")
+                .filter(url_path=url_path)
+                .first()
+            )
+            if article is not None:
+                return RouteResult(article)
+        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from masthead.news import selectors

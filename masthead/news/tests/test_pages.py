@@ -129,6 +129,7 @@ def test_draft_is_not_served_anywhere(client, site_tree):
     draft = make_article(site_tree.sections["news"], title="Secret draft", publish=False)
 
     assert client.get(f"/fragments/article/{draft.pk}/").status_code == 404
+    assert client.get(f"/news/{draft.slug}/").status_code == 404
     assert "Secret draft" not in client.get("/latest/").content.decode()
     assert "Secret draft" not in client.get("/").content.decode()
 

@@ -150,7 +150,7 @@ PINNED_QUERIES = {
     "staff picks": 8,
     "tag": 7,
     "author": 8,
-    "article": 9,
+    "article": 5,
     "fragment": 2,
 }
 
