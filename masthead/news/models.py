@@ -17,8 +17,8 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
-from wagtail.url_routing import RouteResult
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from masthead.core.blocks import ArticleBodyBlock
 from masthead.core.models import NewsImage, SocialPlatform
