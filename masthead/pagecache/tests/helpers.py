@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass
 
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_started
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 
 from masthead.pagecache.stores import FileStore
@@ -64,8 +64,10 @@ def wsgi_request(application, path: str, *, query: str = "", method: str = "GET"
         captured["status"] = int(status.split()[0])
         captured["headers"] = {name.lower(): value for name, value in response_headers}
 
-    # As Django's test client does: the test's database connection must stay open.
+    # As Django's test client does: the test's transaction lives on its connection, which
+    # the start and end of a request would otherwise close (on PostgreSQL).
     request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     try:
         result = application(environ, start_response)
         body = b"".join(result)
@@ -73,4 +75,5 @@ def wsgi_request(application, path: str, *, query: str = "", method: str = "GET"
             result.close()
     finally:
         request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return WSGIResponse(captured["status"], captured["headers"], body)
