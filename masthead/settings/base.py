@@ -108,6 +108,9 @@ def _database_settings():
 
 
 DATABASES = _database_settings()
+if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # Wagtail's search index uses PostgreSQL's full-text fields on PostgreSQL.
+    INSTALLED_APPS.append("django.contrib.postgres")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 

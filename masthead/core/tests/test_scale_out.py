@@ -43,3 +43,27 @@ def test_redis_url_makes_redis_the_shared_cache(tmp_path):
     stored = [name for name in client.scan_iter(f"*{key}*")]
     assert stored, "the value was not written to Redis"
     client.delete(*stored)
+
+
+def test_system_checks_pass_on_postgresql(tmp_path):
+    import psycopg
+    from django.conf import settings
+
+    url = settings.CONFIG.test_database_url
+    try:
+        psycopg.connect(url, connect_timeout=3).close()
+    except psycopg.Error as error:
+        service_missing(f"PostgreSQL not reachable at {url}: {error}")
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("MASTHEAD_", "DJANGO_"))}
+    environment.update(MASTHEAD_DATA_DIR=str(tmp_path), DATABASE_URL=url)
+
+    result = subprocess.run(
+        [sys.executable, "-m", "masthead.cli", "check"],
+        cwd=PROJECT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
