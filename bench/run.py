@@ -192,6 +192,23 @@ http {{
         process.wait(timeout=10)
 
 
+def production_environment(*, port: int, data_dir: Path, **extra: str) -> dict:
+    """Production settings over plain HTTP on loopback, and nothing from the caller's Masthead setup."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("MASTHEAD_", "DJANGO_")) and key not in {"DATABASE_URL", "REDIS_URL"}
+    }
+    environment.update(
+        MASTHEAD_ENV="production",
+        SECRET_KEY="bench-only-" + "k" * 50,
+        SITE_URL=f"http://127.0.0.1:{port}",
+        MASTHEAD_DATA_DIR=str(data_dir),
+        **extra,
+    )
+    return environment
+
+
 def page_weight(base: str, path: str) -> dict:
     _, _, html = fetch(base + path)
     assets = re.findall(rb'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html)
@@ -206,17 +223,7 @@ def page_weight(base: str, path: str) -> dict:
 def run_demo_size(duration: int, workdir: Path) -> dict:
     data = workdir / "data"
     port = free_port()
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("MASTHEAD_", "DJANGO_")) and key not in {"DATABASE_URL", "REDIS_URL"}
-    }
-    environment.update(
-        MASTHEAD_ENV="production",
-        SECRET_KEY="bench-only-" + "k" * 50,
-        SITE_URL=f"http://127.0.0.1:{port}",
-        MASTHEAD_DATA_DIR=str(data),
-    )
+    environment = production_environment(port=port, data_dir=data)
     log("loading the demo site and collecting static files (production settings)")
     subprocess.run(
         [str(BIN / "masthead"), "demo", "--migrate", "--no-admin"],
@@ -299,16 +306,9 @@ def run_large(duration: int, workdir: Path, *, articles: int) -> dict:
     redis_url = "redis://127.0.0.1:6379/14"
     redis.Redis.from_url(redis_url).flushdb()
     port = free_port()
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("MASTHEAD_", "DJANGO_")) and key not in {"DATABASE_URL", "REDIS_URL"}
-    }
-    environment.update(
-        MASTHEAD_ENV="production",
-        SECRET_KEY="bench-only-" + "k" * 50,
-        SITE_URL=f"http://127.0.0.1:{port}",
-        MASTHEAD_DATA_DIR=str(workdir / "large"),
+    environment = production_environment(
+        port=port,
+        data_dir=workdir / "large",
         DATABASE_URL=server_url.rsplit("/", 1)[0] + "/" + database,
         REDIS_URL=redis_url,
     )
