@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import secrets
 from datetime import timedelta
@@ -10,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from wagtail.models import Page, Site
 
 from masthead.ads.models import AdCreative, AdSlot
@@ -42,7 +44,7 @@ def _image(title: str, *, hue: int, caption: str = "", credit: str = "") -> News
         return existing
     data = illustration(hue=hue, seed=title)
     image = NewsImage(title=title, default_caption=caption, credit=credit)
-    image.file = ImageFile(_named_bytes(data), name=f"{_file_stem(title)}.jpg")
+    image.file = ImageFile(io.BytesIO(data), name=f"{_file_stem(title)}.jpg")
     image.save()
     return image
 
@@ -53,21 +55,13 @@ def _banner_image(title: str, *, text: str, subtext: str, hue: int, size: tuple[
         return existing
     image = NewsImage(title=title)
     image.file = ImageFile(
-        _named_bytes(banner(text=text, subtext=subtext, hue=hue, size=size)), name=f"{_file_stem(title)}.png"
+        io.BytesIO(banner(text=text, subtext=subtext, hue=hue, size=size)), name=f"{_file_stem(title)}.png"
     )
     image.save()
     return image
 
 
-def _named_bytes(data: bytes):
-    import io
-
-    return io.BytesIO(data)
-
-
 def _file_stem(title: str) -> str:
-    from django.utils.text import slugify
-
     return slugify(title)[:60] or "image"
 
 

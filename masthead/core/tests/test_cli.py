@@ -4,27 +4,19 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-PROJECT = Path(__file__).resolve().parents[3]
+from masthead.core.tests.processes import MASTHEAD, PROJECT, clean_environment
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def clean_environment(**extra) -> dict:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("MASTHEAD_", "DJANGO_"))}
-    base.pop("DATABASE_URL", None)
-    base.pop("REDIS_URL", None)
-    return {**base, **extra}
 
 
 def wait_for(url: str, deadline: float) -> int:
@@ -41,7 +33,7 @@ def wait_for(url: str, deadline: float) -> int:
 def test_serve_answers_and_ctrl_c_stops_server_and_worker(tmp_path):
     port = free_port()
     environment = clean_environment(MASTHEAD_DATA_DIR=str(tmp_path), PORT=str(port), MASTHEAD_ADMIN_PASSWORD="pw-x")
-    masthead = [sys.executable, "-m", "masthead.cli"]
+    masthead = MASTHEAD
     subprocess.run(
         [*masthead, "demo", "--migrate"], cwd=PROJECT, env=environment, check=True, capture_output=True, timeout=300
     )

@@ -1,28 +1,9 @@
 """The configuration contract: environment in, settings out, and production is strict."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from masthead import env
-
-PROJECT = Path(__file__).resolve().parents[3]
-
-
-def run_masthead(*args, **environment):
-    base = {key: value for key, value in os.environ.items() if not key.startswith(("MASTHEAD_", "DJANGO_"))}
-    base.pop("DATABASE_URL", None)
-    return subprocess.run(
-        [sys.executable, "-m", "masthead.cli", *args],
-        cwd=PROJECT,
-        env={**base, **environment},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from masthead.core.tests.processes import PROJECT, run_masthead
 
 
 def test_production_refuses_to_start_without_secret_key_and_site_url(tmp_path):

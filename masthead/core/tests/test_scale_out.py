@@ -1,16 +1,14 @@
 """Scale-out mode: with REDIS_URL the shared cache is Redis, over a real connection."""
 
-import os
 import subprocess
 import sys
 import uuid
-from pathlib import Path
 
 import redis
 
 from masthead.conftest import service_missing
+from masthead.core.tests.processes import PROJECT, clean_environment
 
-PROJECT = Path(__file__).resolve().parents[3]
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
@@ -20,8 +18,7 @@ def test_redis_url_makes_redis_the_shared_cache(tmp_path):
     except redis.RedisError as error:
         service_missing(f"Redis not reachable at {REDIS_URL}: {error}")
     key = f"masthead-test-{uuid.uuid4().hex}"
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("MASTHEAD_", "DJANGO_"))}
-    environment.update(MASTHEAD_DATA_DIR=str(tmp_path), REDIS_URL=REDIS_URL)
+    environment = clean_environment(MASTHEAD_DATA_DIR=str(tmp_path), REDIS_URL=REDIS_URL)
     script = (
         "from django.core.cache import cache; "
         f"cache.set('{key}', 'shared', 30); "
@@ -54,8 +51,7 @@ def test_system_checks_pass_on_postgresql(tmp_path):
         psycopg.connect(url, connect_timeout=3).close()
     except psycopg.Error as error:
         service_missing(f"PostgreSQL not reachable at {url}: {error}")
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("MASTHEAD_", "DJANGO_"))}
-    environment.update(MASTHEAD_DATA_DIR=str(tmp_path), DATABASE_URL=url)
+    environment = clean_environment(MASTHEAD_DATA_DIR=str(tmp_path), DATABASE_URL=url)
 
     result = subprocess.run(
         [sys.executable, "-m", "masthead.cli", "check"],
