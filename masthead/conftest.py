@@ -30,8 +30,11 @@ def _empty_caches():
     rolled-back rows may reuse the same ids."""
     from django.core.cache import caches
 
+    from masthead.pagecache.memory import clear_every_memory
+
     for alias in ("default", "renditions"):
         caches[alias].clear()
+    clear_every_memory()
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,11 @@
 from django.conf import settings
 
+from masthead.pagecache import fragments
+from masthead.pagecache.memory import GenerationMemory
+
+# Few sites, many hostnames a client may send: bounded all the same.
+_sites = GenerationMemory("sites", max_entries=64)
+
 
 class AdminContentSecurityPolicyMiddleware:
     """Give the Wagtail admin the policy it needs, and reader pages the strict one.
@@ -16,3 +22,31 @@ class AdminContentSecurityPolicyMiddleware:
         if request.path.startswith("/admin/") or getattr(request, "is_preview", False):
             response._csp_config = settings.MASTHEAD_ADMIN_CSP
         return response
+
+
+class CurrentSiteMiddleware:
+    """Find the request's Wagtail Site without a query.
+
+    Wagtail looks the Site up in the database on every request; Masthead keeps the answer
+    in each worker until the next purge (a Site change purges everything). Wagtail and
+    Masthead's templates then find it on the request, where Wagtail keeps its own.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from wagtail.models import Site
+        from wagtail.models.sites import split_domain_port
+
+        hostname = split_domain_port(request._get_raw_host())[0]
+        key = (hostname, request.get_port())
+
+        def find():
+            site = Site._find_for_request(request)
+            if site is not None:
+                site.root_page.specific  # noqa: B018 (loaded once, with the site)
+            return site
+
+        request._wagtail_site = _sites.get_or_build(fragments.generation(request), key, find)
+        return self.get_response(request)

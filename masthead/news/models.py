@@ -23,6 +23,8 @@ from wagtail.url_routing import RouteResult
 from masthead.core.blocks import ArticleBodyBlock
 from masthead.core.models import NewsImage, SocialPlatform
 from masthead.news.pagination import BROKEN_OLDER_LINK, InvalidCursor
+from masthead.pagecache import fragments
+from masthead.pagecache.memory import GenerationMemory
 from masthead.pagecache.public import PublicPageMixin, add_keys, keys_for_articles
 
 WORDS_PER_MINUTE = 230
@@ -123,11 +125,8 @@ class HomePage(PublicPageMixin, Page):
         instead of Wagtail's walk (a query per level, and another for each specific page)."""
         if len(path_components) == 2:
             url_path = f"{self.url_path}{path_components[0]}/{path_components[1]}/"
-            article = (
-                ArticlePage.objects.live()
-                .select_related("primary_section", "source", "featured_image")
-                .filter(url_path=url_path)
-                .first()
+            article = _article_routes.get_or_build(
+                fragments.generation(request), url_path, lambda: _live_article_at(url_path)
             )
             if article is not None:
                 return RouteResult(article)
@@ -143,6 +142,20 @@ class HomePage(PublicPageMixin, Page):
         shown += [article for _, articles in content["section_blocks"] for article in articles]
         add_keys(request, {f"page-{self.pk}", "list-home", *keys_for_articles(shown)})
         return context
+
+
+# Articles being read right now, kept in each worker between purges: a reader's request
+# for one of them needs no query to find it.
+_article_routes = GenerationMemory("article-routes", max_entries=300)
+
+
+def _live_article_at(url_path: str) -> ArticlePage | None:
+    return (
+        ArticlePage.objects.live()
+        .select_related("primary_section", "source", "featured_image")
+        .filter(url_path=url_path)
+        .first()
+    )
 
 
 class SectionPage(PublicPageMixin, Page):

@@ -1,40 +1,61 @@
-"""Fragment caches: pieces of pages (site chrome, article bodies, the chosen ads) kept in
-the shared cache between renders.
+"""Fragment caches: pieces of pages (site chrome, article bodies, the chosen ads) kept
+between renders, in this worker's memory and in the shared cache.
 
-Every fragment's key carries a generation number that every purge increments, so the
-same events that purge pages (publish, edit, settings, ads) retire the fragments too.
-Publishing is rare next to reading, so a global generation costs little and can never
-leave a stale fragment behind.
+Every fragment belongs to a generation that every purge replaces, so the same events
+that purge pages (publish, edit, settings, ads) retire the fragments too. Publishing is
+rare next to reading, so a global generation costs little and can never leave a stale
+fragment behind. The generation is a fresh token each time, never a counter, so two
+purges at once, or a cache that lost the key, can never bring an old one back.
 """
 
 from __future__ import annotations
 
+import secrets
+import time
+
 from django.core.cache import cache
 
+from masthead.pagecache.memory import GenerationMemory
+
 GENERATION_KEY = "masthead:fragments:generation"
+# Rendered fragments are small strings or a few model instances; a few hundred of them
+# cover the chrome, the ads and the articles being read right now.
+_local = GenerationMemory("fragments", max_entries=400)
 
 
-def generation(request=None) -> int:
+def _new_token() -> str:
+    return f"{time.time_ns():x}{secrets.token_hex(4)}"
+
+
+def generation(request=None) -> str:
     """Read once per request: every fragment of one page comes from the same generation."""
     if request is not None and hasattr(request, "_masthead_fragment_generation"):
         return request._masthead_fragment_generation
-    value = cache.get(GENERATION_KEY) or 0
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        value = _new_token()
+        if not cache.add(GENERATION_KEY, value, None):
+            value = cache.get(GENERATION_KEY, value)
     if request is not None:
         request._masthead_fragment_generation = value
     return value
 
 
 def bump() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 1, None)
+    cache.set(GENERATION_KEY, _new_token(), None)
 
 
 def cached(name: str, build, *, request=None, timeout: int = 3600):
-    key = f"masthead:fragment:{generation(request)}:{name}"
+    """The fragment called `name` in this generation: from this worker's memory, else the
+    shared cache, else built (and kept in both)."""
+    current = generation(request)
+    value = _local.get(current, name)
+    if value is not None:
+        return value
+    key = f"masthead:fragment:{current}:{name}"
     value = cache.get(key)
     if value is None:
         value = build()
         cache.set(key, value, timeout)
+    _local.set(current, name, value, timeout=timeout)
     return value

@@ -13,6 +13,8 @@ from functools import wraps
 
 from django.conf import settings
 
+from masthead.pagecache import fragments
+from masthead.pagecache.memory import GenerationMemory
 from masthead.pagecache.wsgi import KEYS_HEADER, STORE_FLAG
 
 
@@ -69,6 +71,11 @@ def public_page(view):
     return wrapper
 
 
+# Which restrictions (password, login, groups) apply to a page: asked by Wagtail on every
+# serve, and changed only by an edit that purges everything.
+_view_restrictions = GenerationMemory("view-restrictions", max_entries=1000)
+
+
 class PublicPageMixin:
     """For Wagtail page types readers see.
 
@@ -78,3 +85,15 @@ class PublicPageMixin:
 
     def serve(self, request, *args, **kwargs):
         return mark_public(request, super().serve(request, *args, **kwargs))
+
+    def get_view_restrictions(self):
+        from wagtail.models import PageViewRestriction
+
+        restrictions = _view_restrictions.get_or_build(
+            fragments.generation(), self.path, lambda: list(super(PublicPageMixin, self).get_view_restrictions())
+        )
+        # Still a queryset for the admin's privacy views (which order it and query again),
+        # but iterating it, as Wagtail does on every serve, reads the remembered rows.
+        queryset = PageViewRestriction.objects.filter(pk__in=[restriction.pk for restriction in restrictions])
+        queryset._result_cache = restrictions
+        return queryset

@@ -50,7 +50,7 @@ def image_changed(sender, instance, created=False, **kwargs):
 
 def register():
     from taggit.models import Tag
-    from wagtail.models import Site
+    from wagtail.models import PageViewRestriction, Site
 
     from masthead.ads.models import AdCreative, AdSlot
     from masthead.core.models import MenuItem, NewsImage, SiteSettings, SocialLink
@@ -71,7 +71,8 @@ def register():
             )
     for signal in (post_save, post_delete):
         signal.connect(tag_changed, sender=Tag, dispatch_uid=f"pagecache-tag-{signal}")
-        for model in (SiteSettings, MenuItem, SocialLink, AdCreative, AdSlot, Site):
+        # A page made private (or public again) leaves or joins every listing.
+        for model in (SiteSettings, MenuItem, SocialLink, AdCreative, AdSlot, Site, PageViewRestriction):
             signal.connect(everything_changed, sender=model, dispatch_uid=f"pagecache-{model.__name__}-{signal}")
     post_save.connect(image_changed, sender=NewsImage, dispatch_uid="pagecache-image-saved")
     post_delete.connect(everything_changed, sender=NewsImage, dispatch_uid="pagecache-image-deleted")

@@ -40,6 +40,18 @@ def site_settings(context) -> SiteSettings:
     return settings
 
 
+@register.simple_tag(takes_context=True)
+def current_menu_path(context) -> str:
+    """The request's path if the header marks it as the current page (the home page or a
+    menu item), else "": the header fragment then varies by a handful of paths only."""
+    request = context.get("request")
+    path = getattr(request, "path", "")
+    if path == "/":
+        return path
+    settings = site_settings(context)
+    return path if any(item.resolved_url == path for item in settings.menu_items.all()) else ""
+
+
 SHARE_TARGETS = (
     ("X", "https://x.com/intent/post?url={url}&text={title}"),
     ("Facebook", "https://www.facebook.com/sharer/sharer.php?u={url}"),

@@ -178,3 +178,44 @@ def test_scheduled_publication_purges_when_it_goes_live(newsroom, django_capture
 
     assert {"home", "latest", "news"} <= purged
     assert b"Embargoed story" in wsgi_request(newsroom["site"], "/latest/").body
+
+
+def test_making_an_article_private_purges_every_page_and_asks_for_the_password(
+    newsroom, django_capture_on_commit_callbacks
+):
+    from wagtail.models import PageViewRestriction
+
+    older = newsroom["older"]
+
+    def restrict():
+        PageViewRestriction.objects.create(page=older, restriction_type=PageViewRestriction.PASSWORD, password="s3cret")
+
+    assert purged_by(newsroom, restrict, django_capture_on_commit_callbacks) == set(newsroom["pages"])
+    response = wsgi_request(newsroom["site"], newsroom["pages"]["older"])
+    assert b"password" in response.body.lower()
+    assert b"article__body" not in response.body
+    assert response.header("x-cache") != "hit"
+    assert b"Older news" not in wsgi_request(newsroom["site"], "/latest/").body
+
+
+def test_worker_memory_and_fragments_follow_a_publish_with_the_page_cache_off(
+    client, site_tree, django_capture_on_commit_callbacks
+):
+    """Uncached pages come from fragments and routes kept in worker memory: a publish
+    (or a move) must retire them at once, as it does cached pages."""
+    with django_capture_on_commit_callbacks(execute=True):
+        article = make_article(site_tree.sections["news"], title="First headline", hours_ago=1)
+    old_url = article.url
+    assert b"First headline" in client.get(old_url).content
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article.title = "Second headline"
+        article.save_revision().publish()
+    assert b"Second headline" in client.get(old_url).content
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article.move(site_tree.sections["analysis"], pos="last-child")
+    new_url = ArticlePage.objects.get(pk=article.pk).url
+    moved_away = client.get(old_url)
+    assert (moved_away.status_code, moved_away["Location"]) == (301, new_url)  # Wagtail's redirect
+    assert b"Second headline" in client.get(new_url).content
