@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from masthead.pagecache.addresses import path_of
 from masthead.pagecache.entry import Entry
+from masthead.pagecache.memory import GenerationMemory
 
 ENTRY_TTL_SECONDS = 7 * 24 * 3600
+# Pages each worker keeps in memory in front of Redis: the pages of a viral moment (home,
+# a few articles) fit many times over, at about 60 KB each with their compressed copies.
+MEMORY_ENTRIES = 150
 
 
 class FileStore:
@@ -152,7 +158,12 @@ class FileStore:
 
 
 class RedisStore:
-    """Pages in Redis for several app servers; one round trip per hit."""
+    """Pages in Redis for several app servers.
+
+    Each worker also keeps the pages it served last in memory, valid while the store's
+    generation (replaced by every purge) stays the same: a hit then costs one small GET
+    instead of fetching the page and its compressed copies (decision 0007).
+    """
 
     # Store only if no purge happened since rendering began, atomically.
     _PUT = """
@@ -172,6 +183,7 @@ class RedisStore:
         self.client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
         self.prefix = prefix
         self._put = self.client.register_script(self._PUT)
+        self._memory = GenerationMemory("redis-pages", max_entries=MEMORY_ENTRIES)
 
     def _entry_key(self, address: str) -> str:
         return f"{self.prefix}e:{address}"
@@ -184,13 +196,24 @@ class RedisStore:
         return f"{self.prefix}generation"
 
     def get(self, address: str) -> Entry | None:
+        # The generation first: a purge after this read retires what is fetched below.
+        generation = self.generation()
+        entry = self._memory.get(generation, address)
+        if entry is not None:
+            return entry
         meta, body, gzip_body, br_body = self.client.hmget(self._entry_key(address), "meta", "body", "gzip", "br")
         if meta is None or body is None:
             return None
-        return Entry.from_parts(meta, body, gzip_body or b"", br_body or b"")
+        entry = Entry.from_parts(meta, body, gzip_body or b"", br_body or b"")
+        self._memory.set(generation, address, entry)
+        return entry
 
-    def generation(self) -> int:
-        return int(self.client.get(self._generation_key) or 0)
+    def generation(self) -> str:
+        return (self.client.get(self._generation_key) or b"0").decode()
+
+    def _new_generation(self) -> None:
+        """A fresh token, never a count that a restarted Redis could reach again."""
+        self.client.set(self._generation_key, f"{time.time_ns():x}{secrets.token_hex(4)}")
 
     def put(self, address: str, entry: Entry, *, generation: int) -> bool:
         keys = [self._generation_key, self._entry_key(address)]
@@ -199,7 +222,7 @@ class RedisStore:
         return bool(self._put(keys=keys, args=args))
 
     def purge_keys(self, keys) -> int:
-        self.client.incr(self._generation_key)
+        self._new_generation()
         removed = 0
         for key in keys:
             index_key = self._index_key(key)
@@ -213,7 +236,7 @@ class RedisStore:
         return self.purge_keys(f"path:{path}" for path in paths)
 
     def purge_all(self) -> None:
-        self.client.incr(self._generation_key)
+        self._new_generation()
         batch = []
         for name in self.client.scan_iter(f"{self.prefix}[ek]:*", count=1000):
             batch.append(name)

@@ -17,11 +17,8 @@ def html_entry(keys=("page-1",)):
     return Entry.build(status="200 OK", headers=[("Content-Type", "text/html; charset=utf-8")], body=PAGE, keys=keys)
 
 
-@pytest.fixture(params=["files", "redis"])
-def store(request, tmp_path):
-    if request.param == "files":
-        yield FileStore(tmp_path / "pages")
-        return
+@pytest.fixture
+def redis_store():
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
     except redis.RedisError as error:
@@ -30,6 +27,13 @@ def store(request, tmp_path):
     yield store
     store.purge_all()
     store.client.delete(store._generation_key)
+
+
+@pytest.fixture(params=["files", "redis"])
+def store(request, tmp_path):
+    if request.param == "files":
+        return FileStore(tmp_path / "pages")
+    return request.getfixturevalue("redis_store")
 
 
 def test_put_get_and_purge_by_key_and_by_path(store):
@@ -67,14 +71,24 @@ def test_files_are_laid_out_for_nginx(tmp_path):
     assert not page.exists() and not (tmp_path / "news" / "story" / "index.html.gz").exists()
 
 
-def test_a_purge_in_one_worker_is_seen_by_another(tmp_path):
-    first, second = FileStore(tmp_path), FileStore(tmp_path)
+@pytest.mark.parametrize("kind", ["files", "redis"])
+def test_a_purge_in_one_worker_is_seen_by_another(kind, request, tmp_path):
+    """Two workers over one store; Redis workers keep hits in memory, and a purge by any
+    worker must retire them on the next request."""
+    if kind == "files":
+        first, second = FileStore(tmp_path), FileStore(tmp_path)
+    else:
+        first = request.getfixturevalue("redis_store")
+        second = RedisStore(REDIS_URL, prefix=first.prefix)
     first.put("/a/", html_entry(), generation=first.generation())
+    first.put("/b/", html_entry(("page-2",)), generation=first.generation())
     assert second.get("/a/") is not None
+    assert second.get("/a/") is not None  # the second read is from the worker's memory
 
     first.purge_keys(["page-1"])
 
     assert second.get("/a/") is None
+    assert second.get("/b/").body == PAGE
 
 
 def test_mirrored_store_publishes_files_beside_redis(store, tmp_path):
