@@ -49,6 +49,7 @@ class Config:
     admin_password: str
     page_cache: bool
     static_publish_dir: Path | None
+    cdn_purge_url: str
     require_services: bool
     test_database_url: str
 
@@ -104,9 +105,17 @@ def load() -> Config:
         static_publish_dir=Path(_get("MASTHEAD_STATIC_PUBLISH_DIR")).resolve()
         if _get("MASTHEAD_STATIC_PUBLISH_DIR")
         else None,
+        cdn_purge_url=_cdn_purge_url(),
         require_services=_flag("MASTHEAD_REQUIRE_SERVICES", False),
         test_database_url=_get("MASTHEAD_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
     )
+
+
+def _cdn_purge_url() -> str:
+    url = _get("MASTHEAD_CDN_PURGE_URL").rstrip("/")
+    if url and not url.startswith(("http://", "https://")):
+        raise ConfigurationError("MASTHEAD_CDN_PURGE_URL must start with http:// or https://")
+    return url
 
 
 def settings_module() -> str:

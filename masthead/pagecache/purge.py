@@ -5,7 +5,8 @@
     purge_everything()                site settings, menus, ads: every page shows them
 
 Purges run when the transaction commits, in the same request, so "View live" is fresh at
-once; the next reader's request renders and stores the page again.
+once; the next reader's request renders and stores the page again. A CDN in front is
+told about the same pages (masthead.pagecache.cdn).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.db import transaction
 
-from masthead.pagecache import fragments
+from masthead.pagecache import cdn, fragments
 
 logger = logging.getLogger(__name__)
 
@@ -47,17 +48,17 @@ def _after_commit(action, description: str) -> None:
 def purge_keys(*keys: str) -> None:
     keys = tuple(sorted(set(keys)))
     if keys:
-        _after_commit(lambda: page_store().purge_keys(keys), ", ".join(keys))
+        _after_commit(lambda: cdn.purge_addresses(page_store().purge_keys(keys)), ", ".join(keys))
 
 
 def purge_paths(*paths: str) -> None:
     paths = tuple(sorted(set(paths)))
     if paths:
-        _after_commit(lambda: page_store().purge_paths(paths), ", ".join(paths))
+        _after_commit(lambda: cdn.purge_addresses(page_store().purge_paths(paths)), ", ".join(paths))
 
 
 def purge_everything() -> None:
-    _after_commit(lambda: page_store().purge_all(), "everything")
+    _after_commit(lambda: cdn.purge_addresses(page_store().purge_all()), "everything")
 
 
 def article_keys(article) -> set[str]:

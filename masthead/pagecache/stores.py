@@ -102,7 +102,8 @@ class FileStore:
             if data:
                 _write_atomic(Path(f"{body_path}.{suffix.lstrip('.')}"), data)
         _write_atomic(body_path, entry.body)  # last: the body's presence makes the entry live
-        line = f"{body_path.relative_to(self.root)}\n".encode()
+        # The address beside the file: a purge reports what it removed (to a CDN).
+        line = f"{body_path.relative_to(self.root)}\t{address}\n".encode()
         for key in (*entry.keys, f"path:{path_of(address)}"):
             key_file = self._key_file(key)
             key_file.parent.mkdir(parents=True, exist_ok=True)
@@ -118,27 +119,35 @@ class FileStore:
         self.root.mkdir(parents=True, exist_ok=True)
         _write_atomic(self.root / ".generation", str(self.generation() + 1).encode())
 
-    def purge_keys(self, keys) -> int:
+    def purge_keys(self, keys) -> set[str]:
+        """Remove every page stored under these keys; returns their addresses."""
         self._bump_generation()
-        removed = 0
+        removed = set()
         for key in keys:
             key_file = self._key_file(key)
             try:
-                listed = key_file.read_text().split()
+                listed = _index_lines(key_file.read_text())
                 key_file.unlink()
             except OSError:
                 continue
-            for relative in set(listed):
-                removed += self._delete(self.root / relative)
+            for relative, address in listed:
+                if self._delete(self.root / relative):
+                    removed.add(address)
         return removed
 
-    def purge_paths(self, paths) -> int:
+    def purge_paths(self, paths) -> set[str]:
         return self.purge_keys(f"path:{path}" for path in paths)
 
-    def purge_all(self) -> None:
+    def purge_all(self) -> set[str]:
         self._bump_generation()
         if not self.root.exists():
-            return
+            return set()
+        stored = set()
+        for key_file in (self.root / ".keys").glob("*"):
+            try:
+                stored.update(address for relative, address in _index_lines(key_file.read_text()))
+            except OSError:
+                continue
         for child in self.root.iterdir():
             if child.name == ".generation":
                 continue
@@ -147,6 +156,7 @@ class FileStore:
             else:
                 child.unlink(missing_ok=True)
         self._memory.clear()
+        return stored
 
     @staticmethod
     def _delete(body_path: Path) -> int:
@@ -221,30 +231,41 @@ class RedisStore:
         args = [str(generation), entry.meta(), entry.body, entry.gzip, entry.br, ENTRY_TTL_SECONDS]
         return bool(self._put(keys=keys, args=args))
 
-    def purge_keys(self, keys) -> int:
+    def purge_keys(self, keys) -> set[str]:
+        """Remove every page stored under these keys; returns their addresses."""
         self._new_generation()
-        removed = 0
+        removed = set()
         for key in keys:
             index_key = self._index_key(key)
-            members = self.client.smembers(index_key)
+            members = sorted(self.client.smembers(index_key))
             if members:
-                removed += self.client.delete(*members)
+                with self.client.pipeline(transaction=False) as pipeline:
+                    for member in members:
+                        pipeline.delete(member)
+                    deleted = pipeline.execute()
+                removed.update(self._address(member) for member, gone in zip(members, deleted, strict=True) if gone)
             self.client.delete(index_key)
         return removed
 
-    def purge_paths(self, paths) -> int:
+    def purge_paths(self, paths) -> set[str]:
         return self.purge_keys(f"path:{path}" for path in paths)
 
-    def purge_all(self) -> None:
+    def purge_all(self) -> set[str]:
         self._new_generation()
-        batch = []
+        stored, batch = set(), []
         for name in self.client.scan_iter(f"{self.prefix}[ek]:*", count=1000):
+            if name.startswith(self._entry_key("").encode()):
+                stored.add(self._address(name))
             batch.append(name)
             if len(batch) >= 1000:
                 self.client.delete(*batch)
                 batch = []
         if batch:
             self.client.delete(*batch)
+        return stored
+
+    def _address(self, entry_key: bytes) -> str:
+        return entry_key.decode().removeprefix(self._entry_key(""))
 
 
 class MirroredStore:
@@ -266,19 +287,26 @@ class MirroredStore:
             self.published.put(address, entry, generation=self.published.generation())
         return stored
 
-    def purge_keys(self, keys):
+    def purge_keys(self, keys) -> set[str]:
         keys = list(keys)
-        self.published.purge_keys(keys)
-        return self.primary.purge_keys(keys)
+        return self.published.purge_keys(keys) | self.primary.purge_keys(keys)
 
-    def purge_paths(self, paths):
+    def purge_paths(self, paths) -> set[str]:
         paths = list(paths)
-        self.published.purge_paths(paths)
-        return self.primary.purge_paths(paths)
+        return self.published.purge_paths(paths) | self.primary.purge_paths(paths)
 
-    def purge_all(self):
-        self.published.purge_all()
-        self.primary.purge_all()
+    def purge_all(self) -> set[str]:
+        return self.published.purge_all() | self.primary.purge_all()
+
+
+def _index_lines(text: str) -> set[tuple[str, str]]:
+    """(file, address) pairs of a key's index."""
+    pairs = set()
+    for line in text.splitlines():
+        relative, _, address = line.partition("\t")
+        if relative:
+            pairs.add((relative, address))
+    return pairs
 
 
 def _read_optional(path: Path) -> bytes:

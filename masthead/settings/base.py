@@ -275,6 +275,14 @@ MASTHEAD_PAGE_CACHE_DIR = DATA_DIR / "pages"
 MASTHEAD_PAGE_CACHE_REDIS_URL = CONFIG.redis_url
 # Static publishing: cached pages are also written here for nginx to serve directly.
 MASTHEAD_STATIC_PUBLISH_DIR = CONFIG.static_publish_dir
+# A CDN or cache in front of Masthead that accepts HTTP PURGE (Varnish, Fastly, nginx's
+# cache purge): every page the page cache purges is purged there too, through Wagtail's
+# frontend cache. See masthead/pagecache/cdn.py.
+WAGTAILFRONTENDCACHE = (
+    {"cdn": {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend", "LOCATION": CONFIG.cdn_purge_url}}
+    if CONFIG.cdn_purge_url
+    else {}
+)
 # Browsers revalidate every time (a 304 is cheap); CDNs may keep a page a minute and
 # serve it stale for 5 more while fetching a fresh copy. See docs/deploy/.
 MASTHEAD_PUBLIC_CACHE_CONTROL = "public, max-age=0, s-maxage=60, stale-while-revalidate=300"

@@ -1,5 +1,7 @@
 """Each kind of change purges exactly the pages that show it, right when it commits."""
 
+import http.server
+import threading
 from datetime import timedelta
 
 import pytest
@@ -219,3 +221,64 @@ def test_worker_memory_and_fragments_follow_a_publish_with_the_page_cache_off(
     moved_away = client.get(old_url)
     assert (moved_away.status_code, moved_away["Location"]) == (301, new_url)  # Wagtail's redirect
     assert b"Second headline" in client.get(new_url).content
+
+
+class _RecordingCDN(http.server.BaseHTTPRequestHandler):
+    """Answers PURGE as Varnish or Fastly do, and remembers what it was asked."""
+
+    purged: list[tuple[str, str]] = []
+
+    def do_PURGE(self):
+        self.purged.append((self.headers["Host"], self.path))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def cdn(settings):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _RecordingCDN)
+    _RecordingCDN.purged = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.WAGTAILFRONTENDCACHE = {
+        "cdn": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": f"http://127.0.0.1:{server.server_address[1]}",
+        }
+    }
+    settings.SITE_URL = "https://news.example"
+    yield _RecordingCDN.purged
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_cdn_is_purged_of_the_same_pages_as_the_page_cache(newsroom, cdn, django_capture_on_commit_callbacks):
+    middle = newsroom["middle"]
+
+    def edit():
+        middle.title = "Middle analysis, revised"
+        middle.save_revision().publish()
+
+    purged = purged_by(newsroom, edit, django_capture_on_commit_callbacks)
+
+    assert {host for host, _ in cdn} == {"news.example"}
+    assert {path for _, path in cdn} == {newsroom["pages"][name] for name in purged}
+
+
+def test_a_cdn_is_purged_of_every_stored_page_when_settings_change(
+    newsroom, cdn, django_capture_on_commit_callbacks, site_tree
+):
+    from masthead.core.models import SiteSettings
+
+    def rename_site():
+        settings = SiteSettings.objects.get(site=site_tree.site)
+        settings.tagline = "A new tagline"
+        settings.save()
+
+    purged_by(newsroom, rename_site, django_capture_on_commit_callbacks)
+
+    assert {path for _, path in cdn} == set(newsroom["pages"].values())

@@ -42,17 +42,18 @@ def test_put_get_and_purge_by_key_and_by_path(store):
     store.put("/latest/?older=1-2", html_entry(("list-latest",)), generation=store.generation())
 
     assert store.get("/news/story/").body == PAGE
-    store.purge_keys(["page-1"])
+    assert store.purge_keys(["page-1"]) == {"/news/story/"}  # what was removed, for a CDN
     assert store.get("/news/story/") is None
     assert store.get("/latest/") is not None
 
-    store.purge_paths(["/latest/"])
+    assert store.purge_paths(["/latest/"]) == {"/latest/", "/latest/?older=1-2"}
     assert store.get("/latest/") is None and store.get("/latest/?older=1-2") is None
 
 
 def test_purge_all_empties_the_store(store):
     store.put("/a/", html_entry(), generation=store.generation())
-    store.purge_all()
+    store.put("/b/?older=1-2", html_entry(), generation=store.generation())
+    assert store.purge_all() == {"/a/", "/b/?older=1-2"}
     assert store.get("/a/") is None
 
 
