@@ -47,6 +47,10 @@ def serve() -> int:
         "--log-level", "warning",
         "masthead.wsgi:application",
     ]  # fmt: skip
+    # Pages and fragments rendered by the code that ran before may no longer be right.
+    purge = subprocess.run([sys.executable, "-m", "masthead.cli", "purge_pages"], stdout=subprocess.DEVNULL)
+    if purge.returncode != 0:
+        return purge.returncode
     worker = [sys.executable, "-m", "masthead.cli", "worker"]
     children = [subprocess.Popen(server), subprocess.Popen(worker)]  # noqa: S603 (fixed argv)
     print(

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import secrets
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.cache import cache
 
@@ -27,10 +29,17 @@ def _new_token() -> str:
     return f"{time.time_ns():x}{secrets.token_hex(4)}"
 
 
+# The generation of the request this thread is serving (FragmentGenerationMiddleware), for
+# code that has no request at hand, such as a page's view restrictions.
+_request_generation: ContextVar[str | None] = ContextVar("masthead_fragment_generation", default=None)
+
+
 def generation(request=None) -> str:
     """Read once per request: every fragment of one page comes from the same generation."""
     if request is not None and hasattr(request, "_masthead_fragment_generation"):
         return request._masthead_fragment_generation
+    if request is None and (pinned := _request_generation.get()) is not None:
+        return pinned
     value = cache.get(GENERATION_KEY)
     if value is None:
         value = _new_token()
@@ -39,6 +48,16 @@ def generation(request=None) -> str:
     if request is not None:
         request._masthead_fragment_generation = value
     return value
+
+
+@contextmanager
+def pinned_for(request):
+    """Within a request: every generation() call, with the request or without, agrees."""
+    token = _request_generation.set(generation(request))
+    try:
+        yield
+    finally:
+        _request_generation.reset(token)
 
 
 def bump() -> None:

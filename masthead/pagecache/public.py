@@ -94,6 +94,9 @@ class PublicPageMixin:
         )
         # Still a queryset for the admin's privacy views (which order it and query again),
         # but iterating it, as Wagtail does on every serve, reads the remembered rows.
-        queryset = PageViewRestriction.objects.filter(pk__in=[restriction.pk for restriction in restrictions])
+        if restrictions:
+            queryset = PageViewRestriction.objects.filter(pk__in=[restriction.pk for restriction in restrictions])
+        else:
+            queryset = PageViewRestriction.objects.none()
         queryset._result_cache = restrictions
         return queryset

@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "masthead.core.middleware.AdminContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "masthead.pagecache.middleware.FragmentGenerationMiddleware",
     "masthead.core.middleware.CurrentSiteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -118,7 +119,7 @@ def _cache_settings():
     if CONFIG.redis_url:
         return {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "masthead.core.cache_backends.SharedClientRedisCache",
                 "LOCATION": CONFIG.redis_url,
                 "KEY_PREFIX": "masthead",
             }

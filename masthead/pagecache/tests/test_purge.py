@@ -1,6 +1,7 @@
 """Each kind of change purges exactly the pages that show it, right when it commits."""
 
 import http.server
+import io
 import threading
 from datetime import timedelta
 
@@ -282,3 +283,18 @@ def test_a_cdn_is_purged_of_every_stored_page_when_settings_change(
     purged_by(newsroom, rename_site, django_capture_on_commit_callbacks)
 
     assert {path for _, path in cdn} == set(newsroom["pages"].values())
+
+
+def test_purge_pages_command_forgets_every_page_and_fragment(newsroom, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    from masthead.pagecache import fragments
+
+    warm(newsroom)
+    before = fragments.generation()
+
+    with django_capture_on_commit_callbacks(execute=True):  # the command's transaction commits
+        call_command("purge_pages", stdout=io.StringIO())
+
+    assert cached(newsroom) == set()  # (cached() visits each page once: now they are stored again)
+    assert fragments.generation() != before
