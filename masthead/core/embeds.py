@@ -1,7 +1,8 @@
 """What an embed block shows, built from the provider's stored oEmbed answer.
 
-Nothing here fetches: the answer was stored when the article was saved. Players load
-only when the reader clicks, and no provider script is ever placed on the page.
+Nothing here fetches: the answer (and a copy of the thumbnail) was stored when the
+article was saved. Players load only when the reader clicks, and no provider script or
+picture is ever placed on the page.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.utils.html import strip_tags
+
+from masthead.core.embed_thumbnails import stored_thumbnail_url
 
 PLAYER_HOSTS = {
     "www.youtube.com": "www.youtube-nocookie.com",
@@ -53,7 +56,7 @@ def embed_view(url: str, stored) -> EmbedView:
             kind="video",
             title=stored.title,
             provider=stored.provider_name,
-            thumbnail_url=stored.thumbnail_url if stored.thumbnail_url.startswith("https://") else "",
+            thumbnail_url=stored_thumbnail_url(stored.thumbnail_url),
             player_url=player_url_from(stored.html),
         )
     if stored.type == "rich" and stored.html:

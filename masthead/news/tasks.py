@@ -3,8 +3,12 @@
 import logging
 
 from django.tasks import task
-from wagtail.embeds.embeds import get_embed
+from wagtail.embeds.embeds import get_embed, get_embed_hash
 from wagtail.embeds.exceptions import EmbedException
+from wagtail.embeds.models import Embed
+
+from masthead.core.embed_thumbnails import store_thumbnail, stored_thumbnail_url
+from masthead.pagecache.purge import purge_keys
 
 logger = logging.getLogger(__name__)
 
@@ -24,13 +28,23 @@ def resolve_embeds(page_id: int) -> dict:
     revision = page.latest_revision
     article = revision.as_object() if revision else page
     resolved = failed = 0
+    changed = False
     for block in article.body:
         if block.block_type != "embed":
             continue
+        url = block.value["url"]
+        known = Embed.objects.filter(hash=get_embed_hash(url)).exists()
         try:
-            get_embed(block.value["url"])
+            embed = get_embed(url)
             resolved += 1
         except (EmbedException, OSError, ValueError) as error:
             failed += 1
-            logger.info("Embed %s not resolved: %s", block.value["url"], error)
+            logger.info("Embed %s not resolved: %s", url, error)
+            continue
+        if embed.type == "video" and not stored_thumbnail_url(embed.thumbnail_url):
+            changed |= store_thumbnail(embed.thumbnail_url)
+        changed |= not known
+    if changed and page.live:
+        # Readers may have been shown (and the cache stored) plain links while this ran.
+        purge_keys(f"article-{page_id}")
     return {"resolved": resolved, "failed": failed}

@@ -1,6 +1,7 @@
 """Embeds are resolved when the article is saved, from a real HTTP oEmbed provider,
 and render without any provider script; unreachable providers leave a plain link."""
 
+import io
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -8,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import html5lib
 import pytest
+from PIL import Image
 from wagtail.embeds.finders import get_finders
 from wagtail.embeds.models import Embed
 
@@ -15,7 +17,15 @@ from masthead.news.tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
 
+
+def _png() -> bytes:
+    picture = io.BytesIO()
+    Image.new("RGB", (48, 27), (30, 90, 160)).save(picture, "PNG")
+    return picture.getvalue()
+
+
 VIDEO_URL = "https://www.youtube.com/watch?v=Ab3dE5gH7jK"
+THUMBNAIL_PNG = _png()
 POST_URL = "https://x.com/harbourdesk/status/1794412087335210045"
 
 
@@ -25,6 +35,8 @@ class FakeOEmbedProvider(BaseHTTPRequestHandler):
     requests: list[str] = []
 
     def do_GET(self):
+        if self.path == "/thumbnail.png":
+            return self._send("image/png", THUMBNAIL_PNG)
         url = parse_qs(urlsplit(self.path).query)["url"][0]
         type(self).requests.append(url)
         if "youtube" in url:
@@ -32,7 +44,7 @@ class FakeOEmbedProvider(BaseHTTPRequestHandler):
                 "type": "video",
                 "title": "Inside the wind farm",
                 "provider_name": "YouTube",
-                "thumbnail_url": "https://i.ytimg.com/vi/Ab3dE5gH7jK/hqdefault.jpg",
+                "thumbnail_url": f"http://127.0.0.1:{self.server.server_port}/thumbnail.png",
                 "html": '<iframe width="200" height="113" src="https://www.youtube.com/embed/Ab3dE5gH7jK?feature=oembed"></iframe>',
                 "width": 200,
                 "height": 113,
@@ -45,9 +57,11 @@ class FakeOEmbedProvider(BaseHTTPRequestHandler):
                 "html": '<blockquote class="twitter-tweet"><p>The ferry inquiry opens today.</p></blockquote>'
                 '<script async src="https://platform.twitter.com/widgets.js"></script>',
             }
-        body = json.dumps(answer).encode()
+        self._send("application/json", json.dumps(answer).encode())
+
+    def _send(self, content_type: str, body: bytes):
         self.send_response(200)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -100,6 +114,9 @@ def test_saving_resolves_embeds_and_rendering_never_asks_the_provider(
     assert "autoplay=1" in play.get("data-embed-src")
     assert "<iframe" not in body
     assert "widgets.js" not in body and "platform.twitter.com" not in body
+    thumbnail = play.find(".//img").get("src")
+    assert thumbnail.startswith("/media/images/embeds/")  # our copy: nothing loads from the provider
+    assert "127.0.0.1" not in body and "ytimg" not in body
     post = tree.find(".//blockquote[@class='embed__post']")
     assert "The ferry inquiry opens today." in "".join(post.itertext())
     assert post.get("cite") == POST_URL
@@ -126,3 +143,32 @@ def test_resolving_twice_is_harmless(site_tree, oembed_provider, django_capture_
 
     assert first == second == {"resolved": 2, "failed": 0}
     assert Embed.objects.count() == 2
+
+
+def test_a_page_shown_before_its_embeds_resolved_is_refreshed_when_they_are(
+    client, site_tree, oembed_provider, django_capture_on_commit_callbacks, settings
+):
+    with django_capture_on_commit_callbacks() as pending:  # the task has not run yet
+        article = make_article(site_tree.sections["news"], body=embed_body())
+    before = client.get(article.url).content.decode()
+    assert "data-embed-src" not in before  # a plain link so far, now in the fragment cache
+
+    for callback in pending:  # the commit: purges, then the task resolves (and purges)
+        callback()
+
+    after = client.get(article.url).content.decode()
+    assert "data-embed-src" in after and "/media/images/embeds/" in after
+
+
+def test_a_thumbnail_that_is_not_a_picture_is_not_kept(settings, tmp_path):
+    from masthead.core.embed_thumbnails import store_thumbnail, stored_thumbnail_url
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeOEmbedProvider)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        not_a_picture = f"http://127.0.0.1:{server.server_port}/oembed?url=https://x.com/a"
+        assert store_thumbnail(not_a_picture) is False
+        assert stored_thumbnail_url(not_a_picture) == ""
+        assert store_thumbnail("file:///etc/passwd") is False
+    finally:
+        server.shutdown()

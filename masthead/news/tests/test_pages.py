@@ -125,6 +125,33 @@ def test_article_fragment_is_the_article_alone(client, site_tree):
     assert "<html" not in body and "Fragment story" in body
 
 
+def test_an_appended_article_keeps_a_sound_outline(client, site_tree):
+    """On its page the headline is the h1 and the body's headings h2 and h3; appended
+    below another article its headline is an h2, so the body's step down to h3 and h4."""
+    body = [
+        {"type": "heading", "value": {"text": "What was agreed", "level": "h2"}},
+        {"type": "paragraph", "value": "<p>Words.</p>"},
+        {"type": "heading", "value": {"text": "The fine print", "level": "h3"}},
+    ]
+    article = make_article(site_tree.sections["news"], title="Outline story", body=body)
+
+    def outline(path):
+        tree = html5lib.parse(client.get(path).content.decode(), namespaceHTMLElements=False)
+        article_element = tree.find(".//article")
+        return [
+            (element.tag, "".join(element.itertext()).strip())
+            for element in article_element.iter()
+            if element.tag in {"h1", "h2", "h3", "h4"}
+        ]
+
+    assert outline(article.url) == [("h1", "Outline story"), ("h2", "What was agreed"), ("h3", "The fine print")]
+    assert outline(f"/fragments/article/{article.pk}/") == [
+        ("h2", "Outline story"),
+        ("h3", "What was agreed"),
+        ("h4", "The fine print"),
+    ]
+
+
 def test_draft_is_not_served_anywhere(client, site_tree):
     draft = make_article(site_tree.sections["news"], title="Secret draft", publish=False)
 
