@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -136,11 +137,18 @@ class HomePage(PublicPageMixin, Page):
         from masthead.news import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        content = selectors.home_page_content(home=self)
-        context.update(content)
-        shown = [content["lead"], *content["latest"], *content["staff_picks"]]
-        shown += [article for _, articles in content["section_blocks"] for article in articles]
-        add_keys(request, {f"page-{self.pk}", "list-home", *keys_for_articles(shown)})
+        # Read only when the page's fragments are missing (after a purge).
+        content = SimpleLazyObject(lambda: selectors.home_page_content(home=self))
+        context["home"] = content
+        context["staff_picks"] = SimpleLazyObject(lambda: content["staff_picks"])
+        context["sidebar"] = "home"
+
+        def keys():
+            shown = [content["lead"], *content["latest"], *content["staff_picks"]]
+            shown += [article for _, articles in content["section_blocks"] for article in articles]
+            return {f"page-{self.pk}", "list-home", *keys_for_articles(shown)}
+
+        add_keys(request, keys)
         return context
 
 
