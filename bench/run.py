@@ -14,6 +14,7 @@ Writes bench/results/latest.{md,json} and chart.svg, and the README's benchmark 
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import contextlib
 import gzip
 import json
@@ -38,6 +39,7 @@ BIN = Path(sys.executable).parent
 ARTICLE = "/analysis/the-long-unravelling-of-kestrias-energy-bargain/"
 README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
 NGINX_TURNS = 3
+DISTINCT_ARTICLES = 1_000
 
 
 def log(message: str) -> None:
@@ -360,7 +362,28 @@ def run_large(duration: int, workdir: Path, *, articles: int) -> dict:
         fetch(base + ARTICLE)
         rows["article, uncached"] = wrk(base + ARTICLE, duration=duration)
         memory["page cache off"] = worker_memory_mb(server.pid)
+        # Worker memory keeps what readers read (routes, fragments): read many articles.
+        paths = article_paths(environment["DATABASE_URL"], count=DISTINCT_ARTICLES)
+        log(f"reading {len(paths):,} different articles, page cache off")
+        with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+            statuses = list(pool.map(lambda path: fetch(base + path)[0], paths))
+        assert statuses.count(200) == len(paths), "some articles did not answer 200"
+        memory[f"page cache off, after {len(paths):,} different articles"] = worker_memory_mb(server.pid)
     return {"rows": rows, "worker_memory_mb": memory, "articles": articles}
+
+
+def article_paths(database_url: str, *, count: int) -> list[str]:
+    """Addresses of `count` live articles picked at random."""
+    import psycopg
+
+    with psycopg.connect(database_url) as connection:
+        url_paths = connection.execute(
+            "SELECT url_path FROM wagtailcore_page p JOIN news_articlepage a ON a.page_ptr_id = p.id "
+            "WHERE p.live ORDER BY random() LIMIT %s",
+            [count],
+        ).fetchall()
+    # url_path starts with the site's root page ("/home/news/story/" is "/news/story/").
+    return ["/" + url_path.split("/", 2)[2] for (url_path,) in url_paths]
 
 
 GOALS = {

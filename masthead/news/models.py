@@ -154,7 +154,7 @@ class HomePage(PublicPageMixin, Page):
 
 # Articles being read right now, kept in each worker between purges: a reader's request
 # for one of them needs no query to find it.
-_article_routes = GenerationMemory("article-routes", max_entries=300)
+_article_routes = GenerationMemory("article-routes", max_entries=150)
 
 
 def _live_article_at(url_path: str) -> ArticlePage | None:

@@ -22,7 +22,7 @@ from masthead.pagecache.memory import GenerationMemory
 GENERATION_KEY = "masthead:fragments:generation"
 # Rendered fragments are small strings or a few model instances; a few hundred of them
 # cover the chrome, the ads and the articles being read right now.
-_local = GenerationMemory("fragments", max_entries=400)
+_local = GenerationMemory("fragments", max_entries=250)
 
 
 def _new_token() -> str:

@@ -48,6 +48,7 @@ def test_development_generates_and_keeps_a_secret_key(tmp_path, monkeypatch):
         ("MASTHEAD_PAGE_CACHE", "maybe", "MASTHEAD_PAGE_CACHE must be on or off"),
         ("PORT", "eighty", "PORT must be a number"),
         ("MASTHEAD_ENV", "staging", "MASTHEAD_ENV must be development or production"),
+        ("MASTHEAD_CDN_PURGE_URL", "varnish:6081", "MASTHEAD_CDN_PURGE_URL must start with http"),
     ],
 )
 def test_bad_values_get_a_clear_error(monkeypatch, tmp_path, name, value, message):

@@ -2,6 +2,7 @@
 
 import uuid
 
+import hiredis
 import pytest
 import redis
 
@@ -102,3 +103,35 @@ def test_mirrored_store_publishes_files_beside_redis(store, tmp_path):
     mirrored.purge_keys(["page-1"])
     assert not (tmp_path / "published" / "news" / "story" / "index.html").exists()
     assert mirrored.get("/news/story/") is None
+
+
+def test_redis_generation_is_read_on_a_plain_socket_that_recovers(redis_store):
+    """Every hit reads the generation; the plain socket must agree with redis-py, follow
+    purges, and come back after Redis drops the connection."""
+    store = redis_store
+    assert store.generation() == "0"
+    store.purge_keys(["page-1"])
+    after_purge = store.generation()
+    assert after_purge != "0"
+    assert after_purge == store.client.get(store._generation_key).decode()
+    assert store._read_generation.usable
+
+    host, port = store._read_generation._local.connection.getsockname()[:2]
+    assert store.client.client_kill_filter(addr=f"{host}:{port}") == 1  # Redis drops the plain socket
+
+    assert store.generation() == after_purge  # answered through redis-py, then reconnected
+    assert store.generation() == after_purge
+    store.purge_all()
+    assert store.generation() not in {"0", after_purge}
+
+
+def test_plain_get_speaks_to_a_password_and_database(redis_store):
+    from masthead.pagecache.stores import PlainGet
+
+    client = redis.Redis.from_url("redis://:not-the-password@127.0.0.1:6379/15")
+    with pytest.raises(hiredis.ReplyError, match=r"AUTH|password"):
+        PlainGet(client, "any")()
+    client = redis.Redis.from_url("redis://127.0.0.1:6379/15")
+    client.set(f"{redis_store.prefix}plain", "yes")
+    assert PlainGet(client, f"{redis_store.prefix}plain")() == b"yes"
+    client.delete(f"{redis_store.prefix}plain")
