@@ -229,11 +229,17 @@ class RedisStore:
         except (OSError, ValueError, hiredis.HiredisError):
             self._read_generation.reset()
             value = self.client.get(self._generation_key)
-        return (value or b"0").decode()
+        if value is None:
+            # Never set, or lost with a Redis restart: a fresh token, never a value a
+            # worker's memory could still hold from before.
+            self.client.set(self._generation_key, _token(), nx=True)
+            value = self.client.get(self._generation_key)
+        return value.decode()
 
     def _new_generation(self) -> None:
         """A fresh token, never a count that a restarted Redis could reach again."""
-        self.client.set(self._generation_key, f"{time.time_ns():x}{secrets.token_hex(4)}")
+        self.client.set(self._generation_key, _token())
+
 
     def put(self, address: str, entry: Entry, *, generation: int) -> bool:
         keys = [self._generation_key, self._entry_key(address)]
@@ -242,7 +248,12 @@ class RedisStore:
         return bool(self._put(keys=keys, args=args))
 
     def purge_keys(self, keys) -> set[str]:
-        """Remove every page stored under these keys; returns their addresses."""
+        """Remove every page stored under these keys; returns their addresses.
+
+        The generation changes before the deletes, so no render that began earlier is
+        stored, and again after them: a worker that fetched a page between the two keeps
+        it under the first, which the second retires.
+        """
         self._new_generation()
         removed = set()
         for key in keys:
@@ -255,6 +266,7 @@ class RedisStore:
                     deleted = pipeline.execute()
                 removed.update(self._address(member) for member, gone in zip(members, deleted, strict=True) if gone)
             self.client.delete(index_key)
+        self._new_generation()
         return removed
 
     def purge_paths(self, paths) -> set[str]:
@@ -272,6 +284,7 @@ class RedisStore:
                 batch = []
         if batch:
             self.client.delete(*batch)
+        self._new_generation()  # see purge_keys
         return stored
 
     def _address(self, entry_key: bytes) -> str:
@@ -335,6 +348,10 @@ class PlainGet:
         self._local.connection = None
         if connection is not None:
             connection.close()
+
+
+def _token() -> str:
+    return f"{time.time_ns():x}{secrets.token_hex(4)}"
 
 
 def _command(*parts: str) -> bytes:

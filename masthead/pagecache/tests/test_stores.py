@@ -109,10 +109,11 @@ def test_redis_generation_is_read_on_a_plain_socket_that_recovers(redis_store):
     """Every hit reads the generation; the plain socket must agree with redis-py, follow
     purges, and come back after Redis drops the connection."""
     store = redis_store
-    assert store.generation() == "0"
+    first = store.generation()
+    assert first == store.generation()  # made once, then kept
     store.purge_keys(["page-1"])
     after_purge = store.generation()
-    assert after_purge != "0"
+    assert after_purge != first
     assert after_purge == store.client.get(store._generation_key).decode()
     assert store._read_generation.usable
 
@@ -122,7 +123,25 @@ def test_redis_generation_is_read_on_a_plain_socket_that_recovers(redis_store):
     assert store.generation() == after_purge  # answered through redis-py, then reconnected
     assert store.generation() == after_purge
     store.purge_all()
-    assert store.generation() not in {"0", after_purge}
+    assert store.generation() not in {first, after_purge}
+
+
+def test_a_worker_reading_during_a_redis_purge_keeps_nothing_stale(redis_store):
+    """Another worker fetches the page after the purge has changed the generation but
+    before it deleted the page: what it kept must not outlive the purge."""
+    purging, reading = redis_store, RedisStore(REDIS_URL, prefix=redis_store.prefix)
+    purging.put("/a/", html_entry(), generation=purging.generation())
+    members = purging.client.smembers
+
+    def smembers_while_another_worker_reads(name):
+        assert reading.get("/a/") is not None  # fetched from Redis: not deleted yet
+        return members(name)
+
+    purging.client.smembers = smembers_while_another_worker_reads
+    purging.purge_keys(["page-1"])
+    del purging.client.smembers
+
+    assert reading.get("/a/") is None
 
 
 def test_plain_get_speaks_to_a_password_and_database(redis_store):
