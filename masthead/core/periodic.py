@@ -24,7 +24,16 @@ def publish_scheduled() -> None:
     call_command("publish_scheduled", verbosity=0)
 
 
-PERIODIC_JOBS = [PeriodicJob("publish scheduled pages", 30, publish_scheduled)]
+def refresh_scheduled_ads() -> None:
+    from masthead.ads.schedule import purge_when_the_chosen_ads_change
+
+    purge_when_the_chosen_ads_change()
+
+
+PERIODIC_JOBS = [
+    PeriodicJob("publish scheduled pages", 30, publish_scheduled),
+    PeriodicJob("purge when scheduled ads start or end", 30, refresh_scheduled_ads),
+]
 
 
 def run_forever(stop: threading.Event, jobs=PERIODIC_JOBS) -> None:

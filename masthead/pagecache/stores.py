@@ -240,7 +240,6 @@ class RedisStore:
         """A fresh token, never a count that a restarted Redis could reach again."""
         self.client.set(self._generation_key, _token())
 
-
     def put(self, address: str, entry: Entry, *, generation: int) -> bool:
         keys = [self._generation_key, self._entry_key(address)]
         keys += [self._index_key(key) for key in (*entry.keys, f"path:{path_of(address)}")]

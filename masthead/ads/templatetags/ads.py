@@ -14,8 +14,9 @@ def _creatives(context) -> dict:
     if request is None:
         return creatives_by_placement()
     if not hasattr(request, "_masthead_ads"):
-        # A minute at most: a scheduled creative starts or ends without any edit to purge.
-        request._masthead_ads = fragments.cached("ads", creatives_by_placement, request=request, timeout=60)
+        # Until the next purge: a creative that starts or ends on schedule purges too
+        # (masthead.ads.schedule, run by the worker every 30 seconds).
+        request._masthead_ads = fragments.cached("ads", creatives_by_placement, request=request)
     return request._masthead_ads
 
 

@@ -119,3 +119,26 @@ def test_html_is_cleaned_again_when_rendered(client, site_tree):
     body = client.get("/").content.decode()
 
     assert "<p>Hi</p>" in body and 'alert("x")' not in body
+
+
+def test_an_ad_that_starts_on_schedule_purges_every_page(client, site_tree, django_capture_on_commit_callbacks):
+    from masthead.ads.schedule import purge_when_the_chosen_ads_change
+    from masthead.pagecache import fragments
+
+    soon = make_creative("sidebar", name="Winter appeal", starts_at=timezone.now() + timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        purge_when_the_chosen_ads_change()  # the worker's first look
+    article = make_article(site_tree.sections["news"])
+    shown = f'data-ad-creative="{soon.pk}"'
+    assert shown not in client.get(article.url).content.decode()  # and the sidebar is now a fragment
+    with django_capture_on_commit_callbacks(execute=True):
+        assert purge_when_the_chosen_ads_change() is False  # nothing changed: no purge
+    before = fragments.generation()
+
+    # Its start time comes (moved here, without save(), as time would).
+    AdCreative.objects.filter(pk=soon.pk).update(starts_at=timezone.now() - timedelta(minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert purge_when_the_chosen_ads_change() is True
+
+    assert fragments.generation() != before
+    assert shown in client.get(article.url).content.decode()
