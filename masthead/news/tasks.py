@@ -42,7 +42,10 @@ def resolve_embeds(page_id: int) -> dict:
             logger.info("Embed %s not resolved: %s", url, error)
             continue
         if embed.type == "video" and not stored_thumbnail_url(embed.thumbnail_url):
-            changed |= store_thumbnail(embed.thumbnail_url)
+            try:
+                changed |= store_thumbnail(embed.thumbnail_url)
+            except Exception:  # the picture is optional: the other embeds and the purge go on
+                logger.exception("Thumbnail of %s not stored", url)
         changed |= not known
     if changed and page.live:
         # Readers may have been shown (and the cache stored) plain links while this ran.

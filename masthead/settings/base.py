@@ -266,6 +266,9 @@ WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILADMIN_COMMENTS_ENABLED = True
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
+# Where video providers keep their thumbnails: the only hosts a resolved embed's picture
+# is copied from (masthead/core/embed_thumbnails.py).
+MASTHEAD_EMBED_THUMBNAIL_HOSTS = ["i.ytimg.com", "img.youtube.com", "i.vimeocdn.com"]
 # The admin asks no third party: no release check, no Gravatar lookups of editors' emails.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

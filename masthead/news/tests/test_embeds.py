@@ -4,6 +4,7 @@ and render without any provider script; unreachable providers leave a plain link
 import io
 import json
 import threading
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -37,6 +38,11 @@ class FakeOEmbedProvider(BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path == "/thumbnail.png":
             return self._send("image/png", THUMBNAIL_PNG)
+        if self.path == "/moved.png":
+            self.send_response(302)
+            self.send_header("Location", "/thumbnail.png")
+            self.send_header("Content-Length", "0")
+            return self.end_headers()
         url = parse_qs(urlsplit(self.path).query)["url"][0]
         type(self).requests.append(url)
         if "youtube" in url:
@@ -83,7 +89,9 @@ def oembed_provider(settings):
         }
     ]
     get_finders.cache_clear()
+    settings.MASTHEAD_EMBED_THUMBNAIL_HOSTS = ["127.0.0.1"]  # the fake stands in for i.ytimg.com too
     FakeOEmbedProvider.requests = []
+    FakeOEmbedProvider.port = server.server_port
     yield FakeOEmbedProvider
     server.shutdown()
     get_finders.cache_clear()
@@ -146,29 +154,34 @@ def test_resolving_twice_is_harmless(site_tree, oembed_provider, django_capture_
 
 
 def test_a_page_shown_before_its_embeds_resolved_is_refreshed_when_they_are(
-    client, site_tree, oembed_provider, django_capture_on_commit_callbacks, settings
+    client, site_tree, oembed_provider, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks() as pending:  # the task has not run yet
-        article = make_article(site_tree.sections["news"], body=embed_body())
-    before = client.get(article.url).content.decode()
-    assert "data-embed-src" not in before  # a plain link so far, now in the fragment cache
+    from masthead.news.tasks import resolve_embeds
 
-    for callback in pending:  # the commit: purges, then the task resolves (and purges)
-        callback()
+    with django_capture_on_commit_callbacks() as pending:
+        article = make_article(site_tree.sections["news"], body=embed_body())
+    for callback in pending:  # the publish commits and purges; the task waits in the queue
+        if not (isinstance(callback, partial) and callback.func == resolve_embeds.enqueue):
+            callback()
+    before = client.get(article.url).content.decode()
+    assert "data-embed-src" not in before  # plain links, now kept in the fragment caches
+
+    with django_capture_on_commit_callbacks(execute=True):  # the worker runs the task
+        resolve_embeds.call(article.pk)
 
     after = client.get(article.url).content.decode()
     assert "data-embed-src" in after and "/media/images/embeds/" in after
 
 
-def test_a_thumbnail_that_is_not_a_picture_is_not_kept(settings, tmp_path):
+def test_thumbnails_come_only_from_the_providers_picture_hosts(oembed_provider):
     from masthead.core.embed_thumbnails import store_thumbnail, stored_thumbnail_url
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeOEmbedProvider)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        not_a_picture = f"http://127.0.0.1:{server.server_port}/oembed?url=https://x.com/a"
-        assert store_thumbnail(not_a_picture) is False
-        assert stored_thumbnail_url(not_a_picture) == ""
-        assert store_thumbnail("file:///etc/passwd") is False
-    finally:
-        server.shutdown()
+    local = f"http://127.0.0.1:{oembed_provider.port}"
+    not_a_picture = f"{local}/oembed?url=https://x.com/a"
+    assert store_thumbnail(not_a_picture) is False
+    assert stored_thumbnail_url(not_a_picture) == ""
+    assert store_thumbnail(f"{local}/moved.png") is False  # a redirect is not followed
+    assert store_thumbnail(f"http://localhost:{oembed_provider.port}/thumbnail.png") is False  # not listed
+    assert store_thumbnail("file:///etc/passwd") is False
+    assert store_thumbnail(f"{local}/thumbnail.png") is True
+    assert stored_thumbnail_url(f"{local}/thumbnail.png").startswith("/media/images/embeds/")
