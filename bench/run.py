@@ -40,6 +40,7 @@ ARTICLE = "/analysis/the-long-unravelling-of-kestrias-energy-bargain/"
 README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
 NGINX_TURNS = 3
 DISTINCT_ARTICLES = 1_000
+SCATTERED_ARTICLES = 20_000
 
 
 def log(message: str) -> None:
@@ -91,12 +92,30 @@ def wait_for(url: str, seconds: float = 60) -> None:
     raise RuntimeError(f"{url} did not answer within {seconds}s")
 
 
-def wrk(url: str, *, duration: int) -> dict:
-    # A short run first, not measured: each server worker fills its memory (routes,
-    # fragments, pages) on its first requests, as it does once after each publish.
-    subprocess.run(["wrk", "-t2", "-c32", "-d2s", url], capture_output=True, check=True)
+# wrk's script for a list of addresses: each thread walks the list from its own place.
+PATHS_SCRIPT = """
+local paths = {}
+for line in io.lines("%s") do paths[#paths + 1] = line end
+local threads = 0
+function setup(thread) threads = threads + 1; thread:set("start", threads * math.floor(#paths / 2)) end
+function init(args) counter = start or 0 end
+function request() counter = counter + 1; return wrk.format("GET", paths[(counter %% #paths) + 1]) end
+"""
+
+
+def wrk(url: str, *, duration: int, paths: list[str] | None = None, workdir: Path | None = None) -> dict:
+    script = []
+    if paths:  # every request a different address, and no warm-up: the first visits are the point
+        listing = workdir / "paths.txt"
+        listing.write_text("\n".join(paths) + "\n")
+        (workdir / "paths.lua").write_text(PATHS_SCRIPT % listing)
+        script = ["-s", str(workdir / "paths.lua")]
+    else:
+        # A short run first, not measured: each server worker fills its memory (routes,
+        # fragments, pages) on its first requests, as it does once after each publish.
+        subprocess.run(["wrk", "-t2", "-c32", "-d2s", url], capture_output=True, check=True)
     output = subprocess.run(
-        ["wrk", "-t2", "-c32", f"-d{duration}s", "--latency", url], capture_output=True, text=True, check=True
+        ["wrk", "-t2", "-c32", f"-d{duration}s", "--latency", *script, url], capture_output=True, text=True, check=True
     ).stdout
 
     def latency(label: str) -> float:
@@ -369,6 +388,13 @@ def run_large(duration: int, workdir: Path, *, articles: int) -> dict:
             statuses = list(pool.map(lambda path: fetch(base + path)[0], paths))
         assert statuses.count(200) == len(paths), "some articles did not answer 200"
         memory[f"page cache off, after {len(paths):,} different articles"] = worker_memory_mb(server.pid)
+        # What a purge costs: every request a different article, so no worker memory and
+        # no fragment helps (more addresses than wrk can ask for in the time).
+        log("page cache off, a different article on every request")
+        scattered = article_paths(environment["DATABASE_URL"], count=SCATTERED_ARTICLES)
+        rows["article, uncached, a different one each request"] = wrk(
+            base, duration=duration, paths=scattered, workdir=workdir
+        )
     return {"rows": rows, "worker_memory_mb": memory, "articles": articles}
 
 
@@ -392,6 +418,7 @@ GOALS = {
     "home, page cache": "≥ 10,000 req/s",
     "article, static publishing (nginx)": "≥ 90% of nginx",
     "reference: nginx, static file": "",
+    "article, uncached, a different one each request": "none: what the first render after a purge costs",
 }
 
 

@@ -126,9 +126,12 @@ class HomePage(PublicPageMixin, Page):
         instead of Wagtail's walk (a query per level, and another for each specific page)."""
         if len(path_components) == 2:
             url_path = f"{self.url_path}{path_components[0]}/{path_components[1]}/"
-            article = _article_routes.get_or_build(
-                fragments.generation(request), url_path, lambda: _live_article_at(url_path)
-            )
+            generation = fragments.generation(request)
+            article = _article_routes.get(generation, url_path)
+            if article is None:
+                article = _live_article_at(url_path)
+                if article is not None:  # misses are not kept: random addresses would evict articles
+                    _article_routes.set(generation, url_path, article)
             if article is not None:
                 return RouteResult(article)
         return super().route(request, path_components)
@@ -137,7 +140,8 @@ class HomePage(PublicPageMixin, Page):
         from masthead.news import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        # Read only when the page's fragments are missing (after a purge).
+        # Read only when the page's fragment is missing (after a purge), or when the page
+        # cache stores the page and needs its keys.
         content = SimpleLazyObject(lambda: selectors.home_page_content(home=self))
         context["home"] = content
         context["staff_picks"] = SimpleLazyObject(lambda: content["staff_picks"])
@@ -158,10 +162,12 @@ _article_routes = GenerationMemory("article-routes", max_entries=150)
 
 
 def _live_article_at(url_path: str) -> ArticlePage | None:
+    slug = url_path.rstrip("/").rsplit("/", 1)[-1]
     return (
         ArticlePage.objects.live()
         .select_related("primary_section", "source", "featured_image")
-        .filter(url_path=url_path)
+        # Wagtail indexes the slug, not url_path: the slug finds the few candidates.
+        .filter(slug=slug, url_path=url_path)
         .first()
     )
 

@@ -80,10 +80,7 @@ def article_stream(
         queryset = queryset.filter(is_staff_pick=True, staff_pick_order__isnull=True)
     if cursor:
         position = Cursor.decode(cursor)
-        queryset = queryset.filter(
-            Q(published_at__lt=position.published_at)
-            | Q(published_at=position.published_at, page_ptr_id__lt=position.pk)
-        )
+        queryset = older_than(queryset, published_at=position.published_at, pk=position.pk)
     articles = list(newest_first(articles_for_cards(queryset))[: page_size + 1])
     older_cursor = ""
     if len(articles) > page_size:
@@ -153,18 +150,30 @@ def home_page_content(*, home) -> dict:
     }
 
 
+def older_than(queryset: QuerySet, *, published_at, pk: int) -> QuerySet:
+    """Articles after (published_at, pk) in newest-first order.
+
+    The first condition repeats what the second implies: PostgreSQL can start its scan of
+    the (published_at, id) index there, where the OR alone makes it walk every newer
+    article first (20 ms at 100,000 articles instead of under one).
+    """
+    return queryset.filter(
+        Q(published_at__lte=published_at),
+        Q(published_at__lt=published_at) | Q(published_at=published_at, page_ptr_id__lt=pk),
+    )
+
+
 def next_older_article(*, article: ArticlePage) -> ArticlePage | None:
     """The article after this one in the Latest stream, for "Continue reading"."""
-    queryset = readable_articles().filter(
-        Q(published_at__lt=article.published_at) | Q(published_at=article.published_at, page_ptr_id__lt=article.pk)
-    )
+    queryset = older_than(readable_articles(), published_at=article.published_at, pk=article.pk)
     return newest_first(queryset).select_related("primary_section").first()
 
 
 def next_newer_article(*, article: ArticlePage) -> ArticlePage | None:
-    """The article whose "Continue reading" leads to this one."""
+    """The article whose "Continue reading" leads to this one (see older_than)."""
     queryset = readable_articles().filter(
-        Q(published_at__gt=article.published_at) | Q(published_at=article.published_at, page_ptr_id__gt=article.pk)
+        Q(published_at__gte=article.published_at),
+        Q(published_at__gt=article.published_at) | Q(published_at=article.published_at, page_ptr_id__gt=article.pk),
     )
     return queryset.order_by("published_at", "page_ptr_id").first()
 

@@ -10,11 +10,15 @@ purges at once, or a cache that lost the key, can never bring an old one back.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import lru_cache
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
 
 from masthead.pagecache.memory import GenerationMemory
@@ -23,6 +27,22 @@ GENERATION_KEY = "masthead:fragments:generation"
 # Rendered fragments are small strings or a few model instances; a few hundred of them
 # cover the chrome, the ads and the articles being read right now.
 _local = GenerationMemory("fragments", max_entries=250)
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """What this process renders with: its code, templates and static file names. Servers
+    sharing a cache during a rolling deploy each keep their own fragments."""
+    digest = hashlib.blake2b(digest_size=8)
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*")):
+        if path.suffix in {".py", ".html"} and "tests" not in path.parts:
+            digest.update(str(path.relative_to(package)).encode())
+            digest.update(path.read_bytes())
+    manifest = Path(settings.STATIC_ROOT or ".") / "staticfiles.json"
+    if settings.STATIC_ROOT and manifest.exists():
+        digest.update(manifest.read_bytes())
+    return digest.hexdigest()
 
 
 def _new_token() -> str:
@@ -71,7 +91,7 @@ def cached(name: str, build, *, request=None, timeout: int = 3600):
     value = _local.get(current, name)
     if value is not None:
         return value
-    key = f"masthead:fragment:{current}:{name}"
+    key = f"masthead:fragment:{code_version()}:{current}:{name}"
     value = cache.get(key)
     if value is None:
         value = build()
