@@ -38,7 +38,7 @@ RESULTS = ROOT / "bench" / "results"
 BIN = Path(sys.executable).parent
 ARTICLE = "/analysis/the-long-unravelling-of-kestrias-energy-bargain/"
 README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
-NGINX_TURNS = 3
+NGINX_TURNS = 5
 DISTINCT_ARTICLES = 1_000
 SCATTERED_ARTICLES = 20_000
 

@@ -139,6 +139,9 @@ def test_a_reader_sees_a_publish_at_once_through_nginx_static_publishing(nginx, 
     assert "x-cache" not in from_file.headers  # nginx answered from the file
     assert from_file.headers["content-security-policy"].startswith("default-src 'self'")
     assert page.locator("h1").inner_text() == "Harbour talks stall"
+    # The cache's bookkeeping beside the page is never sent.
+    bookkeeping = page.request.get(base + story.url + "index.html.meta")
+    assert bookkeeping.status == 404 and b'"etag"' not in bookkeeping.body()
 
     _republish(story, "Harbour talks resume")
 
