@@ -3,6 +3,8 @@
 The page cache sits in front of Django here, so a cached page costs no Django work.
 """
 
+import gc
+
 from django.core.wsgi import get_wsgi_application
 
 from masthead import env
@@ -26,3 +28,7 @@ def build_application():
 
 
 application = build_application()
+
+# Everything loaded so far lives as long as the process: the collector need not walk it
+# again on every full collection (fewer long pauses in the slowest requests).
+gc.freeze()
