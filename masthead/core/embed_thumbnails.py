@@ -79,12 +79,10 @@ def _download(url: str) -> bytes | None:
 
 
 def store_thumbnail(url: str) -> bool:
-    """Copy the picture at `url` into our media; True when a copy exists afterwards.
-    Safe to call twice: an existing copy is kept."""
-    if not fetchable(url):
+    """Copy the picture at `url` into our media; True when this call stored a new copy.
+    Safe to call twice: an existing copy is kept (and False returned)."""
+    if not fetchable(url) or stored_thumbnail_url(url):
         return False
-    if stored_thumbnail_url(url):
-        return True
     try:
         data = _download(url)
     except (OSError, ValueError, http.client.HTTPException) as error:

@@ -7,7 +7,7 @@ from wagtail.embeds.embeds import get_embed, get_embed_hash
 from wagtail.embeds.exceptions import EmbedException
 from wagtail.embeds.models import Embed
 
-from masthead.core.embed_thumbnails import store_thumbnail, stored_thumbnail_url
+from masthead.core.embed_thumbnails import store_thumbnail
 from masthead.pagecache.purge import purge_keys
 
 logger = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ def resolve_embeds(page_id: int) -> dict:
             failed += 1
             logger.info("Embed %s not resolved: %s", url, error)
             continue
-        if embed.type == "video" and not stored_thumbnail_url(embed.thumbnail_url):
+        if embed.type == "video":
             try:
                 changed |= store_thumbnail(embed.thumbnail_url)
             except Exception:  # the picture is optional: the other embeds and the purge go on

@@ -11,8 +11,6 @@ purges at once, or a cache that lost the key, can never bring an old one back.
 from __future__ import annotations
 
 import hashlib
-import secrets
-import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
@@ -21,7 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 
-from masthead.pagecache.memory import GenerationMemory
+from masthead.pagecache.memory import GenerationMemory, new_generation
 
 GENERATION_KEY = "masthead:fragments:generation"
 # Rendered fragments are small strings or a few model instances; a few hundred of them
@@ -45,10 +43,6 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
-def _new_token() -> str:
-    return f"{time.time_ns():x}{secrets.token_hex(4)}"
-
-
 # The generation of the request this thread is serving (FragmentGenerationMiddleware), for
 # code that has no request at hand, such as a page's view restrictions.
 _request_generation: ContextVar[str | None] = ContextVar("masthead_fragment_generation", default=None)
@@ -62,7 +56,7 @@ def generation(request=None) -> str:
         return pinned
     value = cache.get(GENERATION_KEY)
     if value is None:
-        value = _new_token()
+        value = new_generation()
         if not cache.add(GENERATION_KEY, value, None):
             value = cache.get(GENERATION_KEY, value)
     if request is not None:
@@ -81,7 +75,7 @@ def pinned_for(request):
 
 
 def bump() -> None:
-    cache.set(GENERATION_KEY, _new_token(), None)
+    cache.set(GENERATION_KEY, new_generation(), None)
 
 
 def cached(name: str, build, *, request=None, timeout: int = 3600):

@@ -10,6 +10,7 @@ The threads of a worker share the values: treat them as read-only.
 
 from __future__ import annotations
 
+import secrets
 import threading
 import time
 import weakref
@@ -70,8 +71,11 @@ class GenerationMemory:
             self._values.clear()
             self._generation = _MISSING
 
-    def __len__(self) -> int:
-        return len(self._values)
+
+def new_generation() -> str:
+    """A generation token: never a count, which two purges at once (or a store that lost
+    the key and started again) could bring back to a value a worker still holds."""
+    return f"{time.time_ns():x}{secrets.token_hex(4)}"
 
 
 def clear_every_memory() -> None:

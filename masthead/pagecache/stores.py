@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import os
-import secrets
 import shutil
 import socket
 import tempfile
 import threading
-import time
 from pathlib import Path
 
 import hiredis
 
 from masthead.pagecache.addresses import path_of
 from masthead.pagecache.entry import Entry
-from masthead.pagecache.memory import GenerationMemory
+from masthead.pagecache.memory import GenerationMemory, new_generation
 
 ENTRY_TTL_SECONDS = 7 * 24 * 3600
 # Pages each worker keeps in memory in front of Redis: the pages of a viral moment (home,
@@ -135,7 +133,7 @@ class FileStore:
             except OSError:
                 continue
             for relative, address in listed:
-                if self._delete(self.root / relative):
+                if self._delete(self.root / relative) and address:
                     removed.add(address)
         return removed
 
@@ -149,7 +147,7 @@ class FileStore:
         stored = set()
         for key_file in (self.root / ".keys").glob("*"):
             try:
-                stored.update(address for relative, address in _index_lines(key_file.read_text()))
+                stored.update(address for _, address in _index_lines(key_file.read_text()) if address)
             except OSError:
                 continue
         for child in self.root.iterdir():
@@ -232,15 +230,14 @@ class RedisStore:
         if value is None:
             # Never set, or lost with a Redis restart: a fresh token, never a value a
             # worker's memory could still hold from before.
-            self.client.set(self._generation_key, _token(), nx=True)
+            self.client.set(self._generation_key, new_generation(), nx=True)
             value = self.client.get(self._generation_key)
         return value.decode()
 
     def _new_generation(self) -> None:
-        """A fresh token, never a count that a restarted Redis could reach again."""
-        self.client.set(self._generation_key, _token())
+        self.client.set(self._generation_key, new_generation())
 
-    def put(self, address: str, entry: Entry, *, generation: int) -> bool:
+    def put(self, address: str, entry: Entry, *, generation: str) -> bool:
         keys = [self._generation_key, self._entry_key(address)]
         keys += [self._index_key(key) for key in (*entry.keys, f"path:{path_of(address)}")]
         args = [str(generation), entry.meta(), entry.body, entry.gzip, entry.br, ENTRY_TTL_SECONDS]
@@ -347,10 +344,6 @@ class PlainGet:
         self._local.connection = None
         if connection is not None:
             connection.close()
-
-
-def _token() -> str:
-    return f"{time.time_ns():x}{secrets.token_hex(4)}"
 
 
 def _command(*parts: str) -> bytes:

@@ -184,4 +184,5 @@ def test_thumbnails_come_only_from_the_providers_picture_hosts(oembed_provider):
     assert store_thumbnail(f"http://localhost:{oembed_provider.port}/thumbnail.png") is False  # not listed
     assert store_thumbnail("file:///etc/passwd") is False
     assert store_thumbnail(f"{local}/thumbnail.png") is True
+    assert store_thumbnail(f"{local}/thumbnail.png") is False  # kept from the first time
     assert stored_thumbnail_url(f"{local}/thumbnail.png").startswith("/media/images/embeds/")

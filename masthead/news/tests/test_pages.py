@@ -152,6 +152,20 @@ def test_an_appended_article_keeps_a_sound_outline(client, site_tree):
     ]
 
 
+def test_the_header_marks_the_current_page_though_it_is_a_shared_fragment(client, site_tree):
+    def current(path):
+        tree = html5lib.parse(client.get(path).content.decode(), namespaceHTMLElements=False)
+        header = tree.find(".//header[@class='site-header']")
+        return [link.get("href") for link in header.iter("a") if link.get("aria-current") == "page"]
+
+    article = make_article(site_tree.sections["news"])
+    assert current("/") == ["/"]
+    assert current("/latest/") == ["/latest/"]
+    assert current("/news/") == ["/news/"]
+    assert current(article.url) == []  # no menu item: the plain header, from the fragment
+    assert current("/") == ["/"]
+
+
 def test_draft_is_not_served_anywhere(client, site_tree):
     draft = make_article(site_tree.sections["news"], title="Secret draft", publish=False)
 

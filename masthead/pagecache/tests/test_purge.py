@@ -298,3 +298,15 @@ def test_purge_pages_command_forgets_every_page_and_fragment(newsroom, django_ca
 
     assert cached(newsroom) == set()  # (cached() visits each page once: now they are stored again)
     assert fragments.generation() != before
+
+
+def test_servers_running_different_code_never_share_fragments(monkeypatch):
+    """During a rolling deploy two versions share the cache (and the generation)."""
+    from masthead.pagecache import fragments
+    from masthead.pagecache.memory import clear_every_memory
+
+    monkeypatch.setattr(fragments, "code_version", lambda: "old")
+    assert fragments.cached("chrome", lambda: "old markup") == "old markup"
+    clear_every_memory()  # the other server's process
+    monkeypatch.setattr(fragments, "code_version", lambda: "new")
+    assert fragments.cached("chrome", lambda: "new markup") == "new markup"
