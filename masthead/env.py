@@ -1,7 +1,7 @@
 """The configuration contract: the only module that reads the process environment.
 
 Every variable Masthead understands is read here, once, and handed to settings and
-commands as typed values. ARCHITECTURE.md and the README list the same variables.
+commands as typed values. The README's configuration table lists the same variables.
 """
 
 from __future__ import annotations
@@ -65,8 +65,20 @@ def _secret_key_for_development(data_dir: Path) -> str:
         return key_file.read_text().strip()
     data_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
+    # Created owner-only from its first moment (a chmod afterwards leaves a window, and
+    # the mode given to os.open is not widened by any umask), written in full under a
+    # name of its own, then linked into place: a second process starting at the same time
+    # either wins the link or reads the complete key of the one that did.
+    draft = data_dir / f".secret_key.{secrets.token_hex(8)}"
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w") as file:
+            file.write(key)
+        os.link(draft, key_file)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    finally:
+        draft.unlink(missing_ok=True)
     return key
 
 

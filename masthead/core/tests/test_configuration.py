@@ -1,9 +1,12 @@
 """The configuration contract: environment in, settings out, and production is strict."""
 
+import subprocess
+import sys
+
 import pytest
 
 from masthead import env
-from masthead.core.tests.processes import PROJECT, run_masthead
+from masthead.core.tests.processes import PROJECT, clean_environment, run_masthead
 
 
 def test_production_refuses_to_start_without_secret_key_and_site_url(tmp_path):
@@ -40,6 +43,40 @@ def test_development_generates_and_keeps_a_secret_key(tmp_path, monkeypatch):
     assert len(first) >= 50
     assert env.load().secret_key == first
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+# Watches every audited call while the key is made: from the moment the file exists,
+# nobody but its owner may read it, whatever the umask.
+KEY_FILE_WATCH = """
+import os, stat, sys
+from pathlib import Path
+key_file = Path(sys.argv[1]) / "secret_key"
+modes = []
+def watch(event, args):
+    if key_file.exists():
+        modes.append(stat.S_IMODE(os.stat(key_file).st_mode))
+sys.addaudithook(watch)
+os.umask(0)
+from masthead import env
+env.load()
+modes.append(stat.S_IMODE(os.stat(key_file).st_mode))
+print(sorted(set(modes)))
+"""
+
+
+def test_the_development_secret_key_is_never_readable_by_others(tmp_path):
+    """The key file is created owner-only: no moment exists, even with umask 0, when
+    another user could read it."""
+    result = subprocess.run(
+        [sys.executable, "-c", KEY_FILE_WATCH, str(tmp_path)],
+        cwd=PROJECT,
+        env=clean_environment(MASTHEAD_DATA_DIR=str(tmp_path), MASTHEAD_ENV="development"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[384]"  # 0o600 and nothing else, ever
 
 
 @pytest.mark.parametrize(
