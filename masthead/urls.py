@@ -1,6 +1,4 @@
-from django.conf import settings
-from django.urls import include, path, re_path
-from django.views.static import serve as serve_file
+from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -12,10 +10,10 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("ads/", include("masthead.ads.urls")),
     path("", include("masthead.news.urls")),
-    # Uploaded media in the embedded default; `masthead serve` answers these before
-    # Django, and in scale-out they live in object storage.
-    # Documents are left out: Wagtail serves them at /documents/ with their privacy checks.
-    re_path(r"^media/(?P<path>(?!documents/).*)$", serve_file, {"document_root": settings.MEDIA_ROOT}),
+    # Image renditions from the media folder; `masthead serve` (granian) and nginx send
+    # /media/images/ themselves, this answers any other server. Nothing else under
+    # /media/ is public: documents go through /documents/ and its privacy checks.
+    path("media/<path:path>", core_views.media_file),
     path("", include(wagtail_urls)),
 ]
 
