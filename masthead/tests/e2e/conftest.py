@@ -1,6 +1,21 @@
 """Reader journeys in a real Chromium (Debian's build, driven by Playwright)."""
 
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
 import pytest
+from django.core.handlers.wsgi import WSGIHandler
+
+from masthead.conftest import service_missing
+from masthead.core.tests.processes import PROJECT
+from masthead.pagecache.purge import page_store
+from masthead.pagecache.wsgi import PageCacheApplication
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -23,3 +38,81 @@ def browser(chromium_path, monkeypatch):
         chromium = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def origin(live_server, settings, tmp_path):
+    """The live server with the page cache in front, as `masthead serve` runs it, and
+    static publishing into a folder of its own. Django itself answers /static/ and
+    /media/ (WhiteNoise, masthead.urls), not the live server's own file handlers, which
+    would send any file under MEDIA_ROOT."""
+    settings.MASTHEAD_STATIC_PUBLISH_DIR = tmp_path / "published"
+    page_store.cache_clear()
+    server = live_server.thread.httpd
+    django_application = server.get_app()
+    server.set_app(PageCacheApplication(WSGIHandler(), store=page_store()))
+    yield live_server.url, settings.MASTHEAD_STATIC_PUBLISH_DIR
+    server.set_app(django_application)
+    page_store.cache_clear()
+
+
+@pytest.fixture
+def nginx(origin, settings, tmp_path):
+    """nginx with the sample configuration, in front of the origin."""
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(binary).exists():
+        service_missing("nginx is not installed (apt-get install nginx-light)")
+    origin_url, published = origin
+    published.mkdir(parents=True, exist_ok=True)
+    workdir = tmp_path / "nginx"
+    workdir.mkdir()
+    port = _free_port()
+    server_block = (
+        (PROJECT / "docs" / "deploy" / "nginx.conf")
+        .read_text()
+        .replace("@LISTEN@", f"127.0.0.1:{port}")
+        .replace("@PUBLISHED@", str(published))
+        .replace("@STATIC@", str(PROJECT / "masthead" / "core" / "static"))
+        .replace("@MEDIA@", str(settings.MEDIA_ROOT))
+        .replace("@UPSTREAM@", origin_url.removeprefix("http://"))
+    )
+    config = workdir / "nginx.conf"
+    config.write_text(
+        ""
+        # As root, nginx's workers would otherwise run as nobody, who cannot enter pytest's
+        # private temporary folders.
+        + ("user root;\n" if os.geteuid() == 0 else "")
+        + f"daemon off; pid {workdir}/nginx.pid; error_log {workdir}/error.log warn;\n"
+        "events { worker_connections 64; }\n"
+        f"http {{ include /etc/nginx/mime.types; access_log off; client_body_temp_path {workdir}/body; "
+        f"proxy_temp_path {workdir}/proxy;\n{server_block}\n}}\n"
+    )
+    process = subprocess.Popen([binary, "-c", str(config), "-p", str(workdir)], stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(url, process)
+        yield url, published
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(url: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("nginx stopped: " + process.stderr.read().decode())
+        try:
+            urllib.request.urlopen(url + "/nginx-is-up", timeout=2)
+            return
+        except urllib.error.HTTPError:
+            return  # any answer will do
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("nginx did not start")
