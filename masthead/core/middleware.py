@@ -1,10 +1,34 @@
+import re
+
 from django.conf import settings
+from django.shortcuts import render
 
 from masthead.pagecache import fragments
 from masthead.pagecache.memory import GenerationMemory
 
 # Few sites, many hostnames a client may send: bounded all the same.
 _sites = GenerationMemory("sites", max_entries=64)
+
+
+# C0 controls, DEL and C1 controls: no slug, page path or file name holds one.
+_CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+class ControlCharacterMiddleware:
+    """Refuse a path that holds a control character, before any view or lookup sees it.
+
+    One check for every route (Masthead's slugs, Wagtail's page routing, the redirects
+    lookup, media and documents): PostgreSQL refuses NUL in a text parameter, so such a
+    path would otherwise end as a 500.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _CONTROL_CHARACTER.search(request.path_info):
+            return render(request, "400.html", {"reason": "The address holds a control character."}, status=400)
+        return self.get_response(request)
 
 
 class AdminContentSecurityPolicyMiddleware:
