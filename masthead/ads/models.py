@@ -6,16 +6,16 @@ from django.db import models
 from django.db.models import Q
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
-from masthead.core.models import NewsImage
+from masthead.core.models import NewsImage, is_site_path
 
-# Tags and attributes an editor may use in an HTML creative: enough for a styled
-# banner, nothing that runs script or loads a frame.
+# Tags and attributes an editor may use in an HTML creative: enough for a banner,
+# nothing that runs script or loads a frame. No class either: the stylesheet styles the
+# slot around a creative, and a class would let an ad borrow the site's own look.
 CREATIVE_TAGS = {"a", "b", "br", "div", "em", "i", "img", "p", "picture", "source", "span", "strong", "small"}
 CREATIVE_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "width", "height", "loading"},
     "source": {"srcset", "media", "type"},
-    "*": {"class"},
 }
 
 
@@ -129,11 +129,17 @@ class AdCreative(models.Model):
             raise ValidationError({"ends_at": "The end must come after the start."})
 
 
+def _site_path_or_nothing(url: str) -> str | None:
+    """nh3 hands over every URL without a scheme, protocol-relative `//host/` included."""
+    return url if is_site_path(url) else None
+
+
 def sanitize_creative_html(html: str) -> str:
     return nh3.clean(
         html,
         tags=CREATIVE_TAGS,
         attributes=CREATIVE_ATTRIBUTES,
         url_schemes={"https", "http", "mailto"},
+        url_relative=_site_path_or_nothing,
         link_rel="sponsored noopener",
     )

@@ -1,5 +1,8 @@
 """Site-wide settings editors change in the admin, and the image model with credits."""
 
+import re
+
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from modelcluster.fields import ParentalKey
@@ -33,9 +36,26 @@ class NewsRendition(AbstractRendition):
         unique_together = (("image", "filter_spec", "focal_point_key"),)
 
 
+# A path on this site: one leading slash, then no second slash or backslash straight
+# after it, and no backslash, whitespace or control character anywhere. Browsers read a
+# backslash as a slash and drop tabs and line breaks, so `/\evil.example/` and
+# `/<tab>/evil.example/` would both become `//evil.example/`: another site.
+_SITE_PATH = re.compile(r"/(?![/\\])[^\\\s\x00-\x1f\x7f]*")
+
+
+def is_site_path(value: str) -> bool:
+    return _SITE_PATH.fullmatch(value) is not None
+
+
 def validate_menu_link(value: str) -> None:
     """Only site paths and web addresses: a javascript: link in the menu would run on every page."""
-    if value.startswith("/") and not value.startswith("//"):
+    if value.startswith(("/", "\\")):
+        if not is_site_path(value):
+            raise ValidationError(
+                "A path on this site starts with one /, without backslashes, spaces or tabs: browsers "
+                "would take this one to another site. For another site, give its full https:// address.",
+                code="off_site_path",
+            )
         return
     URLValidator(schemes=["http", "https"])(value)
 

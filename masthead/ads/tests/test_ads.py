@@ -30,6 +30,45 @@ def test_html_creatives_lose_scripts_frames_and_event_handlers():
     assert '<img src="https://cdn.example/a.png">' in clean
 
 
+@pytest.mark.parametrize(
+    "href",
+    [
+        "//evil.example/",
+        "/\\evil.example/",
+        "\\\\evil.example/",
+        "/\t/evil.example/",
+        "javascript:alert(1)",
+        "data:text/html,x",
+        "evil.example",
+    ],
+)
+def test_html_creatives_lose_links_that_leave_by_the_back_door(href):
+    """Only http(s) and mailto addresses and paths on this site (one leading /) survive:
+    a protocol-relative or backslashed link would take the reader to another site."""
+    clean = sanitize_creative_html(f'<a href="{href}">Offer</a><img src="{href}" alt="x">')
+
+    assert "href" not in clean and "src" not in clean
+    assert "Offer" in clean
+
+
+@pytest.mark.parametrize(
+    "href", ["https://shop.example/offer", "http://shop.example/", "mailto:ads@example.org", "/newsletter/"]
+)
+def test_html_creatives_keep_web_mail_and_site_links(href):
+    clean = sanitize_creative_html(f'<a href="{href}">Offer</a>')
+
+    assert f'href="{href}"' in clean
+
+
+def test_html_creatives_lose_every_class():
+    """The stylesheet styles the slot, not the creative: a class could borrow the site's
+    own look (a headline, a button, a hidden element) for an ad."""
+    clean = sanitize_creative_html('<p class="ad__label kicker">Read <span class="visually-hidden">x</span></p>')
+
+    assert "class" not in clean
+    assert clean == "<p>Read <span>x</span></p>"
+
+
 def test_only_running_creatives_are_chosen_highest_priority_first(site_tree):
     now = timezone.now()
     make_creative("sidebar", name="ended", ends_at=now - timedelta(hours=1), priority=9)
