@@ -91,6 +91,10 @@ class SiteSettings(ClusterableModel, BaseSiteSetting):
         help_text="Shown under each article; {site} becomes the site name. Empty hides it everywhere.",
     )
     supporter_cta_url = models.URLField(blank=True, help_text="Where the supporter call to action links to.")
+    allow_unsigned_articles = models.BooleanField(
+        default=False,
+        help_text="Let articles go out without a byline, e.g. editorials. Off: publishing needs an author.",
+    )
 
     panels = [
         MultiFieldPanel([FieldPanel("site_name"), FieldPanel("tagline"), FieldPanel("logo")], heading="Identity"),
@@ -101,6 +105,7 @@ class SiteSettings(ClusterableModel, BaseSiteSetting):
             [FieldPanel("youtube_channel_url"), FieldPanel("youtube_box_title"), FieldPanel("youtube_box_text")],
             heading="YouTube channel box",
         ),
+        FieldPanel("allow_unsigned_articles", heading="Publishing"),
         FieldPanel("footer_text"),
     ]
     edit_handler = TabbedInterface(

@@ -15,7 +15,7 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -23,6 +23,7 @@ from wagtail.url_routing import RouteResult
 
 from masthead.core.blocks import ArticleBodyBlock
 from masthead.core.models import NewsImage, SocialPlatform
+from masthead.news.forms import ArticlePageForm
 from masthead.news.pagination import BROKEN_OLDER_LINK, InvalidCursor
 from masthead.pagecache import fragments
 from masthead.pagecache.memory import GenerationMemory
@@ -240,7 +241,8 @@ class ArticlePage(PublicPageMixin, Page):
     )
     word_count = models.PositiveIntegerField(default=0, editable=False)
 
-    content_panels = Page.content_panels + [
+    content_panels = [
+        TitleFieldPanel("title", heading="Headline", placeholder="Headline*"),
         FieldPanel("standfirst"),
         InlinePanel("article_authors", label="Author", heading="Byline"),
         MultiFieldPanel([FieldPanel("featured_image"), FieldPanel("featured_image_caption")], heading="Featured image"),
@@ -272,6 +274,7 @@ class ArticlePage(PublicPageMixin, Page):
     parent_page_types = ["news.SectionPage"]
     subpage_types = []
     template = "news/article_page.html"
+    base_form_class = ArticlePageForm
 
     class Meta:
         indexes = [models.Index(fields=["published_at", "page_ptr"], name="article_published_idx")]

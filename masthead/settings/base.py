@@ -71,10 +71,13 @@ TEMPLATES = [
         "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
-            # Public templates must not touch the reader (no auth, messages or CSRF
-            # context), so only the request is added to every template's context.
+            # Public templates must not touch the reader (no auth or CSRF context). The
+            # messages processor is lazy: it reads the session only when a template loops
+            # over `messages`, which only the admin's do (its confirmations and errors,
+            # such as a refused publish, would otherwise never show).
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.contrib.messages.context_processors.messages",
             ],
         },
     },

@@ -1,0 +1,33 @@
+"""The article editor's form: the rules an article must meet before it goes out."""
+
+from django.core.exceptions import ValidationError
+from wagtail.admin.forms import WagtailAdminPageForm
+
+from masthead.core.models import SiteSettings
+
+BYLINE_REQUIRED = (
+    "An article needs a byline before it goes out: add an author under “Byline”. Pieces that "
+    "go out unsigned, such as editorials, need “Allow unsigned articles” in Settings → Site settings."
+)
+
+
+class ArticlePageForm(WagtailAdminPageForm):
+    """A draft may be saved without a byline. Publishing, submitting for review and any
+    workflow step (Wagtail validates those in full, drafts with deferred validation) need
+    one, unless the site allows unsigned articles."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not self.is_deferred_validation and not self._has_byline() and not self._unsigned_allowed():
+            raise ValidationError(BYLINE_REQUIRED, code="byline_required")
+        return cleaned_data
+
+    def _has_byline(self) -> bool:
+        return any(
+            form.is_valid() and form.cleaned_data.get("author") and not form.cleaned_data.get("DELETE")
+            for form in self.formsets["article_authors"].forms
+        )
+
+    def _unsigned_allowed(self) -> bool:
+        site = self.parent_page.get_site()
+        return SiteSettings.objects.filter(site=site, allow_unsigned_articles=True).exists()

@@ -1,0 +1,262 @@
+"""The newsroom in the admin, through Wagtail's own views as editors use them: who may
+upload, write, submit and publish, what the article editor calls its fields, and that
+an article goes out with a byline."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+from wagtail.models import Collection
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+
+from masthead.core.models import NewsImage, SiteSettings
+from masthead.news.models import ArticlePage
+from masthead.news.tests.factories import make_article, make_author, make_image
+
+pytestmark = pytest.mark.django_db
+
+BYLINE_REQUIRED = "An article needs a byline before it goes out"
+
+
+def member_of(group_name: str):
+    user = get_user_model().objects.create_user(
+        f"{group_name.lower()}-member", email=f"{group_name.lower()}@example.org", password="pw-for-tests-only"
+    )
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def author_client(client, site_tree):
+    client.force_login(member_of("Authors"))
+    return client
+
+
+@pytest.fixture
+def editor_client(client, site_tree):
+    client.force_login(member_of("Editors"))
+    return client
+
+
+def jpeg_upload(name: str = "harbour.jpg") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 360), (30, 80, 120)).save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def article_form(title: str, *, authors=(), article=None, action: str | None = None, **fields) -> dict:
+    """The article editor's form as the browser posts it: a new article with `authors`,
+    or `article` as saved; `action` is the button pressed (none: "Save draft")."""
+    if article is not None:
+        rows = [{"id": link.pk, "author": link.author_id} for link in article.article_authors.all()]
+        byline = inline_formset(rows, initial=len(rows))
+        fields.setdefault("slug", article.slug)
+    else:
+        byline = inline_formset([{"author": author.pk} for author in authors])
+    data = nested_form_data(
+        {
+            "title": title,
+            "slug": fields.pop("slug", title.lower().replace(" ", "-")),
+            "standfirst": "What happened, in one sentence.",
+            "article_authors": byline,
+            "body": streamfield([]),
+            "comments": inline_formset([]),
+            "tags": "",
+            **fields,
+        }
+    )
+    if action:
+        data[f"action-{action}"] = action
+    return data
+
+
+def add_article_url(section) -> str:
+    return reverse("wagtailadmin_pages:add", args=["news", "articlepage", section.pk])
+
+
+def edit_article_url(article) -> str:
+    return reverse("wagtailadmin_pages:edit", args=[article.pk])
+
+
+# Rights of each group
+
+
+@pytest.mark.parametrize("client_fixture", ["author_client", "editor_client"])
+def test_authors_and_editors_upload_images_through_the_admin(request, client_fixture):
+    client = request.getfixturevalue(client_fixture)
+
+    assert client.get(reverse("wagtailimages:add")).status_code == 200
+    response = client.post(
+        reverse("wagtailimages:add"),
+        {
+            "title": "Harbour at dawn",
+            "file": jpeg_upload(),
+            "collection": Collection.get_first_root_node().pk,
+            "credit": "Photo: Jane Doe",
+            "tags": "",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    image = NewsImage.objects.get(title="Harbour at dawn")
+    assert image.credit == "Photo: Jane Doe"
+    assert image.uploaded_by_user.groups.filter(name=client_fixture.removesuffix("_client").title() + "s").exists()
+
+
+def test_authors_choose_images_for_their_articles(author_client):
+    make_image("Quay at dusk")
+
+    response = author_client.get(reverse("wagtailimages_chooser:choose"))
+
+    assert response.status_code == 200
+    assert "Quay at dusk" in response.json()["html"]
+
+
+def test_authors_edit_their_own_images_but_not_others(client, site_tree):
+    author = member_of("Authors")
+    client.force_login(author)
+    own = make_image("Mine")
+    own.uploaded_by_user = author
+    own.save()
+    others = make_image("Not mine")
+
+    assert client.get(reverse("wagtailimages:edit", args=[own.pk])).status_code == 200
+    assert client.get(reverse("wagtailimages:edit", args=[others.pk])).status_code != 200
+    assert client.post(reverse("wagtailimages:delete", args=[others.pk])).status_code != 200
+    assert NewsImage.objects.filter(pk=others.pk).exists()
+
+
+def test_editors_edit_and_delete_anyones_images(editor_client):
+    image = make_image("Agency picture")
+
+    assert editor_client.get(reverse("wagtailimages:edit", args=[image.pk])).status_code == 200
+    editor_client.post(reverse("wagtailimages:delete", args=[image.pk]))
+
+    assert not NewsImage.objects.filter(pk=image.pk).exists()
+
+
+def test_an_author_drafts_and_submits_an_article_but_cannot_publish_it(author_client, site_tree):
+    news = site_tree.sections["news"]
+    byline = [make_author("Ana Díaz")]
+
+    draft = author_client.post(add_article_url(news), article_form("Harbour talks stall", authors=byline))
+    assert draft.status_code == 302
+    article = ArticlePage.objects.get(slug="harbour-talks-stall")
+    assert not article.live and article.has_unpublished_changes
+
+    author_client.post(edit_article_url(article), article_form(article.title, article=article, action="publish"))
+    assert not ArticlePage.objects.get(pk=article.pk).live
+
+    submitted = author_client.post(
+        edit_article_url(article), article_form(article.title, article=article, action="submit")
+    )
+    assert submitted.status_code == 302
+    article = ArticlePage.objects.get(pk=article.pk)
+    assert not article.live
+    assert article.current_workflow_task.name == "Editor approval"
+
+
+def test_an_editor_publishes_an_article(editor_client, site_tree):
+    news = site_tree.sections["news"]
+
+    response = editor_client.post(
+        add_article_url(news), article_form("Port reopens", authors=[make_author()], action="publish")
+    )
+
+    assert response.status_code == 302
+    assert ArticlePage.objects.get(slug="port-reopens").live
+
+
+def test_an_editor_publishes_an_authors_submitted_article(client, site_tree):
+    author, editor = member_of("Authors"), member_of("Editors")
+    article = make_article(site_tree.sections["news"], publish=False, owner=author, authors=[make_author()])
+    article.get_workflow().start(article, author)
+    client.force_login(editor)
+
+    client.post(
+        edit_article_url(article),
+        {
+            **article_form(article.title, article=article),
+            "action-workflow-action": "true",
+            "workflow-action-name": "approve",
+        },
+    )
+
+    assert ArticlePage.objects.get(pk=article.pk).live
+
+
+# What the article editor shows
+
+
+def test_the_article_title_field_is_called_headline(editor_client, site_tree):
+    page = editor_client.get(add_article_url(site_tree.sections["news"])).content.decode()
+
+    assert "Headline" in page
+    assert "Page title" not in page
+
+
+# A byline before publishing
+
+
+def test_publishing_without_a_byline_is_refused_with_a_message(editor_client, site_tree):
+    response = editor_client.post(
+        add_article_url(site_tree.sections["news"]), article_form("Unsigned piece", action="publish")
+    )
+
+    assert response.status_code == 200  # the editor stays in the form
+    assert BYLINE_REQUIRED in response.content.decode()
+    assert not ArticlePage.objects.filter(slug="unsigned-piece", live=True).exists()
+
+
+def test_submitting_for_review_without_a_byline_is_refused(author_client, site_tree):
+    response = author_client.post(
+        add_article_url(site_tree.sections["news"]), article_form("Unsigned piece", action="submit")
+    )
+
+    assert response.status_code == 200
+    assert BYLINE_REQUIRED in response.content.decode()
+
+
+def test_a_draft_may_be_saved_without_a_byline(editor_client, site_tree):
+    response = editor_client.post(add_article_url(site_tree.sections["news"]), article_form("Notes for later"))
+
+    assert response.status_code == 302
+    assert not ArticlePage.objects.get(slug="notes-for-later").live
+
+
+def test_publishing_an_existing_draft_without_a_byline_is_refused(editor_client, site_tree):
+    article = make_article(site_tree.sections["news"], publish=False, title="Draft without byline")
+
+    response = editor_client.post(
+        edit_article_url(article), article_form(article.title, article=article, action="publish")
+    )
+
+    assert response.status_code == 200
+    assert BYLINE_REQUIRED in response.content.decode()
+    assert not ArticlePage.objects.get(pk=article.pk).live
+
+
+def test_the_site_may_allow_unsigned_articles_such_as_editorials(editor_client, site_tree):
+    SiteSettings.objects.filter(site=site_tree.site).update(allow_unsigned_articles=True)
+
+    response = editor_client.post(
+        add_article_url(site_tree.sections["news"]), article_form("Our view", action="publish")
+    )
+
+    assert response.status_code == 302
+    assert ArticlePage.objects.get(slug="our-view").live
+
+
+def test_a_removed_byline_does_not_count(editor_client, site_tree):
+    writer = make_author()
+    data = article_form("Byline struck", authors=[writer], action="publish")
+    data["article_authors-0-DELETE"] = "1"
+
+    response = editor_client.post(add_article_url(site_tree.sections["news"]), data)
+
+    assert response.status_code == 200
+    assert BYLINE_REQUIRED in response.content.decode()
