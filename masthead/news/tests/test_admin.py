@@ -260,3 +260,22 @@ def test_a_removed_byline_does_not_count(editor_client, site_tree):
 
     assert response.status_code == 200
     assert BYLINE_REQUIRED in response.content.decode()
+
+
+# Branding
+
+
+def test_the_admin_login_is_branded_with_the_site_and_masthead(client, site_tree):
+    page = client.get(reverse("wagtailadmin_login")).content.decode()
+
+    assert "<h1>Sign in to Test Ledger</h1>" in page
+    assert "<title>Sign in - Masthead</title>" in page
+    assert "Wagtail" not in page.split("<body", 1)[1].split("<script", 1)[0]
+    assert "masthead/favicon.svg" in page
+
+
+def test_admin_pages_carry_the_masthead_name(editor_client):
+    page = editor_client.get(reverse("wagtailadmin_home")).content.decode()
+
+    assert "<title>Dashboard - Masthead</title>" in page
+    assert "Test Ledger" in page  # the dashboard welcomes editors to their own site
