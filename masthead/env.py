@@ -130,6 +130,23 @@ def _cdn_purge_url() -> str:
     return url
 
 
+# The configuration a test run may take from its caller: whether missing services fail
+# (CI sets it), and where the PostgreSQL pass runs (`make test-postgres` sets both).
+_KEPT_FOR_TESTS = {"MASTHEAD_REQUIRE_SERVICES", "MASTHEAD_TEST_DATABASE_URL", "DATABASE_URL"}
+_CONFIGURATION = {"PORT", "HOST", "SECRET_KEY", "SITE_URL", "REDIS_URL", "EMAIL_URL", "DEFAULT_FROM_EMAIL"}
+
+
+def forget_the_callers_configuration() -> None:
+    """Drop the caller's Masthead configuration from this process (and its children), so
+    tests run alike in any shell: a MASTHEAD_ADMIN_PASSWORD or REDIS_URL left there must
+    not change what they see. The test settings call this before reading anything."""
+    for name in list(os.environ):
+        if name in _KEPT_FOR_TESTS:
+            continue
+        if name.startswith("MASTHEAD_") or name in _CONFIGURATION:
+            del os.environ[name]
+
+
 def settings_module() -> str:
     """The settings module for MASTHEAD_ENV, unless DJANGO_SETTINGS_MODULE names one."""
     explicit = _get("DJANGO_SETTINGS_MODULE")

@@ -1,5 +1,9 @@
-from .base import *  # noqa: F403
-from .base import CONFIG
+from masthead import env
+
+env.forget_the_callers_configuration()
+
+from .base import *  # noqa: E402, F403
+from .base import CONFIG  # noqa: E402
 
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -102,3 +102,67 @@ def test_nothing_but_env_reads_the_environment():
         if "os.environ" in path.read_text() and path.name != "env.py" and "tests" not in path.parts
     ]
     assert offenders == []
+
+
+# What a developer's shell may hold; none of it may change what the tests see.
+CALLERS_CONFIGURATION = {
+    "MASTHEAD_ADMIN_PASSWORD": "from-the-shell",
+    "MASTHEAD_ENV": "production",
+    "MASTHEAD_PAGE_CACHE": "maybe",
+    "MASTHEAD_STATIC_PUBLISH_DIR": "/nonexistent/published",
+    "MASTHEAD_CDN_PURGE_URL": "http://127.0.0.1:9",
+    "REDIS_URL": "redis://127.0.0.1:9/0",
+    "EMAIL_URL": "smtp://127.0.0.1:9",
+    "SECRET_KEY": "from-the-shell",
+    "SITE_URL": "https://shell.example",
+    "DJANGO_SETTINGS_MODULE": "masthead.settings.development",
+}
+TEST_SETTINGS_PROBE = """
+import django
+from django.conf import settings
+django.setup()
+print(settings.SETTINGS_MODULE, repr(settings.CONFIG.admin_password), settings.CONFIG.redis_url == "",
+      settings.CONFIG.email_url == "", settings.CONFIG.env, settings.CONFIG.require_services)
+"""
+
+
+def test_the_test_settings_ignore_the_callers_configuration_but_required_services():
+    """Only MASTHEAD_REQUIRE_SERVICES (CI's switch) and DATABASE_URL (the PostgreSQL pass)
+    reach the test settings from the caller's environment."""
+    result = subprocess.run(
+        [sys.executable, "-c", TEST_SETTINGS_PROBE],
+        cwd=PROJECT,
+        env={
+            **clean_environment(**CALLERS_CONFIGURATION, MASTHEAD_REQUIRE_SERVICES="1"),
+            "DJANGO_SETTINGS_MODULE": "masthead.settings.test",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["masthead.settings.test", "''", "True", "True", "development", "True"]
+
+
+@pytest.mark.timeout_sensitive
+def test_the_demo_password_test_passes_with_a_password_in_the_shell():
+    """The test from the issue, run as `make test` runs it, with the caller's shell full
+    of Masthead configuration."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "masthead/demo/tests/test_demo.py::test_demo_command_prints_the_generated_password_once",
+        ],
+        cwd=PROJECT,
+        env=clean_environment(**CALLERS_CONFIGURATION),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "1 passed" in result.stdout
