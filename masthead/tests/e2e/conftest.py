@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import connections
 
 from masthead.conftest import service_missing
 from masthead.core.tests.processes import PROJECT
@@ -38,6 +39,10 @@ def browser(chromium_path, monkeypatch):
         chromium = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+        # The test's ORM calls ran while Playwright's event loop was running, on
+        # connections of that context; pytest-django closes only its own. Left open,
+        # PostgreSQL refuses to drop the test database at the end of the run.
+        connections.close_all()
 
 
 @pytest.fixture
