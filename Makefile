@@ -7,14 +7,25 @@ export PORT
 MASTHEAD_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export MASTHEAD_TEST_DATABASE_URL
 
-.PHONY: run test test-sqlite test-postgres lint format bench clean
+LOCK := requirements/lock.txt
 
-$(BIN)/.installed: pyproject.toml
+.PHONY: run test test-sqlite test-postgres lint format bench clean lock
+
+# Exactly the versions in the lock file, each checked against its hash; then Masthead
+# itself, whose dependencies the lock already holds. (pyproject.toml keeps ranges for
+# those who install Masthead as a package.)
+$(BIN)/.installed: pyproject.toml $(LOCK)
 	@PY=$$(scripts/find-python) || exit 1; \
 	  if [ ! -x $(BIN)/python ]; then echo "Creating $(VENV) with $$PY"; "$$PY" -m venv $(VENV) || exit 1; fi
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
+
+# Pin every dependency (runtime and dev) with hashes, for every Python Masthead supports.
+lock: $(BIN)/.installed
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.12 \
+	  --generate-hashes --custom-compile-command "make lock" --output-file $(LOCK)
 
 run: $(BIN)/.installed
 	$(BIN)/masthead demo --migrate
