@@ -26,7 +26,7 @@ from masthead.core.models import NewsImage, SocialPlatform
 from masthead.news.pagination import BROKEN_OLDER_LINK, InvalidCursor
 from masthead.pagecache import fragments
 from masthead.pagecache.memory import GenerationMemory
-from masthead.pagecache.public import PublicPageMixin, add_keys, keys_for_articles
+from masthead.pagecache.public import PublicPageMixin, add_keys, add_query, keys_for_articles
 
 WORDS_PER_MINUTE = 230
 
@@ -195,7 +195,10 @@ class SectionPage(PublicPageMixin, Page):
         from masthead.news import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["stream"] = selectors.article_stream(cursor=request.GET.get("older", ""), section=self)
+        cursor = request.GET.get("older", "")
+        context["stream"] = selectors.article_stream(cursor=cursor, section=self)
+        if cursor:
+            add_query(request, "older", cursor)  # a valid cursor has one spelling, the one read
         add_keys(
             request, {f"page-{self.pk}", f"list-section-{self.pk}", *keys_for_articles(context["stream"].articles)}
         )
