@@ -182,3 +182,37 @@ def test_editing_a_chosen_story_purges_home(site_tree, writer, django_capture_on
         archive.save_revision().publish()
 
     assert b"From the archive, corrected" in wsgi_request(site, "/").body
+
+
+def test_an_editor_sets_the_front_page_through_the_admin(client, site_tree, writer, django_capture_on_commit_callbacks):
+    """The home page's edit view has the front page panel; publishing it from there
+    puts the chosen stories on top."""
+    from django.contrib.auth import get_user_model
+    from wagtail.test.utils.form_data import nested_form_data, streamfield
+
+    get_user_model().objects.create_superuser("boss", password="pw-for-tests-only")
+    client.login(username="boss", password="pw-for-tests-only")
+    news = site_tree.sections["news"]
+    make_article(news, authors=[writer], image=make_image(), hours_ago=1)
+    lead, top = (make_article(news, title=f"Chosen {n}", hours_ago=100 + n) for n in range(2))
+    edit_url = f"/admin/pages/{site_tree.home.pk}/edit/"
+    assert "Front page" in client.get(edit_url).content.decode()
+
+    data = nested_form_data(
+        {
+            "title": site_tree.home.title,
+            "slug": site_tree.home.slug,
+            "lead_story": lead.pk,
+            "top_stories": streamfield([("story", top.pk)]),
+            "latest_count": 8,
+            "action-publish": "publish",
+        }
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(edit_url, data)
+    client.logout()
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = home_html(client)
+    assert lead_href(page) == lead.url
+    assert top_story_hrefs(page)[0] == top.url
