@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import http.client
 import os
 import select
 import signal
@@ -27,6 +28,7 @@ SHUTDOWN_GRACE_SECONDS = 5
 READY_MESSAGE = "Masthead is serving on"
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 POLL_SECONDS = 0.1
+IMAGES_ROUTE = "/media/images"
 MASTHEAD = [sys.executable, "-m", "masthead.cli"]
 
 
@@ -51,10 +53,18 @@ def _listen_problem(host: str, port: int) -> str | None:
         return f"cannot listen on {host}:{port}: {error.strerror or error}."
 
 
-def _accepts_connections(host: str, port: int) -> bool:
-    with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=1):
-        return True
-    return False
+def _answers(host: str, port: int) -> bool:
+    """True once granian answers over HTTP, which its workers do only after loading the
+    site. A file under the image route is answered by granian itself, without Django."""
+    connection = http.client.HTTPConnection(host, port, timeout=1)
+    try:
+        connection.request("HEAD", f"{IMAGES_ROUTE}/.ready")
+        connection.getresponse()
+    except (OSError, http.client.HTTPException):
+        return False
+    finally:
+        connection.close()
+    return True
 
 
 class StopSignals:
@@ -73,13 +83,13 @@ class StopSignals:
 class ProcessTree:
     """serve's children, each the leader of a session and process group of its own.
 
-    A terminal's Ctrl-C goes to serve's process group, so it reaches serve alone: granian's
-    workers must not get it as well, since a granian worker that gets SIGINT from the
-    terminal and SIGTERM from granian at once can miss both and keep serving (granian
-    2.8). serve tells each child once with SIGTERM, and after a grace period kills each
-    child's whole group, which holds everything the child started (granian's workers).
-    A child is reaped only after its group was killed: until then its pid, which is
-    also its group's id, cannot be reused.
+    A granian 2.8 worker now and then misses its stop signal and keeps serving; one that
+    gets SIGINT from the terminal and SIGTERM from granian at once mostly does. So a
+    terminal's Ctrl-C, which goes to serve's process group, reaches serve alone; serve
+    tells each child once with SIGTERM (granian kills a worker that has not stopped after
+    WORKER_KILL_SECONDS), and after a grace period kills each child's whole group, which
+    holds everything the child started. A child is reaped only after its group was
+    killed: until then its pid, which is also its group's id, cannot be reused.
     """
 
     def __init__(self):
@@ -129,7 +139,7 @@ def _server_command(config: env.Config) -> list[str]:
         "--blocking-threads", "2",
         # Image renditions are plain files: granian sends them without entering Python.
         # (Documents stay behind Wagtail's privacy checks at /documents/.)
-        "--static-path-route", "/media/images",
+        "--static-path-route", IMAGES_ROUTE,
         "--static-path-mount", str(config.data_dir / "media" / "images"),
         "--log-level", "warning",
         "masthead.wsgi:application",
@@ -182,13 +192,13 @@ def _serve(config: env.Config, tree: ProcessTree, stop: StopSignals) -> int:
 
 def _wait_until_ready(config: env.Config, tree: ProcessTree, stop: StopSignals, worker_says_ready: int) -> bool:
     """Ready once the worker's first round of periodic jobs has run (a round may purge
-    pages) and granian accepts connections: a page stored from then on stays stored."""
+    pages) and granian answers: a page stored from then on stays stored."""
     worker_ready = False
     with open(worker_says_ready, "rb", buffering=0) as worker_says:
         while not stop.received and not tree.exited():
             if not worker_ready and select.select([worker_says], [], [], 0)[0]:
                 worker_ready = bool(worker_says.read(64))
-            if worker_ready and _accepts_connections(config.host, config.port):
+            if worker_ready and _answers(config.host, config.port):
                 return True
             time.sleep(POLL_SECONDS)
     return False
