@@ -102,6 +102,8 @@ class ProcessTree:
 
     @staticmethod
     def has_exited(child: subprocess.Popen) -> bool:
+        if not hasattr(os, "waitid"):  # macOS before Python 3.13: reaps it (its group id may be reused)
+            return child.poll() is not None
         return os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
 
     def exited(self) -> list[str]:
