@@ -18,6 +18,7 @@ $(BIN)/.installed: pyproject.toml
 
 run: $(BIN)/.installed
 	$(BIN)/masthead demo --migrate
+	$(BIN)/masthead collectstatic --noinput -v 0
 	$(BIN)/masthead serve
 
 # The W3C Nu HTML checker for the audit tests (package.json pins it; Java runs it).
