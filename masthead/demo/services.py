@@ -238,12 +238,12 @@ def _house_ads() -> None:
 
 def _warm_renditions() -> None:
     """Resize the demo's images now, so the first visit to each page is as fast as the rest."""
-    from masthead.ads.selectors import AD_RENDITION
+    from masthead.ads.selectors import AD_RENDITIONS
     from masthead.news.selectors import CARD_RENDITIONS, LEAD_RENDITIONS
 
     for image in NewsImage.objects.all():
         if image.title.startswith("House ad"):
-            image.get_renditions(AD_RENDITION)
+            image.get_renditions(*AD_RENDITIONS)
         elif image.title.startswith("Portrait of"):
             image.get_renditions("fill-160x160-c100")
         elif " illustration " in image.title:

@@ -36,11 +36,20 @@ LANDMARK_NAMES = {"header": "Advertisement: top of page", "sidebar": "Advertisem
 
 @register.inclusion_tag("ads/slot.html", takes_context=True)
 def ad_slot(context, placement: str):
+    creative = _creatives(context).get(placement)
     return {
-        "creative": _creatives(context).get(placement),
+        "creative": creative,
         "placement": placement,
         "landmark_name": LANDMARK_NAMES.get(placement, ""),
+        "image_sizes": image_sizes(creative.slot.size) if creative else "",
     }
+
+
+def image_sizes(slot_size: str) -> str:
+    """The sizes attribute of a slot's picture: its box's width, or the screen's less the
+    page margins where the screen is narrower (the stylesheet scales the box down)."""
+    width = int(slot_size.partition("x")[0])
+    return f"(min-width: {width + 32}px) {width}px, calc(100vw - 2rem)"
 
 
 @register.simple_tag(takes_context=True)

@@ -44,3 +44,19 @@ def test_article_featured_image_and_figures_offer_webp_at_two_widths(client, sit
     assert len(images) == 2
     for img in images:
         _assert_responsive(img)
+
+
+def test_image_ads_offer_webp_at_two_widths(client, site_tree):
+    from masthead.ads.models import AdCreative, AdSlot
+
+    for placement in ("header", "sidebar", "between_articles"):
+        AdCreative.objects.create(
+            name=placement, slot=AdSlot.objects.get(placement=placement), image=make_image(), alt_text="Join us"
+        )
+    make_article(site_tree.sections["news"], image=make_image())
+
+    images = _images(client, "/latest/", ".//*[@data-ad-creative]//img")
+
+    assert len(images) == 2  # one article: no ad between articles
+    for img in images:
+        _assert_responsive(img)
