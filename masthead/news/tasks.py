@@ -19,7 +19,7 @@ def resolve_embeds(page_id: int) -> dict:
     """Ask each embed's provider once and store the answer for rendering.
 
     A provider that cannot be reached leaves no stored answer, and the block renders as
-    a plain link; the next save of the article asks again.
+    a link card; the next save of the article asks again.
     """
     from masthead.news.models import ArticlePage
 
@@ -49,7 +49,7 @@ def resolve_embeds(page_id: int) -> dict:
                 logger.warning("Thumbnail of %s not stored: %s", url, first_line(error))
         changed |= not known
     if changed and page.live:
-        # Readers may have been shown (and the cache stored) plain links while this ran.
+        # Readers may have been shown (and the cache stored) link cards while this ran.
         purge_keys(f"article-{page_id}")
     return {"resolved": resolved, "failed": failed}
 

@@ -82,7 +82,7 @@ def join_names(names: list) -> list:
 
 @register.simple_tag
 def embed_view(url: str, embeds: dict | None):
-    """The stored answer for this URL (see news.selectors.embeds_for), or a plain link."""
+    """The stored answer for this URL (see news.selectors.embeds_for), or a link card."""
     from masthead.core.embeds import embed_view as build
 
     return build(url, (embeds or {}).get(url))

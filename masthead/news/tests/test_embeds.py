@@ -1,5 +1,5 @@
 """Embeds are resolved when the article is saved, from a real HTTP oEmbed provider,
-and render without any provider script; unreachable providers leave a plain link."""
+and render without any provider script; unreachable providers leave a link card."""
 
 import io
 import json
@@ -164,7 +164,7 @@ def test_a_page_shown_before_its_embeds_resolved_is_refreshed_when_they_are(
         if not (isinstance(callback, partial) and callback.func == resolve_embeds.enqueue):
             callback()
     before = client.get(article.url).content.decode()
-    assert "data-embed-src" not in before  # plain links, now kept in the fragment caches
+    assert "data-embed-src" not in before  # link cards, now kept in the fragment caches
 
     with django_capture_on_commit_callbacks(execute=True):  # the worker runs the task
         resolve_embeds.call(article.pk)
