@@ -48,24 +48,26 @@ PAGES = [
     "not found (404)",
     "broken older link (400)",
 ]
+STATUS = {"not found (404)": 404, "broken older link (400)": 400}
 NU_CHECKER = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
 @dataclass
 class Findings:
     html_files: dict[str, Path] = field(default_factory=dict)
+    status: dict[str, int] = field(default_factory=dict)
     axe: dict[str, dict[str, list[dict]]] = field(default_factory=dict)  # page → mode → violations
     nu: dict[str, list[dict]] = field(default_factory=dict)  # page → errors
 
 
 def _addresses() -> dict[str, str]:
     """A page of each type in the demo newsroom; the article is the one with the most
-    kinds of body block (embeds, figures, quotes)."""
+    kinds of body block (embeds, figures, quotes) that has an older one to append."""
     from taggit.models import Tag
 
     from masthead.news.models import ArticlePage, Author, SectionPage
 
-    articles = ArticlePage.objects.live().order_by("-published_at")
+    articles = list(ArticlePage.objects.live().order_by("-published_at"))[:-1]
     richest = max(articles, key=lambda article: len({block.block_type for block in article.body}))
     tag = Tag.objects.filter(news_articletag_items__isnull=False).first()
     return {
@@ -87,7 +89,7 @@ def _append_next_article(page) -> None:
     page.locator("main article.article").nth(1).wait_for()
 
 
-def _visit(browser, base: str, path: str, *, mode: str, scheme: str, append: bool) -> tuple[str, list[dict]]:
+def _visit(browser, base: str, path: str, *, mode: str, scheme: str, append: bool) -> tuple[int, str, list[dict]]:
     from axe_playwright_python.sync_playwright import Axe
 
     context = browser.new_context(**VIEWPORTS[mode], color_scheme=scheme)
@@ -99,7 +101,7 @@ def _visit(browser, base: str, path: str, *, mode: str, scheme: str, append: boo
         html = "<!DOCTYPE html>\n" + page.evaluate("document.documentElement.outerHTML")
     violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
     context.close()
-    return html, violations
+    return response.status, html, violations
 
 
 def _nu_errors(files: dict[str, Path]) -> dict[str, list[dict]]:
@@ -146,7 +148,7 @@ def findings(django_db_setup, django_db_blocker, live_server, chromium_path, tmp
                 result.axe[name] = {}
                 for mode in VIEWPORTS:
                     for scheme in COLOR_SCHEMES:
-                        html, violations = _visit(
+                        status, html, violations = _visit(
                             browser,
                             live_server.url,
                             addresses[name],
@@ -155,6 +157,7 @@ def findings(django_db_setup, django_db_blocker, live_server, chromium_path, tmp
                             append=name == "article with the next one appended",
                         )
                         result.axe[name][f"{mode}, {scheme}"] = violations
+                result.status[name] = status
                 result.html_files[name] = folder / f"page-{number}.html"
                 result.html_files[name].write_text(html)
             browser.close()
@@ -173,6 +176,11 @@ def _describe_violations(by_mode: dict[str, list[dict]]) -> str:
             targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
             lines.append(f"{mode}: {violation['id']} ({violation['impact']}) × {len(violation['nodes'])}: {targets}")
     return "\n".join(lines)
+
+
+def test_each_page_type_answers_with_its_status(findings):
+    """The audits looked at the pages they meant to: each answered as its type does."""
+    assert findings.status == {name: STATUS.get(name, 200) for name in PAGES}
 
 
 @pytest.mark.parametrize("page_type", PAGES)
