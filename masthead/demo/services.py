@@ -240,15 +240,15 @@ def _front_page(home: HomePage) -> None:
 
 def _warm_renditions() -> None:
     """Resize the demo's images now, so the first visit to each page is as fast as the rest."""
-    from masthead.news.selectors import CARD_RENDITION, LEAD_RENDITION
+    from masthead.news.selectors import CARD_RENDITIONS, LEAD_RENDITIONS
 
     for image in NewsImage.objects.all():
         if image.title.startswith("Portrait of"):
             image.get_renditions("fill-160x160-c100")
         elif " illustration " in image.title:
-            image.get_renditions("width-1200")
+            image.get_renditions("width-1200|format-webp", "width-640|format-webp")  # core/blocks/figure.html
         else:
-            image.get_renditions(LEAD_RENDITION, CARD_RENDITION)
+            image.get_renditions(*LEAD_RENDITIONS, *CARD_RENDITIONS)
 
 
 @transaction.atomic
