@@ -26,12 +26,15 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
 import brotli
+
+from masthead.cli import READY_MESSAGE
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -79,17 +82,6 @@ def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
     request = urllib.request.Request(url, headers=headers or {})
     with urllib.request.urlopen(request, timeout=30) as response:
         return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
-
-
-def wait_for(url: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            fetch(url)
-            return
-        except OSError:
-            time.sleep(0.25)
-    raise RuntimeError(f"{url} did not answer within {seconds}s")
 
 
 # wrk's script for a list of addresses: each thread walks the list from its own place.
@@ -160,24 +152,41 @@ def worker_memory_mb(serve_pid: int) -> list[float]:
     return [round(rss(pid), 1) for pid in workers]
 
 
+def wait_until_ready(process: subprocess.Popen, seconds: float) -> None:
+    """`masthead serve` prints its ready line once its start-up purges are done and it
+    answers: pages stored from then on stay stored. Its output is read to the end, so
+    that it never waits on a full pipe."""
+    ready = threading.Event()
+
+    def read() -> None:
+        for line in process.stdout:
+            if line.startswith(READY_MESSAGE):
+                ready.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    deadline = time.monotonic() + seconds
+    while not ready.wait(0.25):
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"masthead serve was not ready within {seconds}s")
+
+
 @contextlib.contextmanager
 def masthead_serve(environment: dict, port: int):
     process = subprocess.Popen(
         [str(BIN / "masthead"), "serve"],
         env={**environment, "PORT": str(port)},
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
+        text=True,
         start_new_session=True,
     )
     try:
-        wait_for(f"http://127.0.0.1:{port}/static/masthead/css/site.css", 90)
+        wait_until_ready(process, 90)
         yield process
     finally:
+        # serve stops its whole tree (each child runs in a process group of its own).
         process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=20)
 
 
 @contextlib.contextmanager

@@ -8,7 +8,13 @@ masthead <other>   any manage.py command (migrate, createsuperuser, check, ...)
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import http.client
+import os
+import select
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -16,7 +22,14 @@ import time
 from masthead import env
 
 SERVER_WORKERS = 2
-SHUTDOWN_GRACE_SECONDS = 10
+# Granian's own limit for a worker that does not stop when told, then serve's for the tree.
+WORKER_KILL_SECONDS = 3
+SHUTDOWN_GRACE_SECONDS = 5
+READY_MESSAGE = "Masthead is serving on"
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+POLL_SECONDS = 0.1
+IMAGES_ROUTE = "/media/images"
+MASTHEAD = [sys.executable, "-m", "masthead.cli"]
 
 
 def _manage(argv: list[str]) -> None:
@@ -26,62 +39,171 @@ def _manage(argv: list[str]) -> None:
     execute_from_command_line(["masthead", *argv])
 
 
-def serve() -> int:
-    """Run granian and the task worker as children; Ctrl-C or SIGTERM stops both cleanly."""
-    config = env.load()
-    env.use_settings()
-    (config.data_dir / "media" / "images").mkdir(parents=True, exist_ok=True)
-    server = [
+def _listen_problem(host: str, port: int) -> str | None:
+    """Why serve cannot listen on host:port, or None. Granian binds with SO_REUSEPORT, so
+    a second server would share the port with the first without a word: this bind (no
+    SO_REUSEPORT) fails while any server listens there."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.create_server((host, port), family=family):
+            return None
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            return f"{host}:{port} is already in use (another `masthead serve`?): stop that server or set PORT."
+        return f"cannot listen on {host}:{port}: {error.strerror or error}."
+
+
+def _answers(host: str, port: int) -> bool:
+    """True once granian answers over HTTP, which its workers do only after loading the
+    site. A file under the image route is answered by granian itself, without Django."""
+    connection = http.client.HTTPConnection(host, port, timeout=1)
+    try:
+        connection.request("HEAD", f"{IMAGES_ROUTE}/.ready")
+        connection.getresponse()
+    except (OSError, http.client.HTTPException):
+        return False
+    finally:
+        connection.close()
+    return True
+
+
+class StopSignals:
+    """Remembers that SIGINT, SIGTERM or SIGHUP arrived. The handler only sets a field:
+    anything more (an Event, a lock) could deadlock against the code it interrupts."""
+
+    def __init__(self):
+        self.received: int | None = None
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, self._receive)
+
+    def _receive(self, signum, frame) -> None:
+        self.received = signum
+
+
+class ProcessTree:
+    """serve's children, each the leader of a session and process group of its own.
+
+    A granian 2.8 worker now and then misses its stop signal and keeps serving; one that
+    gets SIGINT from the terminal and SIGTERM from granian at once mostly does. So a
+    terminal's Ctrl-C, which goes to serve's process group, reaches serve alone; serve
+    tells each child once with SIGTERM (granian kills a worker that has not stopped after
+    WORKER_KILL_SECONDS), and after a grace period kills each child's whole group, which
+    holds everything the child started. A child is reaped only after its group was
+    killed: until then its pid, which is also its group's id, cannot be reused.
+    """
+
+    def __init__(self):
+        self.children: dict[subprocess.Popen, str] = {}
+
+    def start(self, name: str, argv: list[str], **options) -> subprocess.Popen:
+        child = subprocess.Popen(argv, stdin=subprocess.DEVNULL, start_new_session=True, **options)  # noqa: S603
+        self.children[child] = name
+        return child
+
+    @staticmethod
+    def has_exited(child: subprocess.Popen) -> bool:
+        if not hasattr(os, "waitid"):  # macOS before Python 3.13: reaps it (its group id may be reused)
+            return child.poll() is not None
+        return os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+
+    def exited(self) -> list[str]:
+        return [name for child, name in self.children.items() if self.has_exited(child)]
+
+    def finish(self, child: subprocess.Popen) -> int:
+        """Kill what is left of the child's group, then reap it."""
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(child.pid, signal.SIGKILL)
+        del self.children[child]
+        return child.wait()
+
+    def stop(self) -> None:
+        for child in self.children:
+            if not self.has_exited(child):
+                os.kill(child.pid, signal.SIGTERM)
+        deadline = time.monotonic() + SHUTDOWN_GRACE_SECONDS
+        while len(self.exited()) < len(self.children) and time.monotonic() < deadline:
+            time.sleep(POLL_SECONDS)
+        for child in list(self.children):
+            self.finish(child)
+
+
+def _server_command(config: env.Config) -> list[str]:
+    return [
         sys.executable, "-m", "granian",
         "--interface", "wsgi",
         "--host", config.host,
         "--port", str(config.port),
         "--workers", str(SERVER_WORKERS),
+        "--workers-kill-timeout", str(WORKER_KILL_SECONDS),
         "--no-reload",
         "--respawn-failed-workers",
         # Two threads a worker: measured best by `make bench` for cache hits and renders alike.
         "--blocking-threads", "2",
         # Image renditions are plain files: granian sends them without entering Python.
         # (Documents stay behind Wagtail's privacy checks at /documents/.)
-        "--static-path-route", "/media/images",
+        "--static-path-route", IMAGES_ROUTE,
         "--static-path-mount", str(config.data_dir / "media" / "images"),
         "--log-level", "warning",
         "masthead.wsgi:application",
     ]  # fmt: skip
-    # Pages and fragments rendered by the code that ran before may no longer be right.
-    purge = subprocess.run([sys.executable, "-m", "masthead.cli", "purge_pages"], stdout=subprocess.DEVNULL)
-    if purge.returncode != 0:
-        return purge.returncode
-    worker = [sys.executable, "-m", "masthead.cli", "worker"]
-    children = [subprocess.Popen(server), subprocess.Popen(worker)]  # noqa: S603 (fixed argv)
-    print(
-        f"Masthead is serving on http://{config.host}:{config.port}/ (admin at /admin/). Ctrl-C stops it.", flush=True
-    )
 
-    stopping = False
 
-    def stop(signum, frame):
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+def serve() -> int:
+    """Run granian and the task worker as children; SIGINT, SIGTERM or SIGHUP stops them all."""
+    stop = StopSignals()
+    config = env.load()
+    env.use_settings()
+    problem = _listen_problem(config.host, config.port)
+    if problem:
+        print(f"masthead: {problem}", file=sys.stderr)
+        return 1
+    (config.data_dir / "media" / "images").mkdir(parents=True, exist_ok=True)
+    tree = ProcessTree()
     try:
-        while not stopping and all(child.poll() is None for child in children):
-            time.sleep(0.2)
+        return _serve(config, tree, stop)
     finally:
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + SHUTDOWN_GRACE_SECONDS
-        for child in children:
-            try:
-                child.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
-    failed = [child.returncode for child in children if child.returncode not in (0, -signal.SIGTERM, None)]
-    return 0 if stopping or not failed else 1
+        tree.stop()
+
+
+def _serve(config: env.Config, tree: ProcessTree, stop: StopSignals) -> int:
+    # Pages and fragments rendered by the code that ran before may no longer be right.
+    purge = tree.start("the start-up purge", [*MASTHEAD, "purge_pages"], stdout=subprocess.DEVNULL)
+    while not tree.has_exited(purge):
+        if stop.received:
+            return 0
+        time.sleep(POLL_SECONDS)
+    if tree.finish(purge):
+        return purge.returncode
+
+    worker_says_ready, worker_ready_pipe = os.pipe()
+    tree.start("granian", _server_command(config))
+    tree.start(
+        "the task worker", [*MASTHEAD, "worker", "--ready-fd", str(worker_ready_pipe)], pass_fds=[worker_ready_pipe]
+    )
+    os.close(worker_ready_pipe)
+    if _wait_until_ready(config, tree, stop, worker_says_ready):
+        print(f"{READY_MESSAGE} http://{config.host}:{config.port}/ (admin at /admin/). Ctrl-C stops it.", flush=True)
+        while not stop.received and not tree.exited():
+            time.sleep(POLL_SECONDS)
+    if stop.received:
+        return 0
+    for name in tree.exited():
+        print(f"masthead: {name} stopped unexpectedly; stopping the rest.", file=sys.stderr)
+    return 1
+
+
+def _wait_until_ready(config: env.Config, tree: ProcessTree, stop: StopSignals, worker_says_ready: int) -> bool:
+    """Ready once the worker's first round of periodic jobs has run (a round may purge
+    pages) and granian answers: a page stored from then on stays stored."""
+    worker_ready = False
+    with open(worker_says_ready, "rb", buffering=0) as worker_says:
+        while not stop.received and not tree.exited():
+            if not worker_ready and select.select([worker_says], [], [], 0)[0]:
+                worker_ready = bool(worker_says.read(64))
+            if worker_ready and _answers(config.host, config.port):
+                return True
+            time.sleep(POLL_SECONDS)
+    return False
 
 
 def main(argv: list[str] | None = None) -> int:

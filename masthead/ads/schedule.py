@@ -2,7 +2,9 @@
 
 A creative's start or end changes what every page shows without any edit that would
 purge. The worker checks every 30 seconds which creatives are chosen now and purges
-every page (and fragment) when the choice differs from the last one it saw.
+every page (and fragment) when the choice differs from the last one it saw. With none
+remembered (a new data folder, an emptied cache) it only remembers the choice:
+`masthead serve` purged every page when it started, so what was stored since shows it.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ CHOSEN_KEY = "masthead:ads:chosen"
 
 
 def purge_when_the_chosen_ads_change() -> bool:
-    """True when the choice changed and every page was purged."""
+    """True when the choice changed since the one remembered and every page was purged."""
     chosen = ",".join(f"{placement}={creative.pk}" for placement, creative in sorted(creatives_by_placement().items()))
-    if cache.get(CHOSEN_KEY) == chosen:
+    remembered = cache.get(CHOSEN_KEY)
+    if remembered == chosen:
         return False
-    with transaction.atomic():
-        purge_everything()  # when this block commits
+    if remembered is not None:
+        with transaction.atomic():
+            purge_everything()  # when this block commits
     cache.set(CHOSEN_KEY, chosen, None)
-    return True
+    return remembered is not None

@@ -4,7 +4,8 @@ from django.utils import timezone
 from masthead.ads.models import AdCreative
 from masthead.core.models import NewsImage
 
-AD_RENDITION = "max-970x250"
+# As WebP at full and half size (srcset): what ads/slot.html asks for, prefetched.
+AD_RENDITIONS = ("max-970x250|format-webp", "max-485x125|format-webp")
 
 
 def creatives_by_placement() -> dict[str, AdCreative]:
@@ -17,7 +18,7 @@ def creatives_by_placement() -> dict[str, AdCreative]:
     creatives = (
         AdCreative.objects.running(timezone.now())
         .select_related("slot")
-        .prefetch_related(Prefetch("image", queryset=NewsImage.objects.prefetch_renditions(AD_RENDITION)))
+        .prefetch_related(Prefetch("image", queryset=NewsImage.objects.prefetch_renditions(*AD_RENDITIONS)))
         .order_by("slot_id", "-priority", "-id")
     )
     for creative in creatives:

@@ -51,7 +51,7 @@ class EmbedBlock(blocks.StructBlock):
     """A YouTube video, a post on X or any oEmbed URL.
 
     The provider is asked when the article is saved (masthead.news.tasks), never while a
-    reader waits; until it answers, or when it cannot be reached, a plain link shows.
+    reader waits; until it answers, or when it cannot be reached, a link card to the provider shows.
     """
 
     url = blocks.URLBlock(help_text="Address of the video or post, e.g. https://www.youtube.com/watch?v=…")

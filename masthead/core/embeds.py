@@ -20,6 +20,20 @@ PLAYER_HOSTS = {
     "www.youtube-nocookie.com": "www.youtube-nocookie.com",
     "player.vimeo.com": "player.vimeo.com",
 }
+# Providers a reader knows by name, and what following the link does there. An address
+# from anywhere else is named by its host.
+KNOWN_PROVIDERS = {
+    "youtube.com": ("YouTube", "Watch on"),
+    "youtu.be": ("YouTube", "Watch on"),
+    "vimeo.com": ("Vimeo", "Watch on"),
+    "x.com": ("X", "View the post on"),
+    "twitter.com": ("X", "View the post on"),
+    "instagram.com": ("Instagram", "View the post on"),
+    "facebook.com": ("Facebook", "View the post on"),
+    "tiktok.com": ("TikTok", "Watch on"),
+    "soundcloud.com": ("SoundCloud", "Listen on"),
+}
+ADDRESS_LENGTH = 60
 IFRAME_SRC = re.compile(r"<iframe[^>]*\ssrc=[\"']([^\"']+)[\"']", re.IGNORECASE)
 SCRIPT = re.compile(r"<script.*?</script>", re.IGNORECASE | re.DOTALL)
 
@@ -33,6 +47,25 @@ class EmbedView:
     text: str = ""
     thumbnail_url: str = ""
     player_url: str = ""
+    action: str = ""  # a link card's call to action: "Watch on YouTube"
+    address: str = ""  # the address as a link card shows it, shortened
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").removeprefix("www.").removeprefix("m.")
+
+
+def link_card(url: str, *, title: str = "", provider: str = "") -> EmbedView:
+    """What a reader can do with an embed that is not played or quoted on the page: follow
+    it to the provider, named on the card."""
+    host = host_of(url)
+    known_name, verb = KNOWN_PROVIDERS.get(host, ("", "Open on"))
+    name = known_name or provider or host
+    split = urlsplit(url)
+    address = host + split.path + (f"?{split.query}" if split.query else "")
+    if len(address) > ADDRESS_LENGTH:
+        address = address[: ADDRESS_LENGTH - 1] + "…"
+    return EmbedView(kind="link", title=title, provider=name, action=f"{verb} {name}", address=address)
 
 
 def player_url_from(html: str) -> str:
@@ -50,7 +83,7 @@ def player_url_from(html: str) -> str:
 
 def embed_view(url: str, stored) -> EmbedView:
     if stored is None:
-        return EmbedView(kind="link")
+        return link_card(url)
     if stored.type == "video":
         return EmbedView(
             kind="video",
@@ -64,4 +97,4 @@ def embed_view(url: str, stored) -> EmbedView:
         return EmbedView(
             kind="post", title=stored.title, provider=stored.provider_name, author=stored.author_name, text=text
         )
-    return EmbedView(kind="link", title=stored.title, provider=stored.provider_name)
+    return link_card(url, title=stored.title, provider=stored.provider_name)

@@ -36,7 +36,11 @@ PERIODIC_JOBS = [
 ]
 
 
-def run_forever(stop: threading.Event, jobs=PERIODIC_JOBS) -> None:
+def run_forever(
+    stop: threading.Event, jobs=PERIODIC_JOBS, *, after_first_round: Callable[[], None] | None = None
+) -> None:
+    """Run each job when it is due until stop is set; after_first_round is called once
+    every job has run once."""
     next_run = dict.fromkeys((job.name for job in jobs), 0.0)
     while not stop.is_set():
         for job in jobs:
@@ -47,4 +51,7 @@ def run_forever(stop: threading.Event, jobs=PERIODIC_JOBS) -> None:
                 except Exception:  # one failing job must not stop the others
                     logger.exception("Periodic job %r failed", job.name)
                 next_run[job.name] = time.monotonic() + job.every_seconds
+        if after_first_round is not None:
+            after_first_round()
+            after_first_round = None
         stop.wait(1.0)

@@ -59,6 +59,38 @@ SECTIONS = [
     },
 ]
 
+# The editor's front page: the lead and the top stories under it, in order.
+FRONT_PAGE = {
+    "lead": "the-long-unravelling-of-kestrias-energy-bargain",
+    "top_stories": [
+        "aldmere-port-workers-accept-revised-contract",
+        "aldmere-extends-water-restrictions-sorrel-record-low",
+        "assembly-committee-opens-inquiry-into-ferry-contract",
+        "halvany-reopens-northern-border-crossings",
+    ],
+}
+
+HOUSE_ADS = [
+    {
+        "placement": "sidebar",
+        "headline": "Support independent reporting",
+        "pitch": "Become a member today",
+        "small_print": "Members fund every story on this site. Cancel any time.",
+    },
+    {
+        "placement": "in_article",
+        "headline": "Reporting that answers to readers",
+        "pitch": "Back our newsroom",
+        "small_print": "No paywall, no investors: readers keep the Ledger going.",
+    },
+    {
+        "placement": "between_articles",
+        "headline": "The Meridian Ledger, every morning",
+        "pitch": "",
+        "small_print": "A free daily briefing in your inbox.",
+    },
+]
+
 AUTHORS = [
     {
         "slug": "helena-marsh",

@@ -4,7 +4,7 @@ import colorsys
 import io
 import random
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 
 def _rgb(hue: float, saturation: float, lightness: float) -> tuple[int, int, int]:
@@ -34,20 +34,4 @@ def illustration(*, hue: int, seed: str, size: tuple[int, int] = (1600, 900)) ->
         draw.polygon(points, fill=_rgb(hue + layer * 12, 0.35, 0.45 - layer * 0.09))
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=82, optimize=True, progressive=True)
-    return buffer.getvalue()
-
-
-def banner(*, text: str, subtext: str, hue: int, size: tuple[int, int]) -> bytes:
-    """A house-ad creative with its message drawn in."""
-    width, height = size
-    image = Image.new("RGB", size, _rgb(hue, 0.55, 0.32))
-    draw = ImageDraw.Draw(image)
-    draw.rectangle([6, 6, width - 7, height - 7], outline=_rgb(hue, 0.5, 0.7), width=3)
-    title_size = max(14, min(height // 4, width // (len(text) // 2 + 4)))
-    title_font = ImageFont.load_default(size=title_size)
-    sub_font = ImageFont.load_default(size=max(11, title_size // 2))
-    draw.text((width / 2, height * 0.42), text, fill="white", font=title_font, anchor="mm")
-    draw.text((width / 2, height * 0.72), subtext, fill=_rgb(hue, 0.3, 0.88), font=sub_font, anchor="mm")
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG", optimize=True)
     return buffer.getvalue()

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Page, Site
@@ -18,7 +19,7 @@ from masthead.ads.models import AdCreative, AdSlot
 from masthead.core.models import MenuItem, NewsImage, SiteSettings, SocialLink
 from masthead.core.signal_handlers import site_address_from_site_url
 from masthead.demo import content
-from masthead.demo.illustrations import banner, illustration
+from masthead.demo.illustrations import illustration
 from masthead.news.models import ArticleAuthor, ArticlePage, Author, AuthorLink, HomePage, SectionPage, Source
 
 ADMIN_USERNAME = "admin"
@@ -49,18 +50,6 @@ def _image(title: str, *, hue: int, caption: str = "", credit: str = "") -> News
     return image
 
 
-def _banner_image(title: str, *, text: str, subtext: str, hue: int, size: tuple[int, int]) -> NewsImage:
-    existing = NewsImage.objects.filter(title=title).first()
-    if existing:
-        return existing
-    image = NewsImage(title=title)
-    image.file = ImageFile(
-        io.BytesIO(banner(text=text, subtext=subtext, hue=hue, size=size)), name=f"{_file_stem(title)}.png"
-    )
-    image.save()
-    return image
-
-
 def _file_stem(title: str) -> str:
     return slugify(title)[:60] or "image"
 
@@ -74,7 +63,7 @@ def _home_page() -> HomePage:
     for child in root.get_children():
         if child.specific_class is Page and not child.get_children().exists():
             child.delete()
-    home = HomePage(title=content.SITE["site_name"], slug="home", latest_count=10)
+    home = HomePage(title=content.SITE["site_name"], slug="home")
     root.add_child(instance=home)
     home.save_revision().publish()
     hostname, port = site_address_from_site_url()
@@ -216,40 +205,50 @@ def _article(spec: dict, *, sections, authors, sources, now) -> ArticlePage:
 
 
 def _house_ads() -> None:
+    """Text creatives, so their small print is real text at a readable size on any screen."""
     if AdCreative.objects.exists():
         return
     slots = {slot.placement: slot for slot in AdSlot.objects.all()}
-    support_url = content.SITE["supporter_cta_url"]
-    specs = [
-        ("sidebar", "Support independent reporting", "Become a member today", 8, (600, 500)),
-        ("in_article", "Reporting that answers to readers", "Back our newsroom", 200, (600, 500)),
-        ("between_articles", "The Meridian Ledger, every morning", "Free daily briefing", 28, (1456, 180)),
-    ]
-    for placement, text, subtext, hue, size in specs:
-        image = _banner_image(f"House ad: {text}", text=text, subtext=subtext, hue=hue, size=size)
-        AdCreative.objects.create(
-            name=f"House ad — {text}",
-            slot=slots[placement],
-            image=image,
-            alt_text=f"{text}. {subtext}.",
-            link_url=support_url,
+    for spec in content.HOUSE_ADS:
+        creative = AdCreative.objects.create(
+            name=f"House ad — {spec['headline']}",
+            slot=slots[spec["placement"]],
+            link_url=content.SITE["supporter_cta_url"],
+            html="",
         )
+        pitch = f"<span>{spec['pitch']}</span>" if spec["pitch"] else ""
+        # Through the click address, as image ads go, so the click is counted.
+        creative.html = (
+            f'<a href="{reverse("ads:click", args=[creative.pk])}"><strong>{spec["headline"]}</strong>'
+            f"{pitch}<small>{spec['small_print']}</small></a>"
+        )
+        creative.save()
+
+
+def _front_page(home: HomePage) -> None:
+    """The editor's lead and top stories, chosen once: an editor's later choice stays."""
+    if home.lead_story_id or home.chosen_top_story_ids():
+        return
+    by_slug = {
+        a.slug: a
+        for a in ArticlePage.objects.filter(slug__in=[content.FRONT_PAGE["lead"], *content.FRONT_PAGE["top_stories"]])
+    }
+    home.lead_story = by_slug[content.FRONT_PAGE["lead"]]
+    home.top_stories = [("story", by_slug[slug]) for slug in content.FRONT_PAGE["top_stories"]]
+    home.save_revision().publish()
 
 
 def _warm_renditions() -> None:
     """Resize the demo's images now, so the first visit to each page is as fast as the rest."""
-    from masthead.ads.selectors import AD_RENDITION
-    from masthead.news.selectors import CARD_RENDITION, LEAD_RENDITION
+    from masthead.news.selectors import CARD_RENDITIONS, LEAD_RENDITIONS
 
     for image in NewsImage.objects.all():
-        if image.title.startswith("House ad"):
-            image.get_renditions(AD_RENDITION)
-        elif image.title.startswith("Portrait of"):
+        if image.title.startswith("Portrait of"):
             image.get_renditions("fill-160x160-c100")
         elif " illustration " in image.title:
-            image.get_renditions("width-1200")
+            image.get_renditions("width-1200|format-webp", "width-640|format-webp")  # core/blocks/figure.html
         else:
-            image.get_renditions(LEAD_RENDITION, CARD_RENDITION)
+            image.get_renditions(*LEAD_RENDITIONS, *CARD_RENDITIONS)
 
 
 @transaction.atomic
@@ -264,6 +263,7 @@ def demo_load() -> dict[str, int]:
     before = ArticlePage.objects.count()
     for spec in reversed(content.ARTICLES):
         _article(spec, sections=sections, authors=authors, sources=sources, now=now)
+    _front_page(home)
     _house_ads()
     _warm_renditions()
     return {"articles_added": ArticlePage.objects.count() - before, "articles": ArticlePage.objects.count()}

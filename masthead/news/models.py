@@ -16,6 +16,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
+from wagtail.blocks import PageChooserBlock
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -27,9 +28,10 @@ from masthead.news.forms import ArticlePageForm
 from masthead.news.pagination import BROKEN_OLDER_LINK, InvalidCursor
 from masthead.pagecache import fragments
 from masthead.pagecache.memory import GenerationMemory
-from masthead.pagecache.public import PublicPageMixin, add_keys, keys_for_articles
+from masthead.pagecache.public import PublicPageMixin, add_keys, add_query, keys_for_articles
 
 WORDS_PER_MINUTE = 230
+TOP_STORY_SLOTS = 4
 
 
 class Author(ClusterableModel, index.Indexed):
@@ -104,7 +106,8 @@ class ArticleTag(TaggedItemBase):
 
 
 class HomePage(PublicPageMixin, Page):
-    """The front page: lead story, Latest, section blocks and Staff Picks."""
+    """The front page: the editor's lead and top stories, Staff Picks, Latest and a block
+    per section. Empty slots fill with the newest articles that have a picture."""
 
     lead_story = models.ForeignKey(
         "news.ArticlePage",
@@ -112,11 +115,23 @@ class HomePage(PublicPageMixin, Page):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Pin a story at the top; empty shows the newest article.",
+        help_text="The story at the top. Empty: the newest article with a picture and a byline.",
     )
-    latest_count = models.PositiveSmallIntegerField(default=10, help_text="Articles in the Latest stream.")
+    top_stories = StreamField(
+        [("story", PageChooserBlock(page_type="news.ArticlePage", label="Story"))],
+        blank=True,
+        max_num=TOP_STORY_SLOTS,
+        help_text=f"Up to {TOP_STORY_SLOTS} stories under the lead, in this order. "
+        "Empty places take the newest articles with a picture.",
+    )
+    latest_count = models.PositiveSmallIntegerField(
+        default=8, help_text="Articles in the Latest list beside the top stories."
+    )
 
-    content_panels = Page.content_panels + [FieldPanel("lead_story"), FieldPanel("latest_count")]
+    content_panels = Page.content_panels + [
+        MultiFieldPanel([FieldPanel("lead_story"), FieldPanel("top_stories")], heading="Front page"),
+        FieldPanel("latest_count"),
+    ]
     subpage_types = ["news.SectionPage"]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
@@ -137,6 +152,10 @@ class HomePage(PublicPageMixin, Page):
                 return RouteResult(article)
         return super().route(request, path_components)
 
+    def chosen_top_story_ids(self) -> list[int]:
+        """The editor's top stories, read from the stored field without loading a page."""
+        return [block["value"] for block in self.top_stories.raw_data if block["value"]]
+
     def get_context(self, request, *args, **kwargs):
         from masthead.news import selectors
 
@@ -145,13 +164,9 @@ class HomePage(PublicPageMixin, Page):
         # cache stores the page and needs its keys.
         content = SimpleLazyObject(lambda: selectors.home_page_content(home=self))
         context["home"] = content
-        context["staff_picks"] = SimpleLazyObject(lambda: content["staff_picks"])
-        context["sidebar"] = "home"
 
         def keys():
-            shown = [content["lead"], *content["latest"], *content["staff_picks"]]
-            shown += [article for _, articles in content["section_blocks"] for article in articles]
-            return {f"page-{self.pk}", "list-home", *keys_for_articles(shown)}
+            return {f"page-{self.pk}", "list-home", *keys_for_articles(content.articles)}
 
         add_keys(request, keys)
         return context
@@ -196,7 +211,10 @@ class SectionPage(PublicPageMixin, Page):
         from masthead.news import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["stream"] = selectors.article_stream(cursor=request.GET.get("older", ""), section=self)
+        cursor = request.GET.get("older", "")
+        context["stream"] = selectors.article_stream(cursor=cursor, section=self)
+        if cursor:
+            add_query(request, "older", cursor)  # a valid cursor has one spelling, the one read
         add_keys(
             request, {f"page-{self.pk}", f"list-section-{self.pk}", *keys_for_articles(context["stream"].articles)}
         )

@@ -6,20 +6,23 @@ the same as page 1 and a newly published article does not shift the pages under 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.db.models import F, Prefetch, Q, QuerySet, Window
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.utils.functional import SimpleLazyObject
 from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
 
 from masthead.core.models import NewsImage
-from masthead.news.models import ArticleAuthor, ArticlePage, Author, SectionPage
+from masthead.news.models import TOP_STORY_SLOTS, ArticleAuthor, ArticlePage, Author, SectionPage
 from masthead.news.pagination import Cursor
 
-CARD_RENDITION = "fill-640x360-c80"
-LEAD_RENDITION = "fill-1200x675-c80"
+# Pictures go out as WebP at two widths (srcset): exactly the renditions the templates'
+# srcset_image tags ask for, prefetched with a listing so that no card adds a query.
+CARD_RENDITIONS = ("fill-640x360-c80|format-webp", "fill-320x180-c80|format-webp")
+LEAD_RENDITIONS = ("fill-1200x675-c80|format-webp", "fill-640x360-c80|format-webp")
 STREAM_PAGE_SIZE = 20
 STAFF_PICKS_RAIL_SIZE = 5
 SECTION_BLOCK_SIZE = 4
@@ -32,24 +35,37 @@ class StreamPage:
     is_first: bool
 
 
-def readable_articles() -> QuerySet:
-    """Published articles anyone may read: not drafts, not behind a login or password."""
-    return ArticlePage.objects.live().public()
+def readable_articles(*, private: Q | None = None) -> QuerySet:
+    """Published articles anyone may read: not drafts, not behind a login or password.
+
+    `private` is the condition for restricted sections (`private_q()`, a query) when the
+    caller has read it already for several listings.
+    """
+    if private is None:
+        return ArticlePage.objects.live().public()
+    return ArticlePage.objects.live().exclude(private)
 
 
-def articles_for_cards(
-    queryset: QuerySet | None = None, *, renditions: tuple[str, ...] = (CARD_RENDITION,)
-) -> QuerySet:
+def articles_for_cards(queryset: QuerySet | None = None, *, renditions: tuple[str, ...] = CARD_RENDITIONS) -> QuerySet:
     """Live articles with what a card shows: image, section, byline and credit."""
+    return card_rows(queryset).prefetch_related(*card_prefetches(renditions))
+
+
+def card_rows(queryset: QuerySet | None = None) -> QuerySet:
+    """The article rows of cards with their section and source, without the prefetches."""
     if queryset is None:
         queryset = readable_articles()
-    return queryset.select_related("primary_section", "source").prefetch_related(
+    return queryset.select_related("primary_section", "source")
+
+
+def card_prefetches(renditions: tuple[str, ...]) -> list[Prefetch]:
+    return [
         Prefetch("featured_image", queryset=NewsImage.objects.prefetch_renditions(*renditions)),
         Prefetch(
             "article_authors",
             queryset=ArticleAuthor.objects.select_related("author").order_by("sort_order"),
         ),
-    )
+    ]
 
 
 def newest_first(queryset: QuerySet) -> QuerySet:
@@ -97,18 +113,38 @@ def ordered_staff_picks() -> list[ArticlePage]:
 
 
 def staff_picks_rail(*, limit: int = STAFF_PICKS_RAIL_SIZE) -> list[ArticlePage]:
-    queryset = articles_for_cards(readable_articles().filter(is_staff_pick=True))
-    return list(queryset.order_by(F("staff_pick_order").asc(nulls_last=True), "-published_at", "-page_ptr_id")[:limit])
+    return list(_staff_pick_rows(limit=limit).prefetch_related(*card_prefetches(CARD_RENDITIONS)))
 
 
-def section_blocks(*, per_section: int = SECTION_BLOCK_SIZE) -> list[tuple[SectionPage, list[ArticlePage]]]:
-    """The newest articles of each home-page section, in one query for all sections."""
-    sections = list(SectionPage.objects.live().public().filter(show_on_home=True).order_by("path"))
+def _staff_pick_rows(*, limit: int, private: Q | None = None) -> QuerySet:
+    queryset = card_rows(readable_articles(private=private).filter(is_staff_pick=True))
+    return queryset.order_by(F("staff_pick_order").asc(nulls_last=True), "-published_at", "-page_ptr_id")[:limit]
+
+
+def section_blocks(
+    *, per_section: int = SECTION_BLOCK_SIZE, exclude: Collection[int] = ()
+) -> list[tuple[SectionPage, list[ArticlePage]]]:
+    """The newest articles of each home-page section, in one query for all sections,
+    leaving out the articles given in `exclude` (shown elsewhere on the page)."""
+    blocks = _section_block_rows(per_section=per_section, exclude=exclude)
+    prefetch_related_objects(
+        [article for _, articles in blocks for article in articles], *card_prefetches(CARD_RENDITIONS)
+    )
+    return blocks
+
+
+def _section_block_rows(
+    *, per_section: int, exclude: Collection[int], private: Q | None = None
+) -> list[tuple[SectionPage, list[ArticlePage]]]:
+    if private is None:
+        private = SectionPage.objects.private_q()
+    sections = list(SectionPage.objects.live().exclude(private).filter(show_on_home=True).order_by("path"))
     if not sections:
         return []
     ranked = (
-        readable_articles()
+        readable_articles(private=private)
         .filter(primary_section__in=sections)
+        .exclude(pk__in=list(exclude))
         .annotate(
             rank=Window(
                 RowNumber(),
@@ -119,35 +155,97 @@ def section_blocks(*, per_section: int = SECTION_BLOCK_SIZE) -> list[tuple[Secti
         .filter(rank__lte=per_section)
     )
     by_section: dict[int, list[ArticlePage]] = {section.pk: [] for section in sections}
-    for article in newest_first(articles_for_cards(ranked)):
+    for article in newest_first(card_rows(ranked)):
         by_section[article.primary_section_id].append(article)
     return [(section, by_section[section.pk]) for section in sections if by_section[section.pk]]
 
 
-def home_page_content(*, home) -> dict:
-    # The lead is usually the newest article, so one query serves the lead and the stream.
-    renditions = (LEAD_RENDITION, CARD_RENDITION)
-    # One more than the lead and the stream, to know whether an "older" page exists.
-    latest = list(newest_first(articles_for_cards(renditions=renditions))[: home.latest_count + 2])
-    lead = None
-    if home.lead_story_id:
-        lead = next((a for a in latest if a.pk == home.lead_story_id), None)
-        if lead is None:
-            lead = articles_for_cards(renditions=(LEAD_RENDITION,)).filter(pk=home.lead_story_id).first()
-    if lead is None and latest:
-        lead = latest[0]
-    rest = [article for article in latest if lead is None or article.pk != lead.pk]
-    stream = rest[: home.latest_count]
+@dataclass(frozen=True)
+class FrontPage:
+    """What the home page shows, each article once: the lead, the top stories, Staff
+    Picks, Latest, then a block per section."""
+
+    lead: ArticlePage | None
+    top_stories: list[ArticlePage]
+    staff_picks: list[ArticlePage]
+    latest: list[ArticlePage]
+    latest_older_cursor: str
+    section_blocks: list[tuple[SectionPage, list[ArticlePage]]]
+
+    @property
+    def articles(self) -> list[ArticlePage]:
+        shown = [self.lead] if self.lead else []
+        shown += self.top_stories + self.staff_picks + self.latest
+        return shown + [article for _, articles in self.section_blocks for article in articles]
+
+
+def can_lead(article: ArticlePage) -> bool:
+    """A story leads by default only with a picture and a byline (`has_byline` is
+    annotated by the home page's queries)."""
+    return article.featured_image_id is not None and article.has_byline
+
+
+def home_page_content(*, home) -> FrontPage:
+    """The front page in a fixed number of queries, whatever the editor chose.
+
+    Rows come first without their images and bylines; the slots are filled and the
+    repeats dropped in Python; then one prefetch serves every card. The section blocks'
+    query leaves out what the page already shows, so a block is never emptied by it.
+    """
+    private = ArticlePage.objects.private_q()  # read once for every listing below
+    window = TOP_STORY_SLOTS + 1 + STAFF_PICKS_RAIL_SIZE + home.latest_count + 1
+    newest = list(_with_byline_flag(newest_first(card_rows(readable_articles(private=private))))[:window])
+    pick_rows = _staff_pick_rows(limit=STAFF_PICKS_RAIL_SIZE + 1 + TOP_STORY_SLOTS, private=private)
+    picks = list(_with_byline_flag(pick_rows))
+    chosen_ids = [pk for pk in (home.lead_story_id, *home.chosen_top_story_ids()) if pk]
+    chosen = _chosen_articles(chosen_ids, known=newest + picks, private=private)
+
+    lead = chosen.get(home.lead_story_id) or next((a for a in newest if can_lead(a)), None)
+    shown = {lead.pk} if lead else set()
+    top_stories = _take(
+        [chosen[pk] for pk in home.chosen_top_story_ids() if pk in chosen]
+        + [a for a in newest if a.featured_image_id is not None],
+        TOP_STORY_SLOTS,
+        shown,
+    )
+    staff_picks = _take(picks, STAFF_PICKS_RAIL_SIZE, shown)
+    unshown = [article for article in newest if article.pk not in shown]
+    latest = _take(unshown, home.latest_count, shown)
     older_cursor = ""
-    if len(rest) > len(stream):
-        older_cursor = Cursor(published_at=stream[-1].published_at, pk=stream[-1].pk).encode()
-    return {
-        "lead": lead,
-        "latest": stream,
-        "latest_older_cursor": older_cursor,
-        "section_blocks": section_blocks(),
-        "staff_picks": staff_picks_rail(),
-    }
+    if len(unshown) > len(latest) and latest:
+        older_cursor = Cursor(published_at=latest[-1].published_at, pk=latest[-1].pk).encode()
+    blocks = _section_block_rows(per_section=SECTION_BLOCK_SIZE, exclude=shown, private=private)
+
+    front = FrontPage(lead, top_stories, staff_picks, latest, older_cursor, blocks)
+    prefetch_related_objects(front.articles, *card_prefetches((*LEAD_RENDITIONS, *CARD_RENDITIONS)))
+    return front
+
+
+def _with_byline_flag(queryset: QuerySet) -> QuerySet:
+    return queryset.annotate(has_byline=Exists(ArticleAuthor.objects.filter(article=OuterRef("pk"))))
+
+
+def _chosen_articles(ids: list[int], *, known: list[ArticlePage], private: Q) -> dict[int, ArticlePage]:
+    """The editor's choices that can be read, by id; a query only for those older than
+    the rows already read (a chosen story usually is among the newest)."""
+    found = {article.pk: article for article in known if article.pk in ids}
+    missing = [pk for pk in ids if pk not in found]
+    if missing:
+        readable = readable_articles(private=private).filter(pk__in=missing)
+        found.update((article.pk, article) for article in _with_byline_flag(card_rows(readable)))
+    return found
+
+
+def _take(candidates: list[ArticlePage], count: int, shown: set[int]) -> list[ArticlePage]:
+    """Up to `count` of the candidates not shown yet, in order; marks them as shown."""
+    taken = []
+    for article in candidates:
+        if len(taken) == count:
+            break
+        if article.pk not in shown:
+            taken.append(article)
+            shown.add(article.pk)
+    return taken
 
 
 def older_than(queryset: QuerySet, *, published_at, pk: int) -> QuerySet:

@@ -11,14 +11,17 @@ from taggit.models import Tag
 from masthead.news import selectors
 from masthead.news.models import ArticlePage, Author
 from masthead.news.pagination import BROKEN_OLDER_LINK, MAX_ID, InvalidCursor
-from masthead.pagecache.public import add_keys, keys_for_articles, public_page
+from masthead.pagecache.public import add_keys, add_query, keys_for_articles, public_page
 
 
 def _stream_or_400(request, template, context, *, list_key: str, **filters):
+    cursor = request.GET.get("older", "")
     try:
-        stream = selectors.article_stream(cursor=request.GET.get("older", ""), **filters)
+        stream = selectors.article_stream(cursor=cursor, **filters)
     except InvalidCursor:
         return render(request, "400.html", {"reason": BROKEN_OLDER_LINK}, status=400)
+    if cursor:
+        add_query(request, "older", cursor)  # a valid cursor has one spelling, the one read
     add_keys(request, {list_key, *keys_for_articles(stream.articles)})
     return render(request, template, {**context, "stream": stream})
 

@@ -11,7 +11,15 @@ from email.utils import formatdate
 import brotli
 
 # Headers that belong to one response and must not be replayed from the cache.
-NOT_STORED = {"content-length", "content-encoding", "set-cookie", "date", "vary", "x-masthead-cache-keys"}
+NOT_STORED = {
+    "content-length",
+    "content-encoding",
+    "set-cookie",
+    "date",
+    "vary",
+    "x-masthead-cache-keys",
+    "x-masthead-cache-query",
+}
 COMPRESS_MIN_BYTES = 512
 
 

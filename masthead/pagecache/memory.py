@@ -33,6 +33,9 @@ class GenerationMemory:
         self._lock = threading.Lock()
         _every_memory.add(self)
 
+    def __len__(self) -> int:
+        return len(self._values)
+
     def get(self, generation, key, default=None):
         with self._lock:
             if generation != self._generation:

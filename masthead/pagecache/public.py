@@ -4,6 +4,9 @@ Keys name what the page shows, so a purge can find it: "page-12" for every page 
 shows article 12 (its own page, listings, the article whose "Continue reading" names it),
 "article-12" for article 12's own page and fragment only, "list-latest" for the Latest
 stream, "author-3" for pages that print author 3's name, and so on.
+
+A view that reads a query parameter says so with `add_query`, in the spelling its links
+print: the page cache stores a page only under the address its view declared.
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ from functools import wraps
 from django.conf import settings
 
 from masthead.pagecache import fragments
+from masthead.pagecache.addresses import canonical_query
 from masthead.pagecache.memory import GenerationMemory
-from masthead.pagecache.wsgi import KEYS_HEADER, STORE_FLAG
+from masthead.pagecache.wsgi import KEYS_HEADER, QUERY_HEADER, STORE_FLAG
 
 
 def add_keys(request, keys: Iterable[str] | Callable[[], Iterable[str]]) -> None:
@@ -24,6 +28,14 @@ def add_keys(request, keys: Iterable[str] | Callable[[], Iterable[str]]) -> None
     if not hasattr(request, "_masthead_cache_keys"):
         request._masthead_cache_keys = []
     request._masthead_cache_keys.append(keys)
+
+
+def add_query(request, name: str, value: str) -> None:
+    """Say the page was built from this query parameter, given in the one spelling the
+    site's own links use. Without it the page is stored only for its bare path."""
+    if not hasattr(request, "_masthead_cache_query"):
+        request._masthead_cache_query = {}
+    request._masthead_cache_query[name] = value
 
 
 def _collected_keys(request) -> set[str]:
@@ -60,6 +72,7 @@ def mark_public(request, response):
         return response
     response["Cache-Control"] = settings.MASTHEAD_PUBLIC_CACHE_CONTROL
     response[KEYS_HEADER] = " ".join(sorted(_collected_keys(request)))
+    response[QUERY_HEADER] = canonical_query(getattr(request, "_masthead_cache_query", {}))
     return response
 
 

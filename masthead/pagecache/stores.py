@@ -3,6 +3,10 @@
 Both stores share every worker's view of the cache, so a purge in one process is seen
 by all. Each page is indexed under its cache keys ("page-12", "list-latest", ...), which
 is how a purge finds every page that shows a changed article.
+
+Anyone can ask for `/latest/?older=<any valid cursor>`: each path keeps at most
+MAX_QUERY_ENTRIES_PER_PATH pages with a query string, and past it a page is served
+without being stored. Each worker keeps at most MEMORY_ENTRIES pages in memory.
 """
 
 from __future__ import annotations
@@ -25,6 +29,12 @@ ENTRY_TTL_SECONDS = 7 * 24 * 3600
 # Pages each worker keeps in memory in front of Redis: the pages of a viral moment (home,
 # a few articles) fit many times over, at about 60 KB each with their compressed copies.
 MEMORY_ENTRIES = 100
+# Older pages of one listing a store keeps: readers rarely page far back, and every
+# publish purges them all (and tells a CDN about each).
+MAX_QUERY_ENTRIES_PER_PATH = 200
+# A file store's remembered pages are checked against their file on every hit, so no
+# generation ever needs to retire them: they all belong to this one.
+_FILE_CHECKED = "checked against the file"
 
 
 class FileStore:
@@ -33,25 +43,36 @@ class FileStore:
     `/news/story/` is stored as `news/story/index.html` with `.gz` and `.br` beside it
     (for nginx's gzip_static and brotli_static) and `.meta` holding status and headers.
     Addresses with a query string, and anything that is not HTML, go under `.q/`, which
-    nginx never serves. Each worker keeps what it read in memory and checks the file's
-    identity on every hit, so a purge (which deletes the file) is seen at once.
+    nginx never serves. Each worker keeps what it read last in memory and checks the
+    file's identity on every hit, so a purge (which deletes the file) is seen at once.
+    The folder may hold the operator's own files too: a purge deletes only the store's.
     """
 
     def __init__(self, root: Path):
         self.root = Path(root)
-        self._memory: dict[str, tuple[tuple[int, int], Entry]] = {}
+        self._memory = GenerationMemory("file-pages", max_entries=MEMORY_ENTRIES)
 
     # Layout
     def _entry_path(self, address: str, *, html: bool = True) -> Path:
         path, _, query = address.partition("?")
         if query or not html or not path.endswith("/"):
             digest = hashlib.blake2b(address.encode(), digest_size=10).hexdigest()
-            return self.root / ".q" / self._path_digest(path) / f"{digest}.page"
+            return self._variants_folder(path) / f"{digest}.page"
         return self.root / path.lstrip("/") / "index.html"
+
+    def _variants_folder(self, path: str) -> Path:
+        return self.root / ".q" / self._path_digest(path)
 
     @staticmethod
     def _path_digest(path: str) -> str:
         return hashlib.blake2b(path.encode(), digest_size=10).hexdigest()
+
+    def _stored_variants(self, path: str) -> int:
+        try:
+            with os.scandir(self._variants_folder(path)) as entries:
+                return sum(1 for entry in entries if entry.name.endswith(".page"))
+        except OSError:
+            return 0
 
     def _key_file(self, key: str) -> Path:
         return self.root / ".keys" / hashlib.blake2b(key.encode(), digest_size=10).hexdigest()
@@ -65,14 +86,13 @@ class FileStore:
             except OSError:
                 continue
             identity = (stat.st_ino, stat.st_mtime_ns)
-            remembered = self._memory.get(address)
+            remembered = self._memory.get(_FILE_CHECKED, address)
             if remembered and remembered[0] == identity:
                 return remembered[1]
             entry = self._read(body_path)
             if entry is not None:
-                self._memory[address] = (identity, entry)
+                self._memory.set(_FILE_CHECKED, address, (identity, entry))
             return entry
-        self._memory.pop(address, None)
         return None
 
     def _read(self, body_path: Path) -> Entry | None:
@@ -93,8 +113,12 @@ class FileStore:
             return 0
 
     def put(self, address: str, entry: Entry, *, generation: int) -> bool:
-        """Store unless a purge happened since the page was rendered (it may be stale)."""
+        """Store unless a purge happened since the page was rendered (it may be stale), or
+        the path already has as many pages with a query string as it may keep."""
         if self.generation() != generation:
+            return False
+        path, query = address.partition("?")[::2]
+        if query and self._stored_variants(path) >= MAX_QUERY_ENTRIES_PER_PATH:
             return False
         html = dict((k.lower(), v) for k, v in entry.headers).get("content-type", "").startswith("text/html")
         body_path = self._entry_path(address, html=html)
@@ -141,6 +165,8 @@ class FileStore:
         return self.purge_keys(f"path:{path}" for path in paths)
 
     def purge_all(self) -> set[str]:
+        """Remove every page the store wrote, and nothing else: `.q/`, `.keys/` and each
+        `index.html` that has the `.meta` only this store writes beside it."""
         self._bump_generation()
         if not self.root.exists():
             return set()
@@ -150,13 +176,10 @@ class FileStore:
                 stored.update(address for _, address in _index_lines(key_file.read_text()) if address)
             except OSError:
                 continue
-        for child in self.root.iterdir():
-            if child.name == ".generation":
-                continue
-            if child.is_dir():
-                shutil.rmtree(child, ignore_errors=True)
-            else:
-                child.unlink(missing_ok=True)
+        for own_folder in (".q", ".keys"):
+            shutil.rmtree(self.root / own_folder, ignore_errors=True)
+        for meta in self.root.rglob("index.html.meta"):
+            self._delete(meta.with_suffix(""))
         self._memory.clear()
         return stored
 
@@ -177,9 +200,19 @@ class RedisStore:
     instead of fetching the page and its compressed copies (decision 0007).
     """
 
-    # Store only if no purge happened since rendering began, atomically.
+    # Store only if no purge happened since rendering began, and, for an address with a
+    # query string (ARGV[7] is then the cap), only while its path (last of KEYS) has room;
+    # atomically. A purge leaves deleted pages in other keys' indexes, the path's too:
+    # those are dropped before a full index refuses a page.
     _PUT = """
     if (redis.call('GET', KEYS[1]) or '0') ~= ARGV[1] then return 0 end
+    local cap = tonumber(ARGV[7])
+    if cap > 0 and redis.call('EXISTS', KEYS[2]) == 0 and redis.call('SCARD', KEYS[#KEYS]) >= cap then
+        for _, member in ipairs(redis.call('SMEMBERS', KEYS[#KEYS])) do
+            if redis.call('EXISTS', member) == 0 then redis.call('SREM', KEYS[#KEYS], member) end
+        end
+        if redis.call('SCARD', KEYS[#KEYS]) >= cap then return 0 end
+    end
     redis.call('HSET', KEYS[2], 'meta', ARGV[2], 'body', ARGV[3], 'gzip', ARGV[4], 'br', ARGV[5])
     redis.call('EXPIRE', KEYS[2], ARGV[6])
     for i = 3, #KEYS do
@@ -240,7 +273,8 @@ class RedisStore:
     def put(self, address: str, entry: Entry, *, generation: str) -> bool:
         keys = [self._generation_key, self._entry_key(address)]
         keys += [self._index_key(key) for key in (*entry.keys, f"path:{path_of(address)}")]
-        args = [str(generation), entry.meta(), entry.body, entry.gzip, entry.br, ENTRY_TTL_SECONDS]
+        cap = MAX_QUERY_ENTRIES_PER_PATH if "?" in address else 0
+        args = [str(generation), entry.meta(), entry.body, entry.gzip, entry.br, ENTRY_TTL_SECONDS, cap]
         return bool(self._put(keys=keys, args=args))
 
     def purge_keys(self, keys) -> set[str]:

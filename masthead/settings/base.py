@@ -287,7 +287,7 @@ MASTHEAD_STATIC_PUBLISH_DIR = CONFIG.static_publish_dir
 # cache purge): every page the page cache purges is purged there too, through Wagtail's
 # frontend cache. See masthead/pagecache/cdn.py.
 WAGTAILFRONTENDCACHE = (
-    {"cdn": {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend", "LOCATION": CONFIG.cdn_purge_url}}
+    {"cdn": {"BACKEND": "masthead.pagecache.cdn.HTTPPurgeBackend", "LOCATION": CONFIG.cdn_purge_url}}
     if CONFIG.cdn_purge_url
     else {}
 )

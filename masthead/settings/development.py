@@ -4,8 +4,8 @@ from .base import *  # noqa: F403
 # 500 pages in the site's design, no debug toolbar, no auto-reload of the worker).
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
-STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedStaticFilesStorage"
+# Static files as in production: `make run` collects hashed, compressed copies into the
+# data folder, served as immutable; the apps' folders answer for anything not collected.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "masthead.core.staticfiles.CollectedOrSourceStaticFilesStorage"}}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = False
-# Static files come straight from the apps' folders; `collectstatic` is for production.
-STATIC_ROOT = None

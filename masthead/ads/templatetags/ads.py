@@ -27,9 +27,29 @@ def creative_html(html: str) -> str:
     return mark_safe(sanitize_creative_html(html))  # noqa: S308 (nh3 has just cleaned it)
 
 
+# Slots that appear once a page are landmarks, each named apart so a screen reader's list
+# of landmarks tells them from each other and from the site's own. Slots that repeat (in
+# every appended article, every few cards) would give several landmarks one name, so
+# their visible "Advertisement" label introduces them instead.
+LANDMARK_NAMES = {"header": "Advertisement: top of page", "sidebar": "Advertisement: sidebar"}
+
+
 @register.inclusion_tag("ads/slot.html", takes_context=True)
 def ad_slot(context, placement: str):
-    return {"creative": _creatives(context).get(placement), "placement": placement}
+    creative = _creatives(context).get(placement)
+    return {
+        "creative": creative,
+        "placement": placement,
+        "landmark_name": LANDMARK_NAMES.get(placement, ""),
+        "image_sizes": image_sizes(creative.slot.size) if creative else "",
+    }
+
+
+def image_sizes(slot_size: str) -> str:
+    """The sizes attribute of a slot's picture: its box's width, or the screen's less the
+    page margins where the screen is narrower (the stylesheet scales the box down)."""
+    width = int(slot_size.partition("x")[0])
+    return f"(min-width: {width + 32}px) {width}px, calc(100vw - 2rem)"
 
 
 @register.simple_tag(takes_context=True)

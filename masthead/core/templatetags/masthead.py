@@ -1,7 +1,9 @@
+from datetime import datetime
 from urllib.parse import quote
 
 from django import template
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from masthead.core.models import MenuItem, SiteSettings
 from masthead.pagecache import fragments
@@ -67,7 +69,8 @@ def share_links(url: str, title: str):
     if not url:  # a page outside every site has no public address to share
         return {"links": []}
     quoted = {"url": quote(url, safe=""), "title": quote(title, safe="")}
-    return {"links": [(name, pattern.format(**quoted)) for name, pattern in SHARE_TARGETS]}
+    # The title names the landmark: appended articles each bring their own share links.
+    return {"links": [(name, pattern.format(**quoted)) for name, pattern in SHARE_TARGETS], "title": title}
 
 
 @register.filter
@@ -79,7 +82,25 @@ def join_names(names: list) -> list:
 
 @register.simple_tag
 def embed_view(url: str, embeds: dict | None):
-    """The stored answer for this URL (see news.selectors.embeds_for), or a plain link."""
+    """The stored answer for this URL (see news.selectors.embeds_for), or a link card."""
     from masthead.core.embeds import embed_view as build
 
     return build(url, (embeds or {}).get(url))
+
+
+@register.filter
+def html_datetime(value: datetime | None) -> str:
+    """A valid HTML datetime: whole seconds (HTML allows at most three digits of a
+    fraction, Python's isoformat gives six), in the site's time zone."""
+    if not value:
+        return ""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()
+
+
+@register.filter
+def alt_beside(alt: str, caption: str) -> str:
+    """An image's alt text next to its visible caption: empty when it would only repeat
+    the caption, so a screen reader does not read the same words twice."""
+    if " ".join((alt or "").split()).casefold() == " ".join((caption or "").split()).casefold():
+        return ""
+    return alt

@@ -1,16 +1,28 @@
-"""`masthead serve` runs the site and the worker as one process tree and stops cleanly."""
+"""`masthead serve` runs the site and the worker as one process tree, says when it is
+ready, stops all of it on a signal, and refuses to start beside another server."""
 
+import contextlib
 import os
+import queue
+import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+from django.core.cache.backends.filebased import FileBasedCache
 
+from masthead.ads.schedule import CHOSEN_KEY
+from masthead.cli import READY_MESSAGE
 from masthead.core.tests.processes import MASTHEAD, PROJECT, clean_environment
+
+pytestmark = pytest.mark.timeout_sensitive
+
+ARTICLE = "/analysis/the-long-unravelling-of-kestrias-energy-bargain/"
 
 
 def free_port() -> int:
@@ -19,38 +31,156 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(url: str, deadline: float) -> int:
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=30) as response:
-                return response.status
-        except OSError:  # refused while starting up (URLError is an OSError too)
-            time.sleep(0.25)
-    raise AssertionError(f"{url} did not answer in time")
+def fetch(url: str) -> tuple[int, dict]:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.status, {name.lower(): value for name, value in response.headers.items()}
 
 
-@pytest.mark.timeout_sensitive
-def test_serve_answers_and_ctrl_c_stops_server_and_worker(tmp_path):
-    port = free_port()
-    environment = clean_environment(MASTHEAD_DATA_DIR=str(tmp_path), PORT=str(port), MASTHEAD_ADMIN_PASSWORD="pw-x")
-    masthead = MASTHEAD
-    subprocess.run(
-        [*masthead, "demo", "--migrate"], cwd=PROJECT, env=environment, check=True, capture_output=True, timeout=300
-    )
+def descendants(pid: int) -> set[int]:
+    """Every process below pid, whichever of its threads started it."""
+    found = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            found |= {int(child), *descendants(int(child))}
+    return found
 
-    server = subprocess.Popen([*masthead, "serve"], cwd=PROJECT, env=environment, start_new_session=True)
+
+def gone(pid: int) -> bool:
+    status = Path(f"/proc/{pid}/status")
     try:
-        assert wait_for(f"http://127.0.0.1:{port}/", time.monotonic() + 60) == 200
-        assert wait_for(f"http://127.0.0.1:{port}/admin/login/", time.monotonic() + 10) == 200
-        children = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
-        assert len(children) == 2  # granian and the task worker
+        return "zombie" in status.read_text()
+    except FileNotFoundError:
+        return True
 
-        server.send_signal(signal.SIGINT)
-        assert server.wait(timeout=20) == 0
-        for pid in children:
-            assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
-        with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-            pass
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGKILL)
+
+class Serving:
+    """`masthead serve` in a session of its own, as a terminal runs it; its output is
+    read as it comes."""
+
+    def __init__(self, environment: dict):
+        self.process = subprocess.Popen(
+            [*MASTHEAD, "serve"],
+            cwd=PROJECT,
+            env=environment,
+            start_new_session=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.output: list[str] = []
+        self._lines: queue.Queue = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self._lines.put(line)
+        self._lines.put(None)
+
+    def wait_for_line(self, start: str, seconds: float) -> str:
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                line = self._lines.get(timeout=left)
+            except queue.Empty:
+                break
+            if line is None:
+                break
+            self.output.append(line)
+            if line.startswith(start):
+                return line
+        raise AssertionError(f"no line starting {start!r} in {seconds}s; output:\n{''.join(self.output)}")
+
+    def rest_of_output(self) -> str:
+        while (line := self._lines.get(timeout=10)) is not None:
+            self.output.append(line)
+        return "".join(self.output)
+
+    def kill(self) -> None:
+        """After a failed test: serve and everything below it, whatever group it is in."""
+        if self.process.poll() is None:
+            for pid in [*descendants(self.process.pid), self.process.pid]:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            self.process.wait()
+
+
+@pytest.fixture(scope="module")
+def demo_data(tmp_path_factory) -> Path:
+    """A data folder with the demo loaded, which each test copies."""
+    data = tmp_path_factory.mktemp("demo") / "data"
+    environment = clean_environment(MASTHEAD_DATA_DIR=str(data), MASTHEAD_ADMIN_PASSWORD="pw-x")
+    subprocess.run(
+        [*MASTHEAD, "demo", "--migrate"], cwd=PROJECT, env=environment, check=True, capture_output=True, timeout=300
+    )
+    return data
+
+
+@pytest.fixture
+def site(demo_data, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(demo_data, data)
+    port = free_port()
+    serving = Serving(clean_environment(MASTHEAD_DATA_DIR=str(data), PORT=str(port)))
+    yield serving, data, port
+    serving.kill()
+
+
+def test_serve_says_it_is_ready_only_after_the_startup_purge_and_the_workers_first_round(site):
+    """Nothing purges pages once serve has said it is ready, so a page stored after that
+    stays stored: the worker's first round of periodic jobs (which remembers the chosen
+    ads) has run by then, and the server answers."""
+    serving, data, port = site
+    line = serving.wait_for_line(READY_MESSAGE, 90)
+
+    assert FileBasedCache(str(data / "cache"), {}).get(CHOSEN_KEY) is not None
+    assert f"http://127.0.0.1:{port}/" in line
+    assert fetch(f"http://127.0.0.1:{port}{ARTICLE}")[1]["x-cache"] == "miss"
+    assert fetch(f"http://127.0.0.1:{port}{ARTICLE}")[1]["x-cache"] == "hit"
+    assert fetch(f"http://127.0.0.1:{port}/admin/login/")[0] == 200
+
+
+@pytest.mark.parametrize("to_group", [True, False], ids=["to its process group", "to serve alone"])
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_stops_the_whole_process_tree_within_seconds(site, signum, to_group):
+    """Ctrl-C in a terminal (SIGINT to the whole process group), SIGTERM from a service
+    manager, or either sent to serve alone: granian, its workers and the task worker all
+    stop within a few seconds, nothing answers on the port any more, and the output
+    holds no traceback."""
+    serving, _, port = site
+    serving.wait_for_line(READY_MESSAGE, 90)
+    assert fetch(f"http://127.0.0.1:{port}/")[0] == 200
+    tree = descendants(serving.process.pid)
+    assert len(tree) >= 4  # granian, its two workers, the task worker
+    # A terminal's Ctrl-C reaches serve alone: a granian worker that gets SIGINT from the
+    # terminal and SIGTERM from granian at once mostly misses both and keeps serving.
+    assert [pid for pid in tree if os.getpgid(pid) == serving.process.pid] == []
+
+    if to_group:
+        os.killpg(serving.process.pid, signum)
+    else:
+        serving.process.send_signal(signum)
+
+    assert serving.process.wait(timeout=8) == 0
+    assert [pid for pid in tree if not gone(pid)] == []
+    with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+        pass
+    assert "Traceback" not in serving.rest_of_output()
+
+
+def test_serve_refuses_to_start_when_its_port_is_taken(tmp_path):
+    """Another server on the port (granian binds with SO_REUSEPORT, so a second one
+    would otherwise share the port without a word): serve says so and exits non-zero
+    before it starts anything."""
+    with socket.socket() as other:
+        other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        environment = clean_environment(MASTHEAD_DATA_DIR=str(tmp_path / "data"), PORT=str(port))
+        result = subprocess.run(
+            [*MASTHEAD, "serve"], cwd=PROJECT, env=environment, capture_output=True, text=True, timeout=30
+        )
+
+    assert result.returncode != 0
+    assert f"127.0.0.1:{port} is already in use" in result.stderr
+    assert READY_MESSAGE not in result.stdout

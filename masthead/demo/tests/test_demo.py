@@ -97,3 +97,17 @@ def test_demo_command_prints_the_generated_password_once(demo_site, capsys, sett
     second = capsys.readouterr().out
     assert "password:" in first
     assert "password:" not in second and "log in at" in second.lower()
+
+
+def test_demo_front_page_shows_the_editors_lead_and_top_stories(demo_site, client):
+    from masthead.news.models import HomePage
+
+    home = HomePage.objects.get()
+    lead = ArticlePage.objects.get(slug=content.FRONT_PAGE["lead"])
+    top = ArticlePage.objects.filter(slug__in=content.FRONT_PAGE["top_stories"])
+    body = client.get("/").content.decode()
+
+    assert home.lead_story_id == lead.pk
+    assert len(home.chosen_top_story_ids()) == len(content.FRONT_PAGE["top_stories"]) == top.count()
+    lead_at = body.index(f'href="{lead.url}"')
+    assert all(lead_at < body.index(f'href="{article.url}"') < body.index("staff-picks-heading") for article in top)

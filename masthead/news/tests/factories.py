@@ -33,7 +33,7 @@ class SiteTree:
         self.site = site
 
 
-def _ensure_wagtail_roots() -> Page:
+def ensure_wagtail_roots() -> Page:
     """Transactional tests flush the rows Wagtail's migrations made; put them back."""
     Locale.objects.get_or_create(language_code="en")
     if not Collection.objects.exists():
@@ -49,7 +49,7 @@ def _ensure_wagtail_roots() -> Page:
 
 
 def build_site(section_slugs=("news", "analysis")) -> SiteTree:
-    root = _ensure_wagtail_roots()
+    root = ensure_wagtail_roots()
     for child in root.get_children():
         child.delete()
     home = HomePage(title="Test Ledger", slug="home")

@@ -1,5 +1,5 @@
 """Embeds are resolved when the article is saved, from a real HTTP oEmbed provider,
-and render without any provider script; unreachable providers leave a plain link."""
+and render without any provider script; unreachable providers leave a link card."""
 
 import io
 import json
@@ -137,7 +137,7 @@ def test_unreachable_provider_renders_plain_links(client, site_tree, django_capt
 
     tree = html5lib.parse(client.get(article.url).content.decode(), namespaceHTMLElements=False)
 
-    links = [a.get("href") for a in tree.findall(".//figure//a[@class='embed__link']")]
+    links = [a.get("href") for a in tree.findall(".//figure//a[@class='embed-card']")]
     assert links == [VIDEO_URL, POST_URL]
 
 
@@ -164,7 +164,7 @@ def test_a_page_shown_before_its_embeds_resolved_is_refreshed_when_they_are(
         if not (isinstance(callback, partial) and callback.func == resolve_embeds.enqueue):
             callback()
     before = client.get(article.url).content.decode()
-    assert "data-embed-src" not in before  # plain links, now kept in the fragment caches
+    assert "data-embed-src" not in before  # link cards, now kept in the fragment caches
 
     with django_capture_on_commit_callbacks(execute=True):  # the worker runs the task
         resolve_embeds.call(article.pk)
@@ -186,3 +186,19 @@ def test_thumbnails_come_only_from_the_providers_picture_hosts(oembed_provider):
     assert store_thumbnail(f"{local}/thumbnail.png") is True
     assert store_thumbnail(f"{local}/thumbnail.png") is False  # kept from the first time
     assert stored_thumbnail_url(f"{local}/thumbnail.png").startswith("/media/images/embeds/")
+
+
+def test_each_unreachable_embed_logs_one_short_warning(site_tree, caplog, django_capture_on_commit_callbacks):
+    """One line per embed that names it and why, without a traceback or the HTTP
+    library's nested exception text."""
+    with caplog.at_level("WARNING", logger="masthead.news.tasks"), django_capture_on_commit_callbacks(execute=True):
+        make_article(site_tree.sections["news"], body=embed_body())
+
+    records = [record for record in caplog.records if record.name == "masthead.news.tasks"]
+    assert [record.levelname for record in records] == ["WARNING", "WARNING"]
+    for record, url in zip(records, (VIDEO_URL, POST_URL), strict=True):
+        message = record.getMessage()
+        assert url in message
+        assert "\n" not in message and record.exc_info is None
+        assert len(message) < len(url) + 80, message
+        assert "HTTPConnectionPool" not in message and "Max retries" not in message

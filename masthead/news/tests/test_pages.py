@@ -275,7 +275,9 @@ def test_password_protected_article_is_listed_and_linked_nowhere(client, site_tr
 def test_home_offers_older_articles_only_when_there_are_some(client, site_tree, django_capture_on_commit_callbacks):
     site_tree.home.latest_count = 2
     site_tree.home.save_revision().publish()
-    for hours in range(1, 4):  # the lead and two in the stream: nothing older
+    # The lead (a picture and a byline) and two in the stream: nothing older.
+    make_article(site_tree.sections["news"], hours_ago=1, image=make_image(), authors=[make_author()])
+    for hours in range(2, 4):
         make_article(site_tree.sections["news"], hours_ago=hours)
     assert parse(client.get("/")).find(".//nav[@class='pager']") is None
 

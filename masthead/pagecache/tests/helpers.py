@@ -40,10 +40,11 @@ def cached_site(store_root) -> PageCacheApplication:
 
 
 def wsgi_request(application, path: str, *, query: str = "", method: str = "GET", headers=None) -> WSGIResponse:
-    """One request through the whole WSGI stack, page cache included, as a server sends it."""
+    """One request through the whole WSGI stack, page cache included, as a server sends it
+    (PEP 3333: the path's UTF-8 bytes as latin-1 text)."""
     environ = {
         "REQUEST_METHOD": method,
-        "PATH_INFO": path,
+        "PATH_INFO": path.encode().decode("latin-1"),
         "QUERY_STRING": query,
         "SERVER_NAME": "localhost",
         "SERVER_PORT": "80",

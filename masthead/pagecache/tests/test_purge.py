@@ -228,8 +228,12 @@ class _RecordingCDN(http.server.BaseHTTPRequestHandler):
     """Answers PURGE as Varnish or Fastly do, and remembers what it was asked."""
 
     purged: list[tuple[str, str]] = []
+    dropped: set[str] = set()  # paths whose PURGE gets no answer: the connection just closes
 
     def do_PURGE(self):
+        if self.path in self.dropped:
+            self.close_connection = True
+            return
         self.purged.append((self.headers["Host"], self.path))
         self.send_response(200)
         self.send_header("Content-Length", "0")
@@ -242,12 +246,12 @@ class _RecordingCDN(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def cdn(settings):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _RecordingCDN)
-    _RecordingCDN.purged = []
+    _RecordingCDN.purged, _RecordingCDN.dropped = [], set()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     settings.WAGTAILFRONTENDCACHE = {
         "cdn": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "BACKEND": "masthead.pagecache.cdn.HTTPPurgeBackend",
             "LOCATION": f"http://127.0.0.1:{server.server_address[1]}",
         }
     }
@@ -283,6 +287,67 @@ def test_a_cdn_is_purged_of_every_stored_page_when_settings_change(
     purged_by(newsroom, rename_site, django_capture_on_commit_callbacks)
 
     assert {path for _, path in cdn} == set(newsroom["pages"].values())
+
+
+def test_one_url_the_cdn_fails_on_does_not_keep_the_others_from_it(
+    newsroom, cdn, django_capture_on_commit_callbacks, site_tree
+):
+    from masthead.core.models import SiteSettings
+
+    _RecordingCDN.dropped = {"/"}
+
+    def rename_site():
+        settings = SiteSettings.objects.get(site=site_tree.site)
+        settings.tagline = "A new tagline"
+        settings.save()
+
+    purged_by(newsroom, rename_site, django_capture_on_commit_callbacks)
+
+    assert {path for _, path in cdn} == set(newsroom["pages"].values()) - {"/"}
+
+
+def test_a_page_with_a_non_ascii_address_is_stored_and_purged_under_it(
+    newsroom, cdn, django_capture_on_commit_callbacks, page_cache_dir
+):
+    """PEP 3333 gives the path as latin-1 text of its UTF-8 bytes; the page is stored under
+    the address Django reads, in the layout nginx finds, and the CDN is sent it percent-encoded."""
+    site, news = newsroom["site"], newsroom["older"].get_parent()
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article(news.specific, title="Lake story", tags=["Zürich"])
+    wsgi_request(site, "/tag/zürich/")
+    assert _is_hit(newsroom, "/tag/zürich/")
+    assert (page_cache_dir / "tag" / "zürich" / "index.html").exists()
+    cdn.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article(news.specific, title="Another lake story", tags=["Zürich"])
+
+    assert not _is_hit(newsroom, "/tag/zürich/")
+    assert ("news.example", "/tag/z%C3%BCrich/") in cdn
+
+
+def test_purge_pages_leaves_the_operators_files_in_the_publish_folder(
+    site_tree, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """`masthead serve` runs purge_pages at every start: only pages the store wrote may go."""
+    from django.core.management import call_command
+
+    published = tmp_path / "public"
+    (published / "maintenance").mkdir(parents=True)
+    (published / "robots.txt").write_text("User-agent: *\n")
+    (published / "maintenance" / "index.html").write_text("<p>Back soon</p>")
+    settings.MASTHEAD_STATIC_PUBLISH_DIR = published
+    page_store.cache_clear()
+    site = PageCacheApplication(WSGIHandler(), store=page_store())
+    wsgi_request(site, "/latest/")
+    assert (published / "latest" / "index.html").exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purge_pages", stdout=io.StringIO())
+
+    assert not (published / "latest" / "index.html").exists()
+    assert (published / "robots.txt").read_text() == "User-agent: *\n"
+    assert (published / "maintenance" / "index.html").read_text() == "<p>Back soon</p>"
 
 
 def test_purge_pages_command_forgets_every_page_and_fragment(newsroom, django_capture_on_commit_callbacks):

@@ -7,6 +7,7 @@ import pytest
 import redis
 
 from masthead.conftest import service_missing
+from masthead.pagecache import stores
 from masthead.pagecache.entry import Entry
 from masthead.pagecache.stores import FileStore, MirroredStore, RedisStore
 
@@ -155,3 +156,51 @@ def test_plain_get_speaks_to_a_password_and_database(redis_store):
     client.set(f"{redis_store.prefix}plain", "yes")
     assert PlainGet(client, f"{redis_store.prefix}plain")() == b"yes"
     client.delete(f"{redis_store.prefix}plain")
+
+
+def test_pages_with_a_query_string_are_capped_per_path(store, monkeypatch):
+    """Past the cap a path's query variants are refused; its bare page and other paths are not,
+    and a purge makes room again."""
+    monkeypatch.setattr(stores, "MAX_QUERY_ENTRIES_PER_PATH", 2)
+    put = [store.put(f"/latest/?older={n}-1", html_entry(), generation=store.generation()) for n in range(1, 5)]
+
+    assert put == [True, True, False, False]
+    assert store.get("/latest/?older=3-1") is None
+    assert store.put("/latest/", html_entry(), generation=store.generation())
+    assert store.put("/news/?older=1-1", html_entry(), generation=store.generation())
+
+    store.purge_keys(["page-1"])
+    assert store.put("/latest/?older=3-1", html_entry(), generation=store.generation())
+
+
+def test_a_file_store_keeps_a_bounded_number_of_pages_in_memory(tmp_path):
+    """Each worker remembers as many pages as the Redis store's workers do, however many are stored."""
+    store = FileStore(tmp_path)
+    for n in range(stores.MEMORY_ENTRIES + 20):
+        store.put(f"/news/story-{n}/", html_entry(), generation=store.generation())
+        assert store.get(f"/news/story-{n}/") is not None
+
+    assert len(store._memory) == stores.MEMORY_ENTRIES
+    assert store.get("/news/story-0/").body == PAGE  # forgotten by the worker, read again from its file
+
+
+def test_purge_all_deletes_only_the_stores_own_files(tmp_path):
+    """The publish folder may hold the operator's files too (robots.txt, a hand-made page)."""
+    store = FileStore(tmp_path)
+    store.put("/news/story/", html_entry(), generation=store.generation())
+    store.put("/latest/?older=1-2", html_entry(), generation=store.generation())
+    (tmp_path / "robots.txt").write_text("User-agent: *\n")
+    (tmp_path / "about").mkdir()
+    (tmp_path / "about" / "index.html").write_text("<p>About us</p>")
+    (tmp_path / "news" / "story" / "photo.jpg").write_bytes(b"\xff\xd8")
+
+    assert store.purge_all() == {"/news/story/", "/latest/?older=1-2"}
+
+    assert store.get("/news/story/") is None and store.get("/latest/?older=1-2") is None
+    assert not list(tmp_path.rglob("index.html.*"))
+    assert sorted(str(path.relative_to(tmp_path)) for path in tmp_path.rglob("*") if path.is_file()) == [
+        ".generation",
+        "about/index.html",
+        "news/story/photo.jpg",
+        "robots.txt",
+    ]

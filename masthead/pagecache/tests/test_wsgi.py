@@ -1,11 +1,13 @@
 """The page cache answers repeat visits without Django, and only for what may be shared."""
 
 import gzip
+from urllib.parse import urlencode
 
 import brotli
 import pytest
 
 from masthead.news.tests.factories import make_article, make_author
+from masthead.pagecache import stores
 from masthead.pagecache.tests.helpers import cached_site, wsgi_request
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +100,116 @@ def test_page_cache_off_passes_everything_to_django(site_tree, tmp_path):
 
     assert response.status_code == 200 and response.header("x-cache") is None
     assert not (tmp_path / "p").exists()
+
+
+def _stored_after_two_visits(site, path, query="", headers=None) -> bool:
+    wsgi_request(site, path, query=query, headers=headers)
+    return wsgi_request(site, path, query=query, headers=headers).header("x-cache") == "hit"
+
+
+@pytest.mark.parametrize("path", ["/", "/news/", "/tag/ports/"])
+def test_pages_are_not_stored_under_a_query_they_do_not_read(site, path, page_cache_dir):
+    """`older` on a page that does not page (or an empty one) is served by Django and never stored."""
+    pages_before = sorted(page_cache_dir.rglob("*.meta"))
+    home_query = "older=junk1" if path == "/" else "older="
+
+    response = wsgi_request(site, path, query=home_query)
+
+    assert response.status_code == 200
+    assert not _stored_after_two_visits(site, path, query=home_query)
+    assert sorted(page_cache_dir.rglob("*.meta")) == pages_before
+
+
+def test_a_cursor_is_stored_only_in_its_canonical_spelling(site):
+    """The spelling the "Older" links print is stored; any other spelling is a 400."""
+    assert _stored_after_two_visits(site, "/latest/", query="older=1-1")
+    assert wsgi_request(site, "/latest/", query="older=1%2D1").header("x-cache") == "hit"  # the same cursor
+
+    for spelling in ("01-1", "001-1", "+1_0-1", "1-01", " 1-1"):
+        response = wsgi_request(site, "/latest/", query=urlencode({"older": spelling}))
+        assert response.status_code == 400, spelling
+
+
+def test_pages_with_a_query_string_are_capped_per_path(site, monkeypatch):
+    """Past the cap a listing's older pages are served from Django without being stored;
+    the first page and other paths are unaffected."""
+    monkeypatch.setattr(stores, "MAX_QUERY_ENTRIES_PER_PATH", 2)
+
+    stored = [_stored_after_two_visits(site, "/latest/", query=f"older={n}-1") for n in range(1, 5)]
+
+    assert stored == [True, True, False, False]
+    assert wsgi_request(site, "/latest/", query="older=3-1").status_code == 200
+    assert _stored_after_two_visits(site, "/latest/")
+    assert _stored_after_two_visits(site, "/tag/ports/", query="older=1-1")
+
+
+PRODUCTION_HOST = {"HTTP_HOST": "news.example", "HTTP_X_FORWARDED_PROTO": "https"}
+
+
+@pytest.fixture
+def production_site(site, settings):
+    settings.ALLOWED_HOSTS = ["news.example"]
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    return cached_site(site.store.root)
+
+
+def test_a_hit_redirects_plain_http_as_django_does(production_site):
+    assert _stored_after_two_visits(production_site, "/", headers=PRODUCTION_HOST)
+
+    plain = wsgi_request(production_site, "/", headers={"HTTP_HOST": "news.example"})
+    forwarded_http = wsgi_request(production_site, "/", headers={**PRODUCTION_HOST, "HTTP_X_FORWARDED_PROTO": "http"})
+
+    assert (plain.status_code, plain.header("location")) == (301, "https://news.example/")
+    assert forwarded_http.status_code == 301
+
+
+@pytest.mark.parametrize("host", ["attacker.example", "news.example.attacker.example", "news.example:99999x"])
+def test_a_hit_is_refused_to_a_host_django_refuses(production_site, host):
+    assert _stored_after_two_visits(production_site, "/", headers=PRODUCTION_HOST)
+
+    response = wsgi_request(production_site, "/", headers={**PRODUCTION_HOST, "HTTP_HOST": host})
+
+    assert response.status_code == 400 and response.header("x-cache") is None
+
+
+def test_a_hit_honours_a_port_in_an_allowed_host(production_site):
+    wsgi_request(production_site, "/", headers=PRODUCTION_HOST)
+
+    response = wsgi_request(production_site, "/", headers={**PRODUCTION_HOST, "HTTP_HOST": "news.example:443"})
+
+    assert response.header("x-cache") == "hit"
+
+
+@pytest.mark.parametrize(
+    ("accept_encoding", "expected"),
+    [
+        ("identity, br;q=0", None),
+        ("br;q=0, gzip", "gzip"),
+        ("gzip;q=0, br;q=0", None),
+        ("br;q=0.0, gzip;q=0.5", "gzip"),
+        ("BR", "br"),
+        ("*", "br"),
+        ("*;q=0", None),
+        ("br;q=0, *", "gzip"),
+        ("gzip, br; q=0.001", "gzip"),
+        ("gzip;q=0.5, br;q=0.5", "br"),
+        ("brotli, xgzip", None),
+    ],
+)
+@pytest.mark.parametrize("path", ["/", "/admin/login/"])  # a stored page, and an uncached one compressed on the way
+def test_content_coding_honours_the_clients_q_values(site, path, accept_encoding, expected):
+    """q=0 means "not acceptable", `*` stands for any coding not named, names ignore case;
+    the highest q wins, and brotli breaks a tie."""
+    plain = wsgi_request(site, path).body if path == "/" else None
+
+    response = wsgi_request(site, path, headers={"HTTP_ACCEPT_ENCODING": accept_encoding})
+
+    assert response.header("content-encoding") == expected
+    if expected == "br":
+        body = brotli.decompress(response.body)
+    elif expected == "gzip":
+        body = gzip.decompress(response.body)
+    else:
+        body = response.body
+    assert b"<form" in body if plain is None else body == plain

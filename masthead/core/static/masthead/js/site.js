@@ -22,6 +22,7 @@
   var stream = document.querySelector("[data-article-stream]");
   if (!stream || !("IntersectionObserver" in window) || !window.fetch) return;
 
+  var status = document.querySelector("[data-stream-status]");
   var maxAppended = parseInt(stream.getAttribute("data-max-appended"), 10) || 10;
   var appended = 0;
   var loading = false;
@@ -84,10 +85,12 @@
         nodes.forEach(function (node) { stream.appendChild(node); });
         appended += 1;
         nodes.forEach(function (node) { if (node.matches("article")) visibility.observe(node); });
-        if (hadFocus) {
+        var heading = nodes[0] && nodes[0].querySelector("h1, h2");
+        if (heading && status) status.textContent = "Next article: " + heading.textContent.trim();
+        if (heading && hadFocus) {
           // Keyboard readers land on the article they asked for, not back at the top.
-          var heading = nodes[0] && nodes[0].querySelector("h1, h2");
-          if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
+          heading.setAttribute("tabindex", "-1");
+          heading.focus();
         }
         loading = false;
         watchContinueLink();
