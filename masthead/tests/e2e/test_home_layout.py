@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from masthead.demo.services import demo_load
-from masthead.news.tests.factories import _ensure_wagtail_roots
+from masthead.news.tests.factories import ensure_wagtail_roots
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +25,7 @@ RAIL_TOLERANCE = 0.15
 
 @pytest.fixture
 def front_page(live_server):
-    _ensure_wagtail_roots()
+    ensure_wagtail_roots()
     demo_load()
     return live_server.url + "/"
 
