@@ -315,7 +315,21 @@ class ArticlePage(PublicPageMixin, Page):
         parent = self.get_parent() if self.path else None
         if parent is not None:
             self.primary_section_id = parent.id
+        self._insert_reassigned_byline_rows()
         super().save(*args, **kwargs)
+
+    def _insert_reassigned_byline_rows(self) -> None:
+        """Byline rows are saved one at a time, so two authors swapped between rows meet
+        the one-author-per-article constraint half way (an IntegrityError, a 500 in the
+        admin). When a kept row names another author than the database holds, every row
+        is inserted afresh: modelcluster deletes the old rows first."""
+        pending = getattr(self, "_cluster_related_objects", {}).get("article_authors")
+        if not pending or self.pk is None:
+            return
+        stored = dict(ArticleAuthor.objects.filter(article_id=self.pk).values_list("pk", "author_id"))
+        if any(link.pk in stored and stored[link.pk] != link.author_id for link in pending):
+            for link in pending:
+                link.pk = None
 
     def with_content_json(self, content):
         """A revision that never set the time keeps the one the live article has."""

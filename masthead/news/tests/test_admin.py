@@ -262,6 +262,38 @@ def test_a_removed_byline_does_not_count(editor_client, site_tree):
     assert BYLINE_REQUIRED in response.content.decode()
 
 
+def test_an_editor_swaps_the_authors_of_a_byline_and_publishes(editor_client, site_tree):
+    """Rows are saved one by one: swapping two authors between rows must not meet the
+    one-author-per-article constraint half way (it was an IntegrityError, a 500)."""
+    first, second = make_author(name="Ada First"), make_author(name="Ben Second")
+    article = make_article(site_tree.sections["news"], title="Jointly signed", authors=[first, second])
+    rows = [
+        {"id": link.pk, "author": author.pk}
+        for link, author in zip(article.article_authors.all(), [second, first], strict=True)
+    ]
+    data = article_form(article.title, article=article, action="publish")
+    data.update(nested_form_data({"article_authors": inline_formset(rows, initial=len(rows))}))
+
+    response = editor_client.post(edit_article_url(article), data)
+
+    assert response.status_code == 302
+    byline = ArticlePage.objects.get(pk=article.pk).article_authors.order_by("sort_order")
+    assert [link.author_id for link in byline] == [second.pk, first.pk]
+
+
+def test_the_same_author_twice_in_a_byline_is_a_form_error(editor_client, site_tree):
+    writer = make_author()
+
+    response = editor_client.post(
+        add_article_url(site_tree.sections["news"]),
+        article_form("Twice signed", authors=[writer, writer], action="publish"),
+    )
+
+    assert response.status_code == 200
+    assert "Please correct the duplicate data for article and author" in response.content.decode()
+    assert not ArticlePage.objects.filter(slug="twice-signed").exists()
+
+
 # Branding
 
 
