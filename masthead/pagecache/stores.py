@@ -29,9 +29,10 @@ ENTRY_TTL_SECONDS = 7 * 24 * 3600
 # Pages each worker keeps in memory in front of Redis: the pages of a viral moment (home,
 # a few articles) fit many times over, at about 60 KB each with their compressed copies.
 MEMORY_ENTRIES = 100
-# Older pages of one listing a store keeps: readers rarely page far back, and every
-# publish purges them all (and tells a CDN about each).
-MAX_QUERY_ENTRIES_PER_PATH = 200
+# Older pages of one listing a store keeps: readers rarely page far back, a keyset page
+# renders in milliseconds from Django, and every publish purges them all (and tells a CDN
+# about each, inside the editor's request), so the bound is also the cost of a publish.
+MAX_QUERY_ENTRIES_PER_PATH = 20
 # A file store's remembered pages are checked against their file on every hit, so no
 # generation ever needs to retire them: they all belong to this one.
 _FILE_CHECKED = "checked against the file"

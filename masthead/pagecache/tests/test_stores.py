@@ -173,6 +173,16 @@ def test_pages_with_a_query_string_are_capped_per_path(store, monkeypatch):
     assert store.put("/latest/?older=3-1", html_entry(), generation=store.generation())
 
 
+def test_a_publish_purges_at_most_a_couple_dozen_pages_of_one_listing(store):
+    """Every publish purges its listings' older pages too, one CDN purge each, inside the
+    editor's request: however far readers paged back, that stays a small, fixed cost."""
+    for n in range(1, 101):
+        store.put(f"/latest/?older={n}-1", html_entry(keys=["list-latest"]), generation=store.generation())
+    store.put("/latest/", html_entry(keys=["list-latest"]), generation=store.generation())
+
+    assert len(store.purge_keys(["list-latest"])) <= 21
+
+
 def test_a_file_store_keeps_a_bounded_number_of_pages_in_memory(tmp_path):
     """Each worker remembers as many pages as the Redis store's workers do, however many are stored."""
     store = FileStore(tmp_path)
