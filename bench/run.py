@@ -312,6 +312,8 @@ def run_demo_size(duration: int, workdir: Path) -> dict:
     server_block = (ROOT / "docs" / "deploy" / "nginx.conf").read_text()
     for placeholder, value in {
         "@LISTEN@": f"127.0.0.1:{nginx_port}",
+        "@HTTP_LISTEN@": f"127.0.0.1:{free_port()}",
+        "@SERVER_NAME@": "127.0.0.1",
         "@PUBLISHED@": str(published),
         "@STATIC@": str(data / "static"),
         "@MEDIA@": str(data / "media"),

@@ -11,6 +11,11 @@ BYLINE_REQUIRED = (
 )
 
 
+def needs_a_byline(has_byline: bool, site) -> bool:
+    """The rule every way of publishing applies: a byline, unless the site allows unsigned articles."""
+    return not has_byline and not SiteSettings.objects.filter(site=site, allow_unsigned_articles=True).exists()
+
+
 class ArticlePageForm(WagtailAdminPageForm):
     """A draft may be saved without a byline. Publishing, submitting for review and any
     workflow step (Wagtail validates those in full, drafts with deferred validation) need
@@ -18,7 +23,7 @@ class ArticlePageForm(WagtailAdminPageForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        if not self.is_deferred_validation and not self._has_byline() and not self._unsigned_allowed():
+        if not self.is_deferred_validation and needs_a_byline(self._has_byline(), self.parent_page.get_site()):
             raise ValidationError(BYLINE_REQUIRED, code="byline_required")
         return cleaned_data
 
@@ -27,7 +32,3 @@ class ArticlePageForm(WagtailAdminPageForm):
             form.is_valid() and form.cleaned_data.get("author") and not form.cleaned_data.get("DELETE")
             for form in self.formsets["article_authors"].forms
         )
-
-    def _unsigned_allowed(self) -> bool:
-        site = self.parent_page.get_site()
-        return SiteSettings.objects.filter(site=site, allow_unsigned_articles=True).exists()

@@ -97,7 +97,11 @@ class DjangoWouldServe:
     def __call__(self, environ) -> bool:
         if self.https_only and not self._secure(environ):
             return False
-        host = (self.forwarded_host and environ.get("HTTP_X_FORWARDED_HOST")) or environ.get("HTTP_HOST")
+        # Presence, not truth, as HttpRequest._get_raw_host(): an empty one is a 400 there.
+        if self.forwarded_host and "HTTP_X_FORWARDED_HOST" in environ:
+            host = environ["HTTP_X_FORWARDED_HOST"]
+        else:
+            host = environ.get("HTTP_HOST")
         if host is None:
             return False  # HTTP/1.0 without Host: rare enough to leave to Django
         allowed = self._host_allowed.get(host)

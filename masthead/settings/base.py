@@ -46,13 +46,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a path with a control character is refused before anything reads it or the database.
+    "masthead.core.middleware.ControlCharacterMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "masthead.core.middleware.AdminContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "masthead.pagecache.middleware.FragmentGenerationMiddleware",
     "masthead.core.middleware.CurrentSiteMiddleware",
-    "masthead.core.middleware.ControlCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

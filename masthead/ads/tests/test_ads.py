@@ -60,6 +60,16 @@ def test_html_creatives_keep_web_mail_and_site_links(href):
     assert f'href="{href}"' in clean
 
 
+@pytest.mark.parametrize("url", ["//evil.example/a.png", "https://evil.example/a.png 2x", "/ads/a.png"])
+def test_html_creatives_load_images_only_through_img_src(url):
+    """`srcset` is a second way to load an image that the link rule does not check, so
+    `picture`, `source` and `srcset` go; `img src` stays, under the link rule."""
+    clean = sanitize_creative_html(f'<picture><source srcset="{url}"><img srcset="{url}" alt="x"></picture>')
+
+    assert "srcset" not in clean and "source" not in clean and "picture" not in clean
+    assert clean == '<img alt="x">'
+
+
 def test_html_creatives_lose_every_class():
     """The stylesheet styles the slot, not the creative: a class could borrow the site's
     own look (a headline, a button, a hidden element) for an ad."""

@@ -30,6 +30,16 @@ def test_control_characters_in_the_path_get_a_400(client, site_tree, path):
     assert "control character" in response.content.decode()
 
 
+def test_a_control_character_is_refused_before_other_middleware_reads_the_path(client, site_tree, settings):
+    """The check comes first in MIDDLEWARE: even the HTTPS redirect, which copies the path
+    into its Location, never sees a path that cannot name anything."""
+    settings.SECURE_SSL_REDIRECT = True
+
+    response = client.get("/tag/%00/")
+
+    assert response.status_code == 400 and "Location" not in response
+
+
 def test_ordinary_paths_still_reach_their_pages(client, site_tree):
     article = make_article(site_tree.sections["news"], authors=[make_author("Ana Díaz")], tags=["Ports"])
 

@@ -262,6 +262,55 @@ def test_a_removed_byline_does_not_count(editor_client, site_tree):
     assert BYLINE_REQUIRED in response.content.decode()
 
 
+def bulk_publish(client, *pages, include_descendants=False):
+    """Publish from the page explorer's bulk action, which publishes the latest revision
+    without the article form."""
+    url = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "publish"))
+    query = "&".join(f"id={page.pk}" for page in pages)
+    data = {"include_descendants": "on"} if include_descendants else {}
+    return client.post(f"{url}?{query}&next=/admin/", data, follow=True)
+
+
+def test_bulk_publishing_an_unsigned_draft_is_refused_with_a_message(editor_client, site_tree):
+    signed = make_article(site_tree.sections["news"], publish=False, authors=[make_author()])
+    unsigned = make_article(site_tree.sections["news"], publish=False, title="Unsigned draft")
+
+    response = bulk_publish(editor_client, signed, unsigned)
+
+    assert BYLINE_REQUIRED in response.content.decode() and "Unsigned draft" in response.content.decode()
+    assert not ArticlePage.objects.filter(pk__in=[signed.pk, unsigned.pk], live=True).exists()  # none or all
+
+
+def test_bulk_publishing_a_section_with_its_drafts_checks_the_drafts(editor_client, site_tree):
+    news = site_tree.sections["news"]
+    make_article(news, publish=False, title="Unsigned draft")
+
+    response = bulk_publish(editor_client, news, include_descendants=True)
+
+    assert BYLINE_REQUIRED in response.content.decode()
+    assert not ArticlePage.objects.filter(title="Unsigned draft", live=True).exists()
+
+
+def test_bulk_publishing_reads_the_byline_of_the_latest_revision(editor_client, site_tree):
+    article = make_article(site_tree.sections["news"], publish=False, authors=[make_author()])
+    article.article_authors.all().delete()
+    article.save_revision()
+
+    bulk_publish(editor_client, article)
+
+    assert not ArticlePage.objects.get(pk=article.pk).live
+
+
+def test_bulk_publishing_signed_or_allowed_articles_goes_ahead(editor_client, site_tree):
+    signed = make_article(site_tree.sections["news"], publish=False, authors=[make_author()])
+    editorial = make_article(site_tree.sections["news"], publish=False, title="Our view")
+    SiteSettings.objects.filter(site=site_tree.site).update(allow_unsigned_articles=True)
+
+    bulk_publish(editor_client, signed, editorial)
+
+    assert ArticlePage.objects.filter(pk__in=[signed.pk, editorial.pk], live=True).count() == 2
+
+
 def test_an_editor_swaps_the_authors_of_a_byline_and_publishes(editor_client, site_tree):
     """Rows are saved one by one: swapping two authors between rows must not meet the
     one-author-per-article constraint half way (it was an IntegrityError, a 500)."""

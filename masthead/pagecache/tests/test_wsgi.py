@@ -173,6 +173,18 @@ def test_a_hit_is_refused_to_a_host_django_refuses(production_site, host):
     assert response.status_code == 400 and response.header("x-cache") is None
 
 
+def test_a_hit_is_refused_for_an_empty_forwarded_host_as_django_does(production_site, settings):
+    """With USE_X_FORWARDED_HOST, Django reads X-Forwarded-Host whenever it is present, an
+    empty one included, and answers 400: a hit must not fall back to Host."""
+    settings.USE_X_FORWARDED_HOST = True
+    forwarding = cached_site(production_site.store.root)
+    assert _stored_after_two_visits(forwarding, "/", headers=PRODUCTION_HOST)
+
+    response = wsgi_request(forwarding, "/", headers={**PRODUCTION_HOST, "HTTP_X_FORWARDED_HOST": ""})
+
+    assert response.status_code == 400 and response.header("x-cache") is None
+
+
 def test_a_hit_honours_a_port_in_an_allowed_host(production_site):
     wsgi_request(production_site, "/", headers=PRODUCTION_HOST)
 

@@ -62,7 +62,13 @@ def origin(live_server, settings, tmp_path):
 
 
 @pytest.fixture
-def nginx(origin, settings, tmp_path):
+def nginx_ports():
+    """The sample's HTTPS listener (plain HTTP here: no certificate) and its port-80 one."""
+    return _free_port(), _free_port()
+
+
+@pytest.fixture
+def nginx(origin, settings, tmp_path, nginx_ports):
     """nginx with the sample configuration, in front of the origin."""
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(binary).exists():
@@ -71,11 +77,13 @@ def nginx(origin, settings, tmp_path):
     published.mkdir(parents=True, exist_ok=True)
     workdir = tmp_path / "nginx"
     workdir.mkdir()
-    port = _free_port()
+    port, http_port = nginx_ports
     server_block = (
         (PROJECT / "docs" / "deploy" / "nginx.conf")
         .read_text()
         .replace("@LISTEN@", f"127.0.0.1:{port}")
+        .replace("@HTTP_LISTEN@", f"127.0.0.1:{http_port}")
+        .replace("@SERVER_NAME@", "127.0.0.1")
         .replace("@PUBLISHED@", str(published))
         .replace("@STATIC@", str(PROJECT / "masthead" / "core" / "static"))
         .replace("@MEDIA@", str(settings.MEDIA_ROOT))

@@ -121,3 +121,23 @@ def test_nginx_sends_image_renditions_but_not_originals(nginx):
 
     assert raw_get(nginx_url, rendition.url).status == 200
     assert raw_get(nginx_url, "/media/" + image.file.name).status == 404
+
+
+def test_an_unknown_host_gets_no_answer(nginx):
+    """The default server closes the connection (444): published pages are never served
+    under a name the site does not own."""
+    nginx_url, _ = nginx
+
+    with pytest.raises(http.client.RemoteDisconnected):
+        raw_get(nginx_url, "/", headers={"Host": "attacker.example"})
+
+
+def test_plain_http_only_redirects_to_https(nginx, nginx_ports):
+    """Port 80 serves nothing: the site's hosts are sent to HTTPS, any other is refused."""
+    plain_url = f"http://127.0.0.1:{nginx_ports[1]}"
+
+    response = raw_get(plain_url, "/news/?a=1")
+
+    assert (response.status, response.getheader("location")) == (301, "https://127.0.0.1/news/?a=1")
+    with pytest.raises(http.client.RemoteDisconnected):
+        raw_get(plain_url, "/", headers={"Host": "attacker.example"})
