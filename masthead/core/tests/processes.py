@@ -5,18 +5,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+from masthead import env
+
 PROJECT = Path(__file__).resolve().parents[3]
 MASTHEAD = [sys.executable, "-m", "masthead.cli"]
 
 
 def clean_environment(**extra: str) -> dict:
     """This process's environment without any Masthead or Django configuration, plus extra."""
-    base = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("MASTHEAD_", "DJANGO_")) and key not in {"DATABASE_URL", "REDIS_URL"}
-    }
-    return {**base, **extra}
+    return {**{key: value for key, value in os.environ.items() if not env.is_configuration(key)}, **extra}
 
 
 def run_masthead(*args: str, **environment: str) -> subprocess.CompletedProcess:
