@@ -1,14 +1,21 @@
 """Running the `masthead` command as a separate process, as a user or a server would."""
 
 import os
+import socket
 import subprocess
-import sys
 from pathlib import Path
 
 from masthead import env
+from masthead.cli import MASTHEAD
 
 PROJECT = Path(__file__).resolve().parents[3]
-MASTHEAD = [sys.executable, "-m", "masthead.cli"]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on at the moment of asking."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def clean_environment(**extra: str) -> dict:

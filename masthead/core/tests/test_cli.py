@@ -18,17 +18,11 @@ from django.core.cache.backends.filebased import FileBasedCache
 
 from masthead.ads.schedule import CHOSEN_KEY
 from masthead.cli import READY_MESSAGE
-from masthead.core.tests.processes import MASTHEAD, PROJECT, clean_environment
+from masthead.core.tests.processes import MASTHEAD, PROJECT, clean_environment, free_port
 
 pytestmark = pytest.mark.timeout_sensitive
 
 ARTICLE = "/analysis/the-long-unravelling-of-kestrias-energy-bargain/"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fetch(url: str) -> tuple[int, dict]:

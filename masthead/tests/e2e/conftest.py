@@ -2,7 +2,6 @@
 
 import os
 import shutil
-import socket
 import subprocess
 import time
 import urllib.error
@@ -14,7 +13,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import connections
 
 from masthead.conftest import service_missing
-from masthead.core.tests.processes import PROJECT
+from masthead.core.tests.processes import PROJECT, free_port
 from masthead.pagecache.purge import page_store
 from masthead.pagecache.wsgi import PageCacheApplication
 
@@ -71,7 +70,7 @@ def nginx(origin, settings, tmp_path):
     published.mkdir(parents=True, exist_ok=True)
     workdir = tmp_path / "nginx"
     workdir.mkdir()
-    port = _free_port()
+    port = free_port()
     server_block = (
         (PROJECT / "docs" / "deploy" / "nginx.conf")
         .read_text()
@@ -100,12 +99,6 @@ def nginx(origin, settings, tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait_for(url: str, process: subprocess.Popen) -> None:
