@@ -34,6 +34,7 @@ from pathlib import Path
 
 import brotli
 
+from masthead import env
 from masthead.cli import READY_MESSAGE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -249,11 +250,7 @@ http {{
 
 def production_environment(*, port: int, data_dir: Path, **extra: str) -> dict:
     """Production settings over plain HTTP on loopback, and nothing from the caller's Masthead setup."""
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("MASTHEAD_", "DJANGO_")) and key not in {"DATABASE_URL", "REDIS_URL"}
-    }
+    environment = {key: value for key, value in os.environ.items() if not env.is_configuration(key)}
     environment.update(
         MASTHEAD_ENV="production",
         SECRET_KEY="bench-only-" + "k" * 50,
