@@ -34,6 +34,7 @@ from pathlib import Path
 
 import brotli
 
+from masthead import env
 from masthead.cli import READY_MESSAGE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -184,9 +185,30 @@ def masthead_serve(environment: dict, port: int):
         wait_until_ready(process, 90)
         yield process
     finally:
-        # serve stops its whole tree (each child runs in a process group of its own).
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=20)
+        stop_serve(process)
+
+
+def stop_serve(process: subprocess.Popen, *, timeout: float = 20) -> None:
+    """Ask serve to stop its tree; if it hangs, kill its group and each child's group
+    (serve starts every child as the leader of a session of its own)."""
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        for group in [process.pid, *child_pids(process.pid)]:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(group, signal.SIGKILL)
+        process.wait()
+
+
+def child_pids(pid: int) -> list[int]:
+    """The processes whose parent is pid, read from /proc (bench runs on Linux)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                children.append(int(stat.parent.name))
+    return children
 
 
 @contextlib.contextmanager
@@ -228,11 +250,7 @@ http {{
 
 def production_environment(*, port: int, data_dir: Path, **extra: str) -> dict:
     """Production settings over plain HTTP on loopback, and nothing from the caller's Masthead setup."""
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("MASTHEAD_", "DJANGO_")) and key not in {"DATABASE_URL", "REDIS_URL"}
-    }
+    environment = {key: value for key, value in os.environ.items() if not env.is_configuration(key)}
     environment.update(
         MASTHEAD_ENV="production",
         SECRET_KEY="bench-only-" + "k" * 50,

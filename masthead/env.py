@@ -130,10 +130,31 @@ def _cdn_purge_url() -> str:
     return url
 
 
-# The configuration a test run may take from its caller: whether missing services fail
-# (CI sets it), and where the PostgreSQL pass runs (`make test-postgres` sets both).
-_KEPT_FOR_TESTS = {"MASTHEAD_REQUIRE_SERVICES", "MASTHEAD_TEST_DATABASE_URL", "DATABASE_URL"}
-_CONFIGURATION = {"PORT", "HOST", "SECRET_KEY", "SITE_URL", "REDIS_URL", "EMAIL_URL", "DEFAULT_FROM_EMAIL"}
+# What configures Masthead from the environment; a caller's shell may hold any of it.
+_CONFIGURATION_PREFIXES = ("MASTHEAD_", "DJANGO_")
+_CONFIGURATION = {
+    "PORT",
+    "HOST",
+    "SECRET_KEY",
+    "SITE_URL",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "EMAIL_URL",
+    "DEFAULT_FROM_EMAIL",
+}
+# What a test run keeps of it: whether missing services fail (CI sets it), where the
+# PostgreSQL pass runs (`make test-postgres` sets both), and the settings pytest chose.
+_KEPT_FOR_TESTS = {
+    "MASTHEAD_REQUIRE_SERVICES",
+    "MASTHEAD_TEST_DATABASE_URL",
+    "DATABASE_URL",
+    "DJANGO_SETTINGS_MODULE",
+}
+
+
+def is_configuration(name: str) -> bool:
+    """Whether the environment variable `name` configures Masthead or Django."""
+    return name.startswith(_CONFIGURATION_PREFIXES) or name in _CONFIGURATION
 
 
 def forget_the_callers_configuration() -> None:
@@ -141,9 +162,7 @@ def forget_the_callers_configuration() -> None:
     tests run alike in any shell: a MASTHEAD_ADMIN_PASSWORD or REDIS_URL left there must
     not change what they see. The test settings call this before reading anything."""
     for name in list(os.environ):
-        if name in _KEPT_FOR_TESTS:
-            continue
-        if name.startswith("MASTHEAD_") or name in _CONFIGURATION:
+        if is_configuration(name) and name not in _KEPT_FOR_TESTS:
             del os.environ[name]
 
 

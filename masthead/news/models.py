@@ -6,7 +6,6 @@ import math
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import strip_tags
@@ -25,10 +24,10 @@ from wagtail.url_routing import RouteResult
 from masthead.core.blocks import ArticleBodyBlock
 from masthead.core.models import NewsImage, SocialPlatform
 from masthead.news.forms import ArticlePageForm
-from masthead.news.pagination import BROKEN_OLDER_LINK, InvalidCursor
+from masthead.news.pagination import InvalidCursor
 from masthead.pagecache import fragments
 from masthead.pagecache.memory import GenerationMemory
-from masthead.pagecache.public import PublicPageMixin, add_keys, add_query, keys_for_articles
+from masthead.pagecache.public import PublicPageMixin, add_keys, keys_for_articles
 
 WORDS_PER_MINUTE = 230
 TOP_STORY_SLOTS = 4
@@ -202,19 +201,18 @@ class SectionPage(PublicPageMixin, Page):
     template = "news/section_page.html"
 
     def serve(self, request, *args, **kwargs):
+        from masthead.news.views import broken_older_link
+
         try:
             return super().serve(request, *args, **kwargs)
         except InvalidCursor:
-            return render(request, "400.html", {"reason": BROKEN_OLDER_LINK}, status=400)
+            return broken_older_link(request)
 
     def get_context(self, request, *args, **kwargs):
-        from masthead.news import selectors
+        from masthead.news.views import older_stream
 
         context = super().get_context(request, *args, **kwargs)
-        cursor = request.GET.get("older", "")
-        context["stream"] = selectors.article_stream(cursor=cursor, section=self)
-        if cursor:
-            add_query(request, "older", cursor)  # a valid cursor has one spelling, the one read
+        context["stream"] = older_stream(request, section=self)
         add_keys(
             request, {f"page-{self.pk}", f"list-section-{self.pk}", *keys_for_articles(context["stream"].articles)}
         )

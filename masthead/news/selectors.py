@@ -91,7 +91,7 @@ def article_stream(
     if author is not None:
         queryset = queryset.filter(article_authors__author=author)
     if staff_picks:
-        # Picks the editors ordered lead the first page (staff_picks_rail); the stream
+        # Picks the editors ordered lead the first page (ordered_staff_picks); the stream
         # pages through the others.
         queryset = queryset.filter(is_staff_pick=True, staff_pick_order__isnull=True)
     if cursor:
@@ -112,25 +112,9 @@ def ordered_staff_picks() -> list[ArticlePage]:
     return list(queryset.order_by("staff_pick_order", "-published_at", "-page_ptr_id")[:50])
 
 
-def staff_picks_rail(*, limit: int = STAFF_PICKS_RAIL_SIZE) -> list[ArticlePage]:
-    return list(_staff_pick_rows(limit=limit).prefetch_related(*card_prefetches(CARD_RENDITIONS)))
-
-
 def _staff_pick_rows(*, limit: int, private: Q | None = None) -> QuerySet:
     queryset = card_rows(readable_articles(private=private).filter(is_staff_pick=True))
     return queryset.order_by(F("staff_pick_order").asc(nulls_last=True), "-published_at", "-page_ptr_id")[:limit]
-
-
-def section_blocks(
-    *, per_section: int = SECTION_BLOCK_SIZE, exclude: Collection[int] = ()
-) -> list[tuple[SectionPage, list[ArticlePage]]]:
-    """The newest articles of each home-page section, in one query for all sections,
-    leaving out the articles given in `exclude` (shown elsewhere on the page)."""
-    blocks = _section_block_rows(per_section=per_section, exclude=exclude)
-    prefetch_related_objects(
-        [article for _, articles in blocks for article in articles], *card_prefetches(CARD_RENDITIONS)
-    )
-    return blocks
 
 
 def _section_block_rows(

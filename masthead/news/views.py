@@ -14,14 +14,25 @@ from masthead.news.pagination import BROKEN_OLDER_LINK, MAX_ID, InvalidCursor
 from masthead.pagecache.public import add_keys, add_query, keys_for_articles, public_page
 
 
-def _stream_or_400(request, template, context, *, list_key: str, **filters):
+def older_stream(request, **filters) -> selectors.StreamPage:
+    """The listing page the request's `older` cursor asks for (raises InvalidCursor).
+    A valid cursor has one spelling, the one read: the page cache keeps it."""
     cursor = request.GET.get("older", "")
-    try:
-        stream = selectors.article_stream(cursor=cursor, **filters)
-    except InvalidCursor:
-        return render(request, "400.html", {"reason": BROKEN_OLDER_LINK}, status=400)
+    stream = selectors.article_stream(cursor=cursor, **filters)
     if cursor:
-        add_query(request, "older", cursor)  # a valid cursor has one spelling, the one read
+        add_query(request, "older", cursor)
+    return stream
+
+
+def broken_older_link(request):
+    return render(request, "400.html", {"reason": BROKEN_OLDER_LINK}, status=400)
+
+
+def _stream_or_400(request, template, context, *, list_key: str, **filters):
+    try:
+        stream = older_stream(request, **filters)
+    except InvalidCursor:
+        return broken_older_link(request)
     add_keys(request, {list_key, *keys_for_articles(stream.articles)})
     return render(request, template, {**context, "stream": stream})
 

@@ -1,22 +1,26 @@
 """Running the `masthead` command as a separate process, as a user or a server would."""
 
 import os
+import socket
 import subprocess
-import sys
 from pathlib import Path
 
+from masthead import env
+from masthead.cli import MASTHEAD
+
 PROJECT = Path(__file__).resolve().parents[3]
-MASTHEAD = [sys.executable, "-m", "masthead.cli"]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on at the moment of asking."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def clean_environment(**extra: str) -> dict:
     """This process's environment without any Masthead or Django configuration, plus extra."""
-    base = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("MASTHEAD_", "DJANGO_")) and key not in {"DATABASE_URL", "REDIS_URL"}
-    }
-    return {**base, **extra}
+    return {**{key: value for key, value in os.environ.items() if not env.is_configuration(key)}, **extra}
 
 
 def run_masthead(*args: str, **environment: str) -> subprocess.CompletedProcess:

@@ -8,6 +8,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -18,22 +19,19 @@ from django.core.cache.backends.filebased import FileBasedCache
 
 from masthead.ads.schedule import CHOSEN_KEY
 from masthead.cli import READY_MESSAGE
-from masthead.core.tests.processes import MASTHEAD, PROJECT, clean_environment
+from masthead.core.tests.processes import MASTHEAD, PROJECT, clean_environment, free_port
 
 pytestmark = pytest.mark.timeout_sensitive
 
 ARTICLE = "/analysis/the-long-unravelling-of-kestrias-energy-bargain/"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def fetch(url: str) -> tuple[int, dict]:
     with urllib.request.urlopen(url, timeout=30) as response:
         return response.status, {name.lower(): value for name, value in response.headers.items()}
+
+
+reads_proc = pytest.mark.skipif(sys.platform != "linux", reason="reads the process tree from /proc (Linux only)")
 
 
 def descendants(pid: int) -> set[int]:
@@ -139,6 +137,7 @@ def test_serve_says_it_is_ready_only_after_the_startup_purge_and_the_workers_fir
     assert fetch(f"http://127.0.0.1:{port}/admin/login/")[0] == 200
 
 
+@reads_proc
 @pytest.mark.parametrize("to_group", [True, False], ids=["to its process group", "to serve alone"])
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_a_signal_stops_the_whole_process_tree_within_seconds(site, signum, to_group):

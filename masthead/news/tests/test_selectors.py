@@ -69,27 +69,6 @@ def test_section_lists_primary_and_secondary_articles_once(site_tree):
     assert sorted(a.pk for a in listed) == sorted([primary.pk, secondary.pk])
 
 
-def test_section_blocks_take_newest_per_section(site_tree):
-    news, analysis = site_tree.sections["news"], site_tree.sections["analysis"]
-    news_articles = [make_article(news, hours_ago=h) for h in range(1, 7)]
-    make_article(analysis, hours_ago=3)
-
-    blocks = dict(selectors.section_blocks(per_section=4))
-
-    assert [a.pk for a in blocks[news]] == [a.pk for a in news_articles[:4]]
-    assert len(blocks[analysis]) == 1
-
-
-def test_staff_picks_rail_follows_editor_order(site_tree):
-    news = site_tree.sections["news"]
-    third = make_article(news, is_staff_pick=True, hours_ago=1)
-    first = make_article(news, is_staff_pick=True, staff_pick_order=1, hours_ago=9)
-    second = make_article(news, is_staff_pick=True, staff_pick_order=2, hours_ago=5)
-    make_article(news, hours_ago=0)
-
-    assert [a.pk for a in selectors.staff_picks_rail()] == [first.pk, second.pk, third.pk]
-
-
 def test_next_older_article_follows_the_latest_stream(site_tree):
     news, analysis = site_tree.sections["news"], site_tree.sections["analysis"]
     oldest = make_article(news, hours_ago=9)

@@ -2,7 +2,6 @@
 
 import os
 import shutil
-import socket
 import subprocess
 import time
 import urllib.error
@@ -14,7 +13,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import connections
 
 from masthead.conftest import service_missing
-from masthead.core.tests.processes import PROJECT
+from masthead.core.tests.processes import PROJECT, free_port
 from masthead.pagecache.purge import page_store
 from masthead.pagecache.wsgi import PageCacheApplication
 
@@ -64,7 +63,7 @@ def origin(live_server, settings, tmp_path):
 @pytest.fixture
 def nginx_ports():
     """The sample's HTTPS listener (plain HTTP here: no certificate) and its port-80 one."""
-    return _free_port(), _free_port()
+    return free_port(), free_port()
 
 
 @pytest.fixture
@@ -108,12 +107,6 @@ def nginx(origin, settings, tmp_path, nginx_ports):
     finally:
         process.terminate()
         process.wait(timeout=10)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait_for(url: str, process: subprocess.Popen) -> None:
