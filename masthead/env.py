@@ -52,6 +52,7 @@ class Config:
     cdn_purge_url: str
     require_services: bool
     test_database_url: str
+    test_redis_url: str  # a database the tests may empty
 
     @property
     def is_production(self) -> bool:
@@ -120,6 +121,7 @@ def load() -> Config:
         cdn_purge_url=_cdn_purge_url(),
         require_services=_flag("MASTHEAD_REQUIRE_SERVICES", False),
         test_database_url=_get("MASTHEAD_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+        test_redis_url=_get("MASTHEAD_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
     )
 
 
@@ -143,10 +145,12 @@ _CONFIGURATION = {
     "DEFAULT_FROM_EMAIL",
 }
 # What a test run keeps of it: whether missing services fail (CI sets it), where the
-# PostgreSQL pass runs (`make test-postgres` sets both), and the settings pytest chose.
+# PostgreSQL pass runs (`make test-postgres` sets both), the Redis database the tests may
+# empty, and the settings pytest chose.
 _KEPT_FOR_TESTS = {
     "MASTHEAD_REQUIRE_SERVICES",
     "MASTHEAD_TEST_DATABASE_URL",
+    "MASTHEAD_TEST_REDIS_URL",
     "DATABASE_URL",
     "DJANGO_SETTINGS_MODULE",
 }

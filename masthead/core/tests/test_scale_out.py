@@ -5,11 +5,12 @@ import sys
 import uuid
 
 import redis
+from django.conf import settings
 
 from masthead.conftest import service_missing
 from masthead.core.tests.processes import PROJECT, clean_environment
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
+REDIS_URL = settings.CONFIG.test_redis_url
 
 
 def test_redis_url_makes_redis_the_shared_cache(tmp_path):

@@ -5,13 +5,14 @@ import uuid
 import hiredis
 import pytest
 import redis
+from django.conf import settings
 
 from masthead.conftest import service_missing
 from masthead.pagecache import stores
 from masthead.pagecache.entry import Entry
 from masthead.pagecache.stores import FileStore, MirroredStore, RedisStore
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
+REDIS_URL = settings.CONFIG.test_redis_url
 PAGE = b"<!doctype html><title>Story</title>" + b"<p>Words of the story.</p>" * 60
 
 
@@ -149,10 +150,10 @@ def test_a_worker_reading_during_a_redis_purge_keeps_nothing_stale(redis_store):
 def test_plain_get_speaks_to_a_password_and_database(redis_store):
     from masthead.pagecache.stores import PlainGet
 
-    client = redis.Redis.from_url("redis://:not-the-password@127.0.0.1:6379/15")
+    client = redis.Redis.from_url(REDIS_URL.replace("redis://", "redis://:not-the-password@", 1))
     with pytest.raises(hiredis.ReplyError, match=r"AUTH|password"):
         PlainGet(client, "any")()
-    client = redis.Redis.from_url("redis://127.0.0.1:6379/15")
+    client = redis.Redis.from_url(REDIS_URL)
     client.set(f"{redis_store.prefix}plain", "yes")
     assert PlainGet(client, f"{redis_store.prefix}plain")() == b"yes"
     client.delete(f"{redis_store.prefix}plain")
