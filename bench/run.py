@@ -500,23 +500,42 @@ def run_demo_size(duration: int, workdir: Path, *, nginx_turns: int) -> dict:
     return {"rows": rows, "worker_memory_mb": memory, "page_weight_kb": weights, "article_bytes": len(article_copy)}
 
 
+def postgres_server_url() -> str:
+    return os.environ.get("MASTHEAD_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+
+
+def redis_url(redis_db: int) -> str:
+    return f"redis://127.0.0.1:6379/{redis_db}"
+
+
+def check_large_services(redis_db: int) -> None:
+    """Before the demo's rows: a missing PostgreSQL or Redis should not cost their minutes."""
+    import psycopg
+    import redis
+
+    try:
+        psycopg.connect(postgres_server_url(), connect_timeout=5).close()
+        redis.Redis.from_url(redis_url(redis_db), socket_connect_timeout=5).ping()
+    except (psycopg.Error, redis.RedisError) as error:
+        sys.exit(f"bench: the large run needs PostgreSQL and Redis ({error}); --large-articles 0 skips it")
+
+
 def run_large(duration: int, workdir: Path, *, articles: int, database: str, redis_db: int) -> dict:
     """The same measures at 100,000 articles on PostgreSQL and Redis (scale-out mode)."""
     import psycopg
     import redis
 
-    server_url = os.environ.get("MASTHEAD_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    server_url = postgres_server_url()
     with psycopg.connect(server_url, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{database}"')
-    redis_url = f"redis://127.0.0.1:6379/{redis_db}"
-    redis.Redis.from_url(redis_url).flushdb()
+    redis.Redis.from_url(redis_url(redis_db)).flushdb()
     port = free_port()
     environment = production_environment(
         port=port,
         data_dir=workdir / "large",
         DATABASE_URL=server_url.rsplit("/", 1)[0] + "/" + database,
-        REDIS_URL=redis_url,
+        REDIS_URL=redis_url(redis_db),
     )
     log(f"loading the demo and generating {articles:,} articles on PostgreSQL (a few minutes)")
     masthead = str(BIN / "masthead")
@@ -875,6 +894,8 @@ def main() -> None:
     if sqlite_articles is None:
         sqlite_articles = 5_000 if arguments.quick else SQLITE_ARTICLES
     ensure_tools()
+    if arguments.large_articles:
+        check_large_services(arguments.redis_db)
     RESULTS.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="masthead-bench-") as temporary:
