@@ -292,7 +292,7 @@ def masthead_serve(environment: dict, port: int):
         start_new_session=True,
     )
     try:
-        wait_until_ready(process, 90)
+        wait_until_ready(process, 180)  # a busy machine, and the start-up purge at 100,000 articles
         yield process
     finally:
         stop_serve(process)
@@ -477,15 +477,13 @@ def run_demo_size(duration: int, workdir: Path, *, nginx_turns: int) -> dict:
         nginx(block, workdir / "nginx-reference", port=reference_port),
     ):
         front = f"http://127.0.0.1:{nginx_port}"
-        published_file = published / ARTICLE.strip("/") / "index.html"
+        # The first request is a miss: Masthead renders, stores and publishes the file, and
+        # nginx sends it from then on (unless a periodic purge deleted it again: ask again).
         deadline = time.monotonic() + 60
-        while not published_file.exists():  # a miss: Masthead renders, stores and publishes the file
+        while "x-cache" in fetch(front + ARTICLE)[1]:
             if time.monotonic() > deadline:
-                raise RuntimeError("the article was not published")
-            fetch(front + ARTICLE)
+                raise RuntimeError("nginx never served the published article: it went to Masthead each time")
             time.sleep(0.2)
-        _, headers, _ = fetch(front + ARTICLE)
-        assert "x-cache" not in headers, "nginx passed the published article to Masthead"
         # Two servers this close are within the machine's noise (about ±5% from run to
         # run), so they take turns, and each row is the median of its turns.
         turns = {"published": [], "reference": []}

@@ -311,3 +311,50 @@ def test_the_writers_new_article_is_live_in_the_section_of_the_one_it_follows(
     )
     assert not is_hit(newsroom, "/latest/")
     assert not is_hit(newsroom, new.url)  # answers 200, rendered on its first visit
+
+
+class StoredAfterAWhile(http.server.BaseHTTPRequestHandler):
+    """A page the page cache answers from only after a few misses, as when a periodic
+    purge lands between the request that stored it and the next."""
+
+    protocol_version = "HTTP/1.1"
+    misses_left = 3
+
+    def do_GET(self):
+        cls = type(self)
+        cache = "miss" if cls.misses_left > 0 else "hit"
+        cls.misses_left -= 1
+        self.send_response(200)
+        self.send_header("X-Cache", cache)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def stored_after_a_while():
+    StoredAfterAWhile.misses_left = 3
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), StoredAfterAWhile)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_warm_up_waits_for_a_hit_rather_than_failing_on_a_miss(stored_after_a_while):
+    bench = load_bench()
+
+    bench.wait_for_hit(stored_after_a_while)
+
+    assert StoredAfterAWhile.misses_left < 0
+
+
+def test_the_warm_up_fails_when_the_page_is_never_stored(stored_after_a_while):
+    bench = load_bench()
+    StoredAfterAWhile.misses_left = 10**6
+
+    with pytest.raises(RuntimeError, match="never answered from the page cache"):
+        bench.wait_for_hit(stored_after_a_while, seconds=0.5)
