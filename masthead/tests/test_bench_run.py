@@ -358,3 +358,44 @@ def test_the_warm_up_fails_when_the_page_is_never_stored(stored_after_a_while):
 
     with pytest.raises(RuntimeError, match="never answered from the page cache"):
         bench.wait_for_hit(stored_after_a_while, seconds=0.5)
+
+
+def test_the_readme_table_marks_each_goal_and_says_which_runs_were_skipped():
+    bench = load_bench()
+    reference = counted_row(50_000, 2)
+    demo_rows = {
+        "article, page cache": {**counted_row(16_000, 4), "ratio_to_nginx": 0.32},
+        "article, uncached": {**counted_row(900, 30), "ratio_to_nginx": 0.018},
+        "article, static publishing (nginx)": {**counted_row(46_000, 2), "ratio_to_nginx": 0.92},
+        "reference: nginx, static file": {**reference, "ratio_to_nginx": 1.0},
+    }
+    reading = {
+        "readers, page cache on, alone": counted_row(1000, 10, cache_hits=1000),
+        "readers, page cache on, with the writer": {
+            **counted_row(900, 20, cache_hits=990, cache_misses=10),
+            "writes": {"done": {"edits": 20, "purges": 200, "publishes": 1}},
+        },
+    }
+    result = {
+        "when": "2026-12-03 17:00 UTC",
+        "machine": "2 cores, 24 GiB",
+        "duration": 20,
+        "cold_seconds": 10,
+        "nginx_turns": 5,
+        "demo": {
+            "rows": demo_rows,
+            "page_weight_kb": {"article": {"raw_kb": 40, "gzip_kb": 13, "brotli_kb": 10}},
+            "worker_memory_mb": {"page cache on": [130.0, 131.0]},
+        },
+        "sqlite": {"articles": 20_000, "new_rows": reading},
+        "large": "skipped (--large-articles 0).",
+    }
+
+    table = bench.markdown(result)
+
+    assert "| article, page cache | 16,000 |" in table and "≥ 10,000 req/s ✓ |" in table
+    assert "≥ 1,000 req/s, p99 < 50 ms ✗ |" in table
+    assert "≥ 90% of nginx ✓ |" in table
+    assert "| SQLite: the demo + 20,000 generated articles |" in table
+    assert "| 99.0% | n/a | 20 / 200 / 1 | ≥ 80% of alone, p99 < 50 ms ✓ |" in table
+    assert "At 100,000 articles on PostgreSQL + Redis: skipped (--large-articles 0)." in table
