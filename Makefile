@@ -74,5 +74,6 @@ format: $(BIN)/.installed
 clean:
 	rm -rf $(VENV) var .pytest_cache node_modules
 
+# `make bench BENCH_ARGS=--quick` to try it; `python bench/run.py --help` lists the options.
 bench: $(BIN)/.installed
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

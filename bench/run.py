@@ -867,7 +867,12 @@ def main() -> None:
         action="store_true",
         help="5 s runs, one nginx turn, 5,000 generated articles on SQLite: to try the bench, not to quote it",
     )
-    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", "0")) or None)
+    parser.add_argument(
+        "--duration",
+        type=int,
+        default=int(os.environ.get("BENCH_DURATION", "0")) or None,
+        help="seconds of each wrk run (default 20, 5 with --quick; or BENCH_DURATION)",
+    )
     parser.add_argument(
         "--sqlite-articles",
         type=int,
