@@ -67,8 +67,12 @@ WRITES_SHARE = 0.9  # a writer that did fewer of any kind of write than this sha
 COLD_ROW = "cold render: a different article each request, page cache on"
 
 
+STARTED = time.monotonic()
+
+
 def log(message: str) -> None:
-    print(f"[bench] {message}", flush=True)
+    minutes, seconds = divmod(int(time.monotonic() - STARTED), 60)
+    print(f"[bench {minutes:02}:{seconds:02}] {message}", flush=True)
 
 
 def ensure_tools() -> None:
@@ -900,7 +904,6 @@ def main() -> None:
     if arguments.large_articles:
         check_large_services(arguments.redis_db)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="masthead-bench-") as temporary:
         os.chmod(temporary, 0o755)  # nginx's workers run as an unprivileged user
         demo = run_demo_size(duration, Path(temporary), nginx_turns=nginx_turns)
@@ -936,7 +939,7 @@ def main() -> None:
     (RESULTS / "chart.svg").write_text(chart_svg(result))
     update_readme(table)
     print(table)
-    log(f"done in {(time.monotonic() - started) / 60:.0f} minutes")
+    log("done")
 
 
 def platform_memory() -> str:
