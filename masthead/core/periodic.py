@@ -30,9 +30,18 @@ def refresh_scheduled_ads() -> None:
     purge_when_the_chosen_ads_change()
 
 
+def retry_waiting_purges() -> None:
+    from masthead.pagecache.pending import retry_pending_purges
+
+    retry_pending_purges()
+
+
 PERIODIC_JOBS = [
     PeriodicJob("publish scheduled pages", 30, publish_scheduled),
     PeriodicJob("purge when scheduled ads start or end", 30, refresh_scheduled_ads),
+    # Often: readers see the old page until a failed purge's retry lands (its own delay
+    # grows with each failure; a check with nothing due is one small query).
+    PeriodicJob("retry purges that failed", 5, retry_waiting_purges),
 ]
 
 

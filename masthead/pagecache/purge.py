@@ -6,20 +6,19 @@
 
 Purges run when the transaction commits, in the same request, so "View live" is fresh at
 once; the next reader's request renders and stores the page again. A CDN in front is
-told about the same pages (masthead.pagecache.cdn).
+told about the same pages (masthead.pagecache.cdn). A purge that fails then (the store
+or the CDN down) never fails the edit: it is kept and retried by the worker
+(masthead.pagecache.pending).
 """
 
 from __future__ import annotations
 
-import logging
 from functools import lru_cache
 
 from django.conf import settings
 from django.db import transaction
 
-from masthead.pagecache import cdn, fragments
-
-logger = logging.getLogger(__name__)
+from masthead.pagecache import fragments
 
 
 @lru_cache(maxsize=1)
@@ -33,32 +32,45 @@ def page_store():
     return published or FileStore(settings.MASTHEAD_PAGE_CACHE_DIR)
 
 
-def _after_commit(action, description: str) -> None:
-    def run():
-        try:
-            fragments.bump()  # first: a page rendered from here on uses fresh fragments
-            action()
-        except Exception:  # the edit is saved; a failed purge must say so loudly
-            logger.exception("Page cache purge failed: %s", description)
-            raise
+def apply_purge(*, keys=(), paths=(), everything: bool = False) -> set[str]:
+    """Purge now: retire the fragments, remove the pages from the store; returns the
+    addresses removed, for the CDN. Raises when the store cannot be reached. Safe to run
+    twice: the commit of a change and the worker's retry of a failed one both call it."""
+    fragments.bump()  # first: a page rendered from here on uses fresh fragments
+    store = page_store()
+    if everything:
+        return store.purge_all()
+    removed = set()
+    if keys:
+        removed |= store.purge_keys(sorted(keys))
+    if paths:
+        removed |= store.purge_paths(sorted(paths))
+    return removed
 
-    transaction.on_commit(run)
+
+def _after_commit(*, keys=(), paths=(), everything: bool = False) -> None:
+    from masthead.pagecache.pending import purge_or_keep_for_retry
+
+    # robust: should even keeping the purge for later fail, the other on-commit work runs.
+    transaction.on_commit(
+        lambda: purge_or_keep_for_retry(keys=keys, paths=paths, everything=everything), robust=True
+    )
 
 
 def purge_keys(*keys: str) -> None:
     keys = tuple(sorted(set(keys)))
     if keys:
-        _after_commit(lambda: cdn.purge_addresses(page_store().purge_keys(keys)), ", ".join(keys))
+        _after_commit(keys=keys)
 
 
 def purge_paths(*paths: str) -> None:
     paths = tuple(sorted(set(paths)))
     if paths:
-        _after_commit(lambda: cdn.purge_addresses(page_store().purge_paths(paths)), ", ".join(paths))
+        _after_commit(paths=paths)
 
 
 def purge_everything() -> None:
-    _after_commit(lambda: cdn.purge_addresses(page_store().purge_all()), "everything")
+    _after_commit(everything=True)
 
 
 def article_keys(article) -> set[str]:
