@@ -52,9 +52,7 @@ def _after_commit(*, keys=(), paths=(), everything: bool = False) -> None:
     from masthead.pagecache.pending import purge_or_keep_for_retry
 
     # robust: should even keeping the purge for later fail, the other on-commit work runs.
-    transaction.on_commit(
-        lambda: purge_or_keep_for_retry(keys=keys, paths=paths, everything=everything), robust=True
-    )
+    transaction.on_commit(lambda: purge_or_keep_for_retry(keys=keys, paths=paths, everything=everything), robust=True)
 
 
 def purge_keys(*keys: str) -> None:

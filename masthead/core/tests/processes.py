@@ -62,7 +62,7 @@ class RedisServer:
 
             service_missing("redis-server is not installed")
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.process = subprocess.Popen(  # noqa: S603
+        self.process = subprocess.Popen(
             [executable, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder),
              "--dbfilename", "dump.rdb", "--save", "", "--appendonly", "no"],
             stdout=subprocess.DEVNULL,

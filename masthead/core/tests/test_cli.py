@@ -6,8 +6,8 @@ import os
 import queue
 import shutil
 import signal
-import sqlite3
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading

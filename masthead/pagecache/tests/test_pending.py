@@ -155,9 +155,7 @@ def test_a_publish_while_the_publishing_folder_is_unwritable_succeeds_and_the_re
     assert NEW in (published / article.url.strip("/") / "index.html").read_text()
 
 
-def test_the_same_key_failing_twice_is_one_row_and_a_purge_of_everything_covers_the_rest(
-    settings, tmp_path
-):
+def test_the_same_key_failing_twice_is_one_row_and_a_purge_of_everything_covers_the_rest(settings, tmp_path):
     from masthead.pagecache.pending import keep_for_retry, retry_pending_purges
 
     keep_for_retry(keys=["page-1", "list-latest"], error="ConnectionError('first')")
@@ -202,4 +200,3 @@ def test_purge_pages_fails_loudly_when_the_store_is_down_and_keeps_the_purge(set
         call_command("purge_pages")
 
     assert PendingPurge.objects.filter(kind="everything").exists()
-
