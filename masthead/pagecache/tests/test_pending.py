@@ -9,9 +9,11 @@ request as it does in production, and a purge that raised would turn its answer 
 
 from __future__ import annotations
 
+import importlib
 import threading
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import transaction
 from django.utils import timezone
@@ -21,15 +23,13 @@ from masthead.core import periodic
 from masthead.core.tests.processes import RedisServer
 from masthead.news.models import ArticlePage
 from masthead.news.tests.factories import build_site, make_article, make_author
-from masthead.news.tests.test_admin import article_form, edit_article_url, member_of
+from masthead.news.tests.test_admin import article_form, edit_article_url
 from masthead.pagecache.models import PendingPurge
 from masthead.pagecache.purge import page_store
 from masthead.pagecache.tests.helpers import wsgi_request
 from masthead.pagecache.wsgi import PageCacheApplication
 
-# The rows Wagtail's migrations made (the Editors group and its rights) come back for
-# each test after the previous one's flush.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 OLD, NEW = "Harbour talks stall", "Harbour talks resume"
 
@@ -48,6 +48,30 @@ def later_on_commit_work():
     page_published.disconnect(sender=ArticlePage, dispatch_uid="test-later-on-commit-work")
 
 
+def editors_group():
+    """The Editors group with the page rights Masthead's migration gives it: a transactional
+    test's flush removed it (and the root page those rights were on)."""
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission, Page
+
+    page_rights = importlib.import_module("masthead.news.migrations.0002_editorial_groups_and_workflow")
+    group, _ = Group.objects.get_or_create(name="Editors")
+    group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    for codename in page_rights.EDITOR_PAGE_PERMISSIONS:
+        GroupPagePermission.objects.get_or_create(
+            group=group,
+            page=Page.get_first_root_node(),
+            permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
+        )
+    return group
+
+
+def an_editor():
+    editor = get_user_model().objects.create_user("editor", password="pw-for-tests-only")
+    editor.groups.add(editors_group())
+    return editor
+
+
 def newsroom():
     tree = build_site()
     article = make_article(tree.sections["news"], title=OLD, authors=[make_author("Ada Reporter")], hours_ago=1)
@@ -62,7 +86,7 @@ def reader_sees(site, article) -> tuple[str, str]:
 
 
 def publish_through_the_admin(client, article):
-    client.force_login(member_of("Editors"))
+    client.force_login(an_editor())
     return client.post(edit_article_url(article), article_form(NEW, article=article, action="publish"))
 
 
