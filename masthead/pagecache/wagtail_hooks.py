@@ -1,5 +1,6 @@
 """Editors see purges that are waiting for a retry: a dashboard panel with the details,
-and a warning on every admin page (readers may see old pages until a retry lands)."""
+and a warning on every admin page behind the sign-in (readers may see old pages until a
+retry lands)."""
 
 from django.templatetags.static import static
 from django.utils.html import format_html, json_script
@@ -41,10 +42,10 @@ def warning_text(waiting) -> str:
     )
 
 
-@hooks.register("insert_global_admin_js")
-def warn_of_waiting_purges():
+def waiting_purges_warning():
     """Data for pending-purges.js, which shows it as a Wagtail warning message (a script
-    file and JSON: the admin's CSP allows no inline script)."""
+    file and JSON: the admin's CSP allows no inline script). Put on every signed-in admin
+    page by templates/wagtailadmin/base.html: a hook would put it on the sign-in page too."""
     waiting = waiting_purges()
     if not waiting:
         return ""

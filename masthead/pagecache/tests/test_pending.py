@@ -126,6 +126,9 @@ def test_a_publish_while_redis_is_down_succeeds_and_the_retry_lands_when_it_is_b
         dashboard, edit_view = shown_to_editors(client, article)
         assert "Cache purges waiting for a retry" in dashboard and f"page-{article.pk}" in dashboard
         assert "masthead-waiting-purges" in edit_view and f"page-{article.pk}" in edit_view
+        client.logout()
+        assert "masthead-waiting-purges" not in client.get("/admin/login/").content.decode()  # editors only
+        client.force_login(get_user_model().objects.get(username="editor"))
 
         one_worker_round()  # Redis still down: it stays waiting, one attempt more
         assert PendingPurge.objects.get(pk=waiting.pk).attempts == 2
