@@ -23,6 +23,7 @@ from masthead.core.tests.processes import MASTHEAD, PROJECT, clean_environment, 
 pytestmark = pytest.mark.timeout_sensitive
 
 ARTICLE = "/analysis/the-long-unravelling-of-kestrias-energy-bargain/"
+ARTICLE_KEY = "stale-article"  # a key only the stale page below is stored under
 
 
 def fetch(url: str) -> tuple[int, dict]:
@@ -117,7 +118,12 @@ def demo_data(tmp_path_factory) -> Path:
     return data
 
 
-def leave_a_stale_page_and_a_waiting_purge(data: Path) -> None:
+def waiting_purges(data: Path) -> int:
+    with contextlib.closing(sqlite3.connect(data / "masthead.sqlite3")) as database:
+        return database.execute("SELECT count(*) FROM pagecache_pendingpurge").fetchone()[0]
+
+
+def leave_a_stale_page_and_a_waiting_purge(data: Path, *, key: str = "list-latest") -> None:
     """What a server that ran before may leave: a page its code stored, and a purge that
     failed and waits for the worker."""
     from masthead.pagecache.entry import Entry
@@ -125,14 +131,18 @@ def leave_a_stale_page_and_a_waiting_purge(data: Path) -> None:
 
     store = FileStore(data / "pages")
     stale = Entry.build(
-        status="200 OK", headers=[("Content-Type", "text/html")], body=b"<p>Stored by the code before</p>"
+        status="200 OK",
+        headers=[("Content-Type", "text/html")],
+        body=b"<p>Stored by the code before</p>",
+        keys=[ARTICLE_KEY],
     )
     assert store.put(ARTICLE, stale, generation=store.generation())
     with contextlib.closing(sqlite3.connect(data / "masthead.sqlite3")) as database, database:
         database.execute(
             "INSERT INTO pagecache_pendingpurge (kind, target, first_failed_at, last_failed_at, attempts,"
-            " last_error, next_attempt_at) VALUES ('key', 'list-latest', datetime('now'), datetime('now'), 1,"
-            " 'ConnectionError()', datetime('now'))"
+            " last_error, next_attempt_at) VALUES ('key', ?, datetime('now'), datetime('now'), 1,"
+            " 'ConnectionError()', datetime('now'))",
+            (key,),
         )
 
 
@@ -164,6 +174,33 @@ def test_serve_says_it_is_ready_only_after_the_startup_purge_and_the_workers_fir
     assert b"Stored by the code before" not in body
     assert fetch(f"http://127.0.0.1:{port}{ARTICLE}")[1]["x-cache"] == "hit"
     assert fetch(f"http://127.0.0.1:{port}/admin/login/")[0] == 200
+
+
+def test_a_standalone_worker_retries_a_waiting_purge_and_readers_then_get_the_new_page(demo_data, tmp_path):
+    """`masthead worker` alone (as on a server of its own) lands a purge that failed at
+    commit: the stale page goes, and the row with it."""
+    data = tmp_path / "data"
+    shutil.copytree(demo_data, data)
+    leave_a_stale_page_and_a_waiting_purge(data, key=ARTICLE_KEY)
+    worker = subprocess.Popen(
+        [*MASTHEAD, "worker"],
+        cwd=PROJECT,
+        env=clean_environment(MASTHEAD_DATA_DIR=str(data)),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while waiting_purges(data) and time.monotonic() < deadline and worker.poll() is None:
+            time.sleep(0.2)
+        assert waiting_purges(data) == 0
+        assert not (data / "pages" / ARTICLE.strip("/") / "index.html").exists()
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
 
 
 @reads_proc
