@@ -1,4 +1,5 @@
-"""Running the `masthead` command as a separate process, as a user or a server would."""
+"""Running the `masthead` command as a separate process, as a user or a server would, and a
+redis-server of the test's own."""
 
 from __future__ import annotations
 
