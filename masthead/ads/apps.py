@@ -5,3 +5,8 @@ class AdsConfig(AppConfig):
     name = "masthead.ads"
     label = "ads"
     verbose_name = "Advertising"
+
+    def ready(self):
+        from masthead.ads import invalidation
+
+        invalidation.connect()

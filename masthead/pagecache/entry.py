@@ -19,6 +19,7 @@ NOT_STORED = {
     "vary",
     "x-masthead-cache-keys",
     "x-masthead-cache-query",
+    "x-fragments",
 }
 COMPRESS_MIN_BYTES = 512
 

@@ -30,6 +30,9 @@ INTERNAL_HEADERS = {KEYS_HEADER, QUERY_HEADER}
 # Set in the WSGI environ when this response may be stored: Django then works out the
 # page's cache keys, which a response that will not be stored does not need.
 STORE_FLAG = "masthead.store_page"
+# The store's purge clock, read here before Django runs: the request's fragments and
+# remembered values are checked against the same reading (masthead.pagecache.fragments).
+GENERATION_ENVIRON = "masthead.generation"
 COMPRESSIBLE_TYPES = (
     "text/",
     "application/json",
@@ -150,7 +153,7 @@ class PageCacheApplication:
                 entry = self.store.get(address)
                 if entry is not None:
                     return self._send(entry, environ, start_response, cache="hit")
-                generation = self.store.generation()
+                generation = environ[GENERATION_ENVIRON] = self.store.generation()
                 environ[STORE_FLAG] = "1"
             except Exception:  # a cache outage must not take the site down with it
                 logger.exception("Page cache unavailable; serving from Django")
