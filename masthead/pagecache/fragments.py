@@ -16,6 +16,8 @@ view whatever purges commit meanwhile.
 from __future__ import annotations
 
 import hashlib
+import logging
+import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -31,6 +33,11 @@ from masthead.pagecache.keys import SITE
 from masthead.pagecache.memory import WorkerMemory
 from masthead.pagecache.stores import configured_store
 from masthead.pagecache.wsgi import GENERATION_ENVIRON
+
+logger = logging.getLogger(__name__)
+# A clock that cannot be read, or a value nothing can check: built again, never trusted.
+NEVER = 2**62
+_last_outage_logged = 0.0
 
 # Rendered fragments are small strings or a few model instances; a few hundred of them
 # cover the chrome, the ads and the articles being read right now.
@@ -51,15 +58,25 @@ class Freshness:
 
     def __init__(self, store=None, *, generation: int | None = None):
         self.store = store or configured_store()
-        self.generation = self.store.generation() if generation is None else generation
-        self._purged_at: dict[str, int] = {}
         self.hits = 0
         self.misses = 0
+        self._purged_at: dict[str, int] = {}
+        if generation is None:
+            try:
+                generation = self.store.generation()
+            except Exception:  # the store is down: build everything, keep nothing for later
+                _log_outage()
+                generation = 0  # before every epoch: what is built now never passes a check
+        self.generation = generation
 
     def last_purge(self, keys: Iterable[str]) -> int:
         missing = [key for key in keys if key not in self._purged_at]
         if missing:
-            self._purged_at.update(self.store.purged_at(missing))
+            try:
+                self._purged_at.update(self.store.purged_at(missing))
+            except Exception:
+                _log_outage()
+                return NEVER
         return max((self._purged_at[key] for key in keys), default=0)
 
     def holds(self, kept: Kept | None) -> bool:
@@ -67,6 +84,14 @@ class Freshness:
 
     def keep(self, value, keys: Iterable[str]) -> Kept:
         return Kept(self.generation, frozenset({SITE, *keys}), value)
+
+
+def _log_outage() -> None:
+    """Once a minute at most: a down store would otherwise log on every fragment."""
+    global _last_outage_logged
+    if time.monotonic() - _last_outage_logged > 60:
+        _last_outage_logged = time.monotonic()
+        logger.exception("The page store's purge clock is unreachable; building every fragment")
 
 
 _current: ContextVar[Freshness | None] = ContextVar("masthead_freshness", default=None)

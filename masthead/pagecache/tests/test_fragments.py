@@ -201,3 +201,25 @@ def test_a_fragment_built_while_its_key_was_purged_is_not_used_again(client, two
     store.purge_keys(["page-1"])
     assert not fragments.Freshness(store).holds(kept)
     assert fragments.Freshness(store).holds(began.keep("other markup", {"page-2"}))
+
+
+def test_pages_are_served_while_the_store_and_the_shared_cache_are_down(client, settings, two_articles):
+    """Redis down (here: nothing listens at its address): the page cache already steps
+    aside; fragments and remembered values are built for each request instead."""
+    path = two_articles["third"].url
+    settings.MASTHEAD_PAGE_CACHE_REDIS_URL = "redis://127.0.0.1:9/0"
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "masthead.core.cache_backends.SharedClientRedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+        },
+    }
+    page_store.cache_clear()
+    try:
+        for _ in range(2):
+            response = client.get(path)
+            assert response.status_code == 200
+            assert b"The third story" in response.content
+    finally:
+        page_store.cache_clear()
