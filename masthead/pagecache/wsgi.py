@@ -19,7 +19,7 @@ import brotli
 from django.http.request import split_domain_port, validate_host
 
 from masthead.pagecache.addresses import address_with, path_of, request_address
-from masthead.pagecache.entry import COMPRESS_MIN_BYTES, Entry
+from masthead.pagecache.entry import BROTLI_QUALITY, COMPRESS_MIN_BYTES, Entry
 
 logger = logging.getLogger(__name__)
 
@@ -235,7 +235,7 @@ class PageCacheApplication:
         codings = _acceptable_codings(environ)
         coding = codings[0] if codings else None
         if coding == "br":
-            body = brotli.compress(body, quality=5)
+            body = brotli.compress(body, quality=BROTLI_QUALITY)
         elif coding == "gzip":
             body = gzip.compress(body, 6, mtime=0)
         if coding:
