@@ -21,7 +21,7 @@ from masthead.pagecache import fragments
 from masthead.pagecache import keys as cache_keys
 from masthead.pagecache.addresses import canonical_query
 from masthead.pagecache.memory import WorkerMemory
-from masthead.pagecache.wsgi import KEYS_HEADER, QUERY_HEADER, STORE_FLAG
+from masthead.pagecache.wsgi import KEYS_HEADER, QUERY_HEADER, SECONDS_HEADER, STORE_FLAG
 
 
 class PageKeys:
@@ -98,6 +98,20 @@ def mark_public(request, response):
         return response
     response["Cache-Control"] = settings.MASTHEAD_PUBLIC_CACHE_CONTROL
     response[KEYS_HEADER] = " ".join(sorted(_collected_keys(request)))
+    response[QUERY_HEADER] = canonical_query(getattr(request, "_masthead_cache_query", {}))
+    return response
+
+
+def mark_short_lived(request, response, *, seconds: int):
+    """For a number that changes many times a second (views, likes, comment counts,
+    Trending, a campaign's progress): kept by the page cache, CDNs and browsers for
+    `seconds`, then asked again, and never purged by a key (docs/architecture.md,
+    "Invalidation rules"). Only a purge of everything removes it sooner."""
+    if response.status_code != 200 or getattr(request, "is_preview", False):
+        return response
+    response["Cache-Control"] = f"public, max-age={seconds}"
+    response[KEYS_HEADER] = cache_keys.SITE
+    response[SECONDS_HEADER] = str(seconds)
     response[QUERY_HEADER] = canonical_query(getattr(request, "_masthead_cache_query", {}))
     return response
 

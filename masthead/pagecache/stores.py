@@ -106,6 +106,7 @@ class FileStore:
 
     # Layout
     def _entry_path(self, address: str, *, html: bool = True) -> Path:
+        """`html=False` also for short-lived entries: nginx must never serve one."""
         path, _, query = address.partition("?")
         if query or not html or not path.endswith("/"):
             digest = hashlib.blake2b(address.encode(), digest_size=10).hexdigest()
@@ -143,11 +144,12 @@ class FileStore:
             identity = (stat.st_ino, stat.st_mtime_ns)
             remembered = self._memory.get(address)
             if remembered and remembered[0] == identity:
-                return remembered[1]
-            entry = self._read(body_path)
-            if entry is not None:
-                self._memory.set(address, (identity, entry))
-            return entry
+                entry = remembered[1]
+            else:
+                entry = self._read(body_path)
+                if entry is not None:
+                    self._memory.set(address, (identity, entry))
+            return None if entry is None or entry.expired else entry
         return None
 
     def _read(self, body_path: Path) -> Entry | None:
@@ -229,6 +231,7 @@ class FileStore:
         if query and self._stored_variants(path) >= MAX_QUERY_ENTRIES_PER_PATH:
             return False
         html = dict((k.lower(), v) for k, v in entry.headers).get("content-type", "").startswith("text/html")
+        html = html and entry.expires is None
         body_path = self._entry_path(address, html=html)
         body_path.parent.mkdir(parents=True, exist_ok=True)
         _write_atomic(Path(f"{body_path}.meta"), entry.meta().encode())
@@ -343,14 +346,15 @@ class RedisStore:
     # cap), only while its path (last of KEYS) has room; atomically. A purge leaves
     # deleted pages in other keys' indexes, the path's too: those are dropped before a
     # full index refuses a page. KEYS: generation, epoch, purged, entry, indexes...;
-    # ARGV: generation, meta, body, gzip, br, ttl, cap, stamp, the page's keys...
+    # ARGV: generation, meta, body, gzip, br, the entry's ttl, cap, stamp, the indexes'
+    # ttl, the page's keys...
     _PUT = """
     local rendered_at = tonumber(ARGV[1])
     local now = redis.call('GET', KEYS[1])
     if not now or tonumber(now) < rendered_at then return 0 end
     if tonumber(redis.call('GET', KEYS[2]) or rendered_at + 1) > rendered_at then return 0 end
     local names = {}
-    for i = 9, #ARGV do names[#names + 1] = ARGV[i] end
+    for i = 10, #ARGV do names[#names + 1] = ARGV[i] end
     if #names > 0 then
         for _, purged in ipairs(redis.call('HMGET', KEYS[3], unpack(names))) do
             if purged and tonumber(purged) > rendered_at then return 0 end
@@ -368,7 +372,7 @@ class RedisStore:
     redis.call('EXPIRE', entry, ARGV[6])
     for i = 5, #KEYS do
         redis.call('SADD', KEYS[i], entry)
-        redis.call('EXPIRE', KEYS[i], ARGV[6])
+        redis.call('EXPIRE', KEYS[i], ARGV[9])
     end
     return 1
     """
@@ -436,7 +440,18 @@ class RedisStore:
         page_keys = [*entry.keys, cache_keys.path(path_of(address))]
         redis_keys = [*self._clock_keys, self._entry_key(address), *(self._index_key(key) for key in page_keys)]
         cap = MAX_QUERY_ENTRIES_PER_PATH if "?" in address else 0
-        args = [generation, entry.meta(), entry.body, entry.gzip, entry.br, ENTRY_TTL_SECONDS, cap, new_stamp()]
+        seconds = ENTRY_TTL_SECONDS if entry.expires is None else max(1, round(entry.expires - time.time()))
+        args = [
+            generation,
+            entry.meta(),
+            entry.body,
+            entry.gzip,
+            entry.br,
+            seconds,
+            cap,
+            new_stamp(),
+            ENTRY_TTL_SECONDS,
+        ]
         return bool(self._put(keys=redis_keys, args=[*args, *page_keys]))
 
     def purge_keys(self, keys) -> set[str]:
@@ -568,7 +583,7 @@ class MirroredStore:
     def put(self, address, entry, *, generation):
         published_generation = self.published.generation()
         stored = self.primary.put(address, entry, generation=generation)
-        if stored:
+        if stored and entry.expires is None:  # nginx would serve a short-lived one forever
             self.published.put(address, entry, generation=published_generation)
         return stored
 

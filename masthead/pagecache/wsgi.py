@@ -26,7 +26,9 @@ logger = logging.getLogger(__name__)
 KEYS_HEADER = "x-masthead-cache-keys"
 # The query string the view read, in its canonical spelling (public.add_query).
 QUERY_HEADER = "x-masthead-cache-query"
-INTERNAL_HEADERS = {KEYS_HEADER, QUERY_HEADER}
+# How long a short-lived response may be kept (public.mark_short_lived).
+SECONDS_HEADER = "x-masthead-cache-seconds"
+INTERNAL_HEADERS = {KEYS_HEADER, QUERY_HEADER, SECONDS_HEADER}
 # Set in the WSGI environ when this response may be stored: Django then works out the
 # page's cache keys, which a response that will not be stored does not need.
 STORE_FLAG = "masthead.store_page"
@@ -198,7 +200,14 @@ class PageCacheApplication:
                 close()
         headers = [(name, value) for name, value in headers if name.lower() not in INTERNAL_HEADERS]
         if cacheable:
-            entry = Entry.build(status=status, headers=headers, body=body, keys=keys_header.split())
+            seconds = names.get(SECONDS_HEADER)
+            entry = Entry.build(
+                status=status,
+                headers=headers,
+                body=body,
+                keys=keys_header.split(),
+                seconds=int(seconds) if seconds else None,
+            )
             try:
                 self.store.put(address, entry, generation=generation)
             except Exception:
