@@ -14,6 +14,7 @@ pool per command), so each pool gets one, made once.
 
 import logging
 import time
+from functools import wraps
 
 import redis
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -29,6 +30,19 @@ def _outage(default):
         _last_logged = time.monotonic()
         logger.exception("Redis cache unreachable: reading it as empty until it is back")
     return default
+
+
+def _empty_when_down(method, default):
+    """The method, answering `default` (a miss, a dropped write) while Redis is down."""
+
+    @wraps(method)
+    def answer(*args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except OUTAGE:
+            return _outage(default)
+
+    return answer
 
 
 class SharedClientRedisCacheClient(RedisCacheClient):
@@ -49,53 +63,14 @@ class SharedClientRedisCacheClient(RedisCacheClient):
         except OUTAGE:
             return _outage(default)
 
-    def get_many(self, keys):
-        try:
-            return super().get_many(keys)
-        except OUTAGE:
-            return _outage({})
-
-    def has_key(self, key):
-        try:
-            return super().has_key(key)
-        except OUTAGE:
-            return _outage(False)
-
-    def set(self, key, value, timeout):
-        try:
-            return super().set(key, value, timeout)
-        except OUTAGE:
-            return _outage(None)
-
-    def set_many(self, data, timeout):
-        try:
-            return super().set_many(data, timeout)
-        except OUTAGE:
-            return _outage(None)
-
-    def add(self, key, value, timeout):
-        try:
-            return super().add(key, value, timeout)
-        except OUTAGE:
-            return _outage(False)
-
-    def touch(self, key, timeout):
-        try:
-            return super().touch(key, timeout)
-        except OUTAGE:
-            return _outage(False)
-
-    def delete(self, key):
-        try:
-            return super().delete(key)
-        except OUTAGE:
-            return _outage(False)
-
-    def delete_many(self, keys):
-        try:
-            return super().delete_many(keys)
-        except OUTAGE:
-            return _outage(None)
+    get_many = _empty_when_down(RedisCacheClient.get_many, {})
+    has_key = _empty_when_down(RedisCacheClient.has_key, False)
+    set = _empty_when_down(RedisCacheClient.set, None)
+    set_many = _empty_when_down(RedisCacheClient.set_many, None)
+    add = _empty_when_down(RedisCacheClient.add, False)
+    touch = _empty_when_down(RedisCacheClient.touch, False)
+    delete = _empty_when_down(RedisCacheClient.delete, False)
+    delete_many = _empty_when_down(RedisCacheClient.delete_many, None)
 
 
 class SharedClientRedisCache(RedisCache):
