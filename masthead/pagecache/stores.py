@@ -321,6 +321,8 @@ class RedisStore:
             redis.call('SET', KEYS[1], generation)
             redis.call('SET', KEYS[2], generation)
             redis.call('DEL', KEYS[3])
+        elseif redis.call('EXISTS', KEYS[2]) == 0 then
+            redis.call('SET', KEYS[2], generation)  -- a lost epoch: all counts as purged now
         end
         return tonumber(generation)
     end
@@ -431,8 +433,10 @@ class RedisStore:
             if keys:
                 pipeline.hmget(self._clock_keys[2], keys)
             replies = pipeline.execute()
-        # No epoch: the clock was lost, and every key counts as purged now.
-        epoch = self.generation() if replies[0] is None else int(replies[0])
+        if replies[0] is None:  # the clock, or its epoch, was lost: all counts as purged now
+            epoch = int(self._start_generation(keys=self._clock_keys, args=[first_generation()]))
+        else:
+            epoch = int(replies[0])
         purged = replies[1] if keys else []
         return {key: max(epoch, int(value or 0)) for key, value in zip(keys, purged, strict=True)}
 

@@ -174,6 +174,16 @@ def test_a_redis_that_lost_its_clock_trusts_nothing_built_before(redis_store):
     assert store.put("/a/", html_entry(("page-1",)), generation=store.generation()) is True
 
 
+def test_a_redis_that_lost_only_its_epoch_stores_pages_again(redis_store):
+    """An evicted epoch (Redis run with the wrong eviction policy) counts as a purge of
+    everything now, and the store goes on storing."""
+    store = redis_store
+    before = store.generation()
+    store.client.delete(store._clock_keys[1])
+    assert store.purged_at(["page-1"])["page-1"] >= before
+    assert store.put("/a/", html_entry(("page-1",)), generation=store.generation()) is True
+
+
 def test_plain_redis_speaks_to_a_password_and_database(redis_store):
     from masthead.pagecache.stores import PlainRedis
 
