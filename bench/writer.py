@@ -89,13 +89,15 @@ def edit_article(pk: int, number: int) -> None:
 
 
 def purge_article_page(pk: int) -> None:
-    """What approving a comment on article pk will cost: its own page, nothing else."""
+    """What approving a comment on article pk will cost (docs/architecture.md): the
+    article's own page and fragments, not the listings that merely show it."""
     from django.db import transaction
 
+    from masthead.pagecache import keys
     from masthead.pagecache.purge import purge_keys
 
     with transaction.atomic():  # the purge runs when this commits, as after a real write
-        purge_keys(f"page-{pk}")
+        purge_keys(keys.article(pk))
 
 
 def publish_new_article(like_pk: int, number: int) -> None:

@@ -278,17 +278,20 @@ def test_the_writers_edit_is_a_published_revision_that_purges_the_article(newsro
 
 
 @pytest.mark.django_db
-def test_the_writers_purge_is_one_article_page_on_commit(newsroom, django_capture_on_commit_callbacks):
+def test_the_writers_purge_is_one_articles_own_page_on_commit(newsroom, django_capture_on_commit_callbacks):
     writer = load_writer()
     older, newer = newsroom["first"], newsroom["second"]
-    warm(newsroom, older.url, newer.url)
+    warm(newsroom, older.url, newer.url, "/", "/latest/")
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         writer.purge_article_page(newer.pk)
 
     assert callbacks, "the purge did not wait for the commit"
     assert not is_hit(newsroom, newer.url)
+    # A comment shows on the article's page only: the listings that show its card stay.
     assert is_hit(newsroom, older.url)
+    assert is_hit(newsroom, "/")
+    assert is_hit(newsroom, "/latest/")
 
 
 @pytest.mark.django_db
