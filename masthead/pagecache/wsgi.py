@@ -212,7 +212,10 @@ class PageCacheApplication:
                 self.store.put(address, entry, generation=generation)
             except Exception:
                 logger.exception("Page cache unavailable; page not stored")
-            return self._send(entry, environ, start_response, cache="miss")
+            # What this render's fragments cost is news for this response only: the entry
+            # does not keep it, so the hits never replay it.
+            rendered = [("X-Fragments", names["x-fragments"])] if "x-fragments" in names else []
+            return self._send(entry, environ, start_response, cache="miss", extra_headers=rendered)
         if compressible and len(body) >= COMPRESS_MIN_BYTES:
             return self._send_compressed(status, headers, body, environ, start_response)
         start_response(
@@ -220,8 +223,14 @@ class PageCacheApplication:
         )
         return [body]
 
-    def _send(self, entry: Entry, environ, start_response, *, cache: str):
-        headers = [*entry.headers, ("ETag", entry.etag), ("Last-Modified", entry.last_modified), ("X-Cache", cache)]
+    def _send(self, entry: Entry, environ, start_response, *, cache: str, extra_headers=()):
+        headers = [
+            *entry.headers,
+            *extra_headers,
+            ("ETag", entry.etag),
+            ("Last-Modified", entry.last_modified),
+            ("X-Cache", cache),
+        ]
         if entry.gzip:
             headers.append(("Vary", "Accept-Encoding"))
         if _not_modified(environ, entry):
