@@ -40,12 +40,14 @@ node_modules/.installed: package.json package-lock.json
 	  echo "npm not found: the Nu HTML checker's tests will skip (fail with MASTHEAD_REQUIRE_SERVICES=1)"; \
 	fi
 
-# The two passes run at once (each mostly waits on one core: rendering, a browser, a
-# child process); the PostgreSQL pass's output is held in var/ and printed after the
-# SQLite pass's, so each reads as if run alone. `make test` fails if either fails.
+# The two passes run at once (a pass mostly keeps one core busy at a time). The
+# PostgreSQL pass's output is held in var/ and printed after the SQLite pass's, so each
+# reads as if run alone; `make test` fails if either fails. A background job ignores
+# Ctrl-C: the trap stops both passes.
 test: $(BIN)/.installed node_modules/.installed
 	@mkdir -p var; rm -f var/test-postgres.log
-	@$(MAKE) --no-print-directory test-postgres > var/test-postgres.log 2>&1 & postgres=$$!; \
+	@trap 'kill 0' INT TERM; \
+	  $(MAKE) --no-print-directory test-postgres > var/test-postgres.log 2>&1 & postgres=$$!; \
 	  $(MAKE) --no-print-directory test-sqlite; sqlite=$$?; \
 	  wait $$postgres; postgres=$$?; \
 	  cat var/test-postgres.log; \
