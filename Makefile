@@ -40,11 +40,25 @@ node_modules/.installed: package.json package-lock.json
 	  echo "npm not found: the Nu HTML checker's tests will skip (fail with MASTHEAD_REQUIRE_SERVICES=1)"; \
 	fi
 
-test: $(BIN)/.installed node_modules/.installed test-sqlite test-postgres
+# The two passes run at once (a pass mostly keeps one core busy at a time). The
+# PostgreSQL pass's output is held in var/ and printed after the SQLite pass's, so each
+# reads as if run alone; `make test` fails if either fails. A background job ignores
+# Ctrl-C: the trap stops both passes.
+test: $(BIN)/.installed node_modules/.installed
+	@mkdir -p var; rm -f var/test-postgres.log
+	@trap 'kill 0' INT TERM; \
+	  $(MAKE) --no-print-directory test-postgres > var/test-postgres.log 2>&1 & postgres=$$!; \
+	  $(MAKE) --no-print-directory test-sqlite; sqlite=$$?; \
+	  wait $$postgres; postgres=$$?; \
+	  cat var/test-postgres.log; \
+	  echo "== make test: SQLite pass exit $$sqlite, PostgreSQL pass exit $$postgres =="; \
+	  [ $$sqlite = 0 ] && [ $$postgres = 0 ]
 
+# Tests marked `postgres` start what they need on PostgreSQL themselves, whatever the
+# pass: they run once, in the PostgreSQL pass.
 test-sqlite: $(BIN)/.installed node_modules/.installed
-	@echo "== Test suite on SQLite =="
-	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest
+	@echo "== Test suite on SQLite (tests marked postgres run in the PostgreSQL pass) =="
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest -m "not postgres"
 
 # The PostgreSQL pass leaves out what does not depend on the database engine: browser
 # journeys check markup, layout and script, and the process tests start `masthead` on a

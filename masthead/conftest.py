@@ -7,6 +7,7 @@ missing, and fail instead when MASTHEAD_REQUIRE_SERVICES=1 (as in CI).
 from __future__ import annotations
 
 import shutil
+import sqlite3
 
 import pytest
 from django.conf import settings
@@ -61,3 +62,36 @@ def chromium_path() -> str:
     if path is None:
         service_missing("Chromium is not installed (apt-get install chromium)")
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_database_copy():
+    """The SQLite test database as it was right after the run's first demo load."""
+    copy: list[sqlite3.Connection] = []
+    yield copy
+    for database in copy:
+        database.close()
+
+
+def load_demo_newsroom(copy: list[sqlite3.Connection]) -> None:
+    """Put the demo newsroom into the test database. Loading it takes seconds: on SQLite
+    the first load keeps a copy of the whole database (`demo_database_copy`), and later
+    ones put that copy back in milliseconds. The caller allows database access."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    from masthead.demo.services import demo_load
+    from masthead.news.tests.factories import ensure_wagtail_roots
+
+    connection.ensure_connection()
+    if copy:
+        copy[0].backup(connection.connection)
+        # A transactional test's emptying of the database made new content types since.
+        ContentType.objects.clear_cache()
+        return
+    ensure_wagtail_roots()
+    demo_load()
+    if connection.vendor == "sqlite":
+        database = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(database)
+        copy.append(database)

@@ -9,12 +9,14 @@ from masthead import env
 from masthead.core.tests.processes import PROJECT, clean_environment, run_masthead
 
 
+@pytest.mark.timeout_sensitive  # a process of its own, whatever the pass
 def test_production_refuses_to_start_without_secret_key_and_site_url(tmp_path):
     result = run_masthead("check", MASTHEAD_ENV="production", MASTHEAD_DATA_DIR=str(tmp_path))
     assert result.returncode == 2
     assert "SECRET_KEY and SITE_URL" in result.stderr
 
 
+@pytest.mark.timeout_sensitive  # a process of its own, whatever the pass
 def test_deploy_checks_are_clean_in_production(tmp_path):
     result = run_masthead(
         "check",
@@ -30,6 +32,7 @@ def test_deploy_checks_are_clean_in_production(tmp_path):
     assert "no issues" in result.stdout
 
 
+@pytest.mark.timeout_sensitive  # a process of its own, whatever the pass
 def test_migrations_match_the_models(tmp_path):
     result = run_masthead("makemigrations", "--check", "--dry-run", MASTHEAD_DATA_DIR=str(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
@@ -64,6 +67,7 @@ print(sorted(set(modes)))
 """
 
 
+@pytest.mark.timeout_sensitive  # a process of its own, whatever the pass
 def test_the_development_secret_key_is_never_readable_by_others(tmp_path):
     """The key file is created owner-only: no moment exists, even with umask 0, when
     another user could read it."""
@@ -126,6 +130,7 @@ print(settings.SETTINGS_MODULE, repr(settings.CONFIG.admin_password), settings.C
 """
 
 
+@pytest.mark.timeout_sensitive  # a process of its own, whatever the pass
 def test_the_test_settings_ignore_the_callers_configuration_but_required_services():
     """Only MASTHEAD_REQUIRE_SERVICES (CI's switch) and DATABASE_URL (the PostgreSQL pass)
     reach the test settings from the caller's environment."""

@@ -4,6 +4,7 @@ import subprocess
 import sys
 import uuid
 
+import pytest
 import redis
 from django.conf import settings
 
@@ -13,6 +14,7 @@ from masthead.core.tests.processes import PROJECT, clean_environment
 REDIS_URL = settings.CONFIG.test_redis_url
 
 
+@pytest.mark.timeout_sensitive  # a process of its own, on a SQLite data folder of its own
 def test_redis_url_makes_redis_the_shared_cache(tmp_path):
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
@@ -43,6 +45,7 @@ def test_redis_url_makes_redis_the_shared_cache(tmp_path):
     client.delete(*stored)
 
 
+@pytest.mark.postgres
 def test_system_checks_pass_on_postgresql(tmp_path):
     import psycopg
     from django.conf import settings

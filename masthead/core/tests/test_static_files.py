@@ -5,7 +5,12 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from masthead.core.tests.processes import PROJECT, clean_environment, run_masthead
+
+# Processes of their own on SQLite data folders of their own: the PostgreSQL pass leaves them out.
+pytestmark = pytest.mark.timeout_sensitive
 
 ONE_YEAR = 31_536_000
 # Asks the development settings for the stylesheet's address and fetches it through the

@@ -12,7 +12,7 @@ import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connections
 
-from masthead.conftest import service_missing
+from masthead.conftest import load_demo_newsroom, service_missing
 from masthead.core.tests.processes import PROJECT, free_port
 from masthead.pagecache.purge import page_store
 from masthead.pagecache.wsgi import PageCacheApplication
@@ -42,6 +42,14 @@ def browser(chromium_path, monkeypatch):
         # connections of that context; pytest-django closes only its own. Left open,
         # PostgreSQL refuses to drop the test database at the end of the run.
         connections.close_all()
+
+
+@pytest.fixture
+def demo_newsroom(transactional_db, live_server, demo_database_copy):
+    """The demo newsroom in the test database (emptied after the test, as in every
+    transactional test), served by the live server; yields its address."""
+    load_demo_newsroom(demo_database_copy)
+    return live_server.url
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from masthead.conftest import service_missing
+from masthead.conftest import load_demo_newsroom, service_missing
 from masthead.tests.e2e.conftest import CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -124,19 +124,15 @@ def _nu_errors(files: dict[str, Path]) -> dict[str, list[dict]]:
 
 
 @pytest.fixture(scope="module")
-def findings(django_db_setup, django_db_blocker, live_server, chromium_path, tmp_path_factory):
+def findings(django_db_setup, django_db_blocker, live_server, demo_database_copy, chromium_path, tmp_path_factory):
     from django.test import override_settings
     from playwright.sync_api import sync_playwright
-
-    from masthead.demo.services import demo_load
-    from masthead.news.tests.factories import ensure_wagtail_roots
 
     folder = tmp_path_factory.mktemp("audited-pages")
     result = Findings()
     with override_settings(MEDIA_ROOT=tmp_path_factory.getbasetemp() / "media"), django_db_blocker.unblock():
         # Before Playwright starts: its event loop would make these ORM calls refuse to run.
-        ensure_wagtail_roots()
-        demo_load()
+        load_demo_newsroom(demo_database_copy)
         addresses = _addresses()
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)

@@ -8,9 +8,6 @@ from io import BytesIO
 import pytest
 from PIL import Image
 
-from masthead.demo.services import demo_load
-from masthead.news.tests.factories import ensure_wagtail_roots
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"width": 1280, "height": 800}
@@ -24,10 +21,8 @@ RAIL_TOLERANCE = 0.15
 
 
 @pytest.fixture
-def front_page(live_server):
-    ensure_wagtail_roots()
-    demo_load()
-    return live_server.url + "/"
+def front_page(demo_newsroom):
+    return demo_newsroom + "/"
 
 
 def open_home(browser, url, viewport, color_scheme="light"):
