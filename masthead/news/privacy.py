@@ -1,0 +1,56 @@
+"""Which pages are behind a login, a password or a group, read once between purges.
+
+Wagtail asks the database each time: for every page it serves (the page's ancestors,
+then their restrictions) and for every listing (`public()` reads every restriction with
+its page). The table holds a handful of rows, and changing it purges everything
+(decision 0007), so each worker keeps the rows until the next purge, and the first
+render of an article asks nothing about privacy.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from wagtail.models import Page, PageViewRestriction
+
+from masthead.pagecache import fragments
+from masthead.pagecache.memory import GenerationMemory
+
+# One entry for the whole table, and one per parent page of the pages served (sections).
+_memory = GenerationMemory("page-privacy", max_entries=200)
+
+
+def every_restriction() -> list[PageViewRestriction]:
+    return _memory.get_or_build(
+        fragments.generation(), "every-restriction", lambda: list(PageViewRestriction.objects.select_related("page"))
+    )
+
+
+def private_q() -> Q:
+    """Wagtail's `PageQuerySet.private_q()`: the restricted pages and their descendants."""
+    q = Q()
+    for restriction in every_restriction():
+        q |= Page.objects.descendant_of_q(restriction.page, inclusive=True)
+    return q if q else Q(pk__in=[])  # as Wagtail's: matches no page when nothing is private
+
+
+def view_restrictions(page: Page) -> list[PageViewRestriction]:
+    """The restrictions Wagtail's `Page.get_view_restrictions()` finds for the page: its
+    own and its ancestors', an alias's taken from the page it is an alias of."""
+    restrictions = every_restriction()
+    if not restrictions:
+        return []
+    if page.alias_of_id is not None:  # rare: Wagtail's own walk, a query or two
+        return list(Page.get_view_restrictions(page))
+    checked = {page.pk, *_ancestor_ids_to_check(page.path[: -Page.steplen])}
+    return [restriction for restriction in restrictions if restriction.page_id in checked]
+
+
+def _ancestor_ids_to_check(parent_path: str) -> frozenset[int]:
+    """The parent and its ancestors, each alias replaced by the page it is an alias of."""
+
+    def read() -> frozenset[int]:
+        paths = [parent_path[:end] for end in range(Page.steplen, len(parent_path) + 1, Page.steplen)]
+        rows = Page.objects.filter(path__in=paths).values_list("pk", "alias_of_id")
+        return frozenset(alias_of_id or pk for pk, alias_of_id in rows)
+
+    return _memory.get_or_build(fragments.generation(), ("ancestors", parent_path), read)
