@@ -25,12 +25,16 @@ def every_restriction() -> list[PageViewRestriction]:
     )
 
 
+# Wagtail's condition when no page is private: it matches no page.
+NOTHING_PRIVATE = Q(pk__in=[])
+
+
 def private_q() -> Q:
     """Wagtail's `PageQuerySet.private_q()`: the restricted pages and their descendants."""
     q = Q()
     for restriction in every_restriction():
         q |= Page.objects.descendant_of_q(restriction.page, inclusive=True)
-    return q if q else Q(pk__in=[])  # as Wagtail's: matches no page when nothing is private
+    return q if q else NOTHING_PRIVATE
 
 
 def view_restrictions(page: Page) -> list[PageViewRestriction]:

@@ -18,7 +18,7 @@ from wagtail.embeds.models import Embed
 from masthead.core.models import NewsImage
 from masthead.news.models import TOP_STORY_SLOTS, ArticleAuthor, ArticlePage, Author, SectionPage
 from masthead.news.pagination import Cursor
-from masthead.news.privacy import private_q
+from masthead.news.privacy import NOTHING_PRIVATE, private_q
 
 # Pictures go out as WebP at two widths (srcset): exactly the renditions the templates'
 # srcset_image tags ask for, prefetched with a listing so that no card adds a query.
@@ -42,7 +42,11 @@ def readable_articles(*, private: Q | None = None) -> QuerySet:
     `private` is the condition for restricted sections (`privacy.private_q()`) when the
     caller has built it already for several listings.
     """
-    return ArticlePage.objects.live().exclude(private_q() if private is None else private)
+    if private is None:
+        private = private_q()
+    articles = ArticlePage.objects.live()
+    # Excluding nothing still costs a lookup's compilation in every listing.
+    return articles if private == NOTHING_PRIVATE else articles.exclude(private)
 
 
 def articles_for_cards(queryset: QuerySet | None = None, *, renditions: tuple[str, ...] = CARD_RENDITIONS) -> QuerySet:
