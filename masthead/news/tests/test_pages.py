@@ -260,9 +260,7 @@ def test_tags_in_any_script_have_working_pages(client, site_tree):
         assert client.get(link).status_code == 200
 
 
-def test_password_protected_article_is_listed_and_linked_nowhere(
-    client, site_tree, django_capture_on_commit_callbacks
-):
+def test_password_protected_article_is_listed_and_linked_nowhere(client, site_tree, django_capture_on_commit_callbacks):
     from wagtail.models import PageViewRestriction
 
     secret = make_article(site_tree.sections["news"], title="Members only", hours_ago=2)
