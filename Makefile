@@ -65,6 +65,7 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djhtml --check $$(find masthead -path '*/templates/*' -name '*.html')
+	$(BIN)/lint-imports --no-cache
 
 format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
@@ -74,5 +75,6 @@ format: $(BIN)/.installed
 clean:
 	rm -rf $(VENV) var .pytest_cache node_modules
 
+# `make bench BENCH_ARGS=--quick` to try it; `python bench/run.py --help` lists the options.
 bench: $(BIN)/.installed
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -129,6 +129,21 @@ class AdCreative(models.Model):
             raise ValidationError({"ends_at": "The end must come after the start."})
 
 
+class ChosenAds(models.Model):
+    """The creatives the worker last saw chosen, one row (masthead.ads.schedule). Kept in
+    the database, not a cache: a cache that lost it (a Redis restart, an eviction) would
+    make the worker miss an ad's start or end, and serve stale pages until the next edit."""
+
+    chosen = models.TextField(blank=True)
+    checked_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "chosen ads"
+
+    def __str__(self):
+        return self.chosen or "(no ads)"
+
+
 def _site_path_or_nothing(url: str) -> str | None:
     """nh3 hands over every URL without a scheme, protocol-relative `//host/` included."""
     return url if is_site_path(url) else None

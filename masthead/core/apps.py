@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from masthead.core import signal_handlers
+        from masthead.core import invalidation, signal_handlers
 
         signal_handlers.register()
+        invalidation.connect()

@@ -4,10 +4,11 @@ from django.conf import settings
 from django.shortcuts import render
 
 from masthead.pagecache import fragments
-from masthead.pagecache.memory import GenerationMemory
+from masthead.pagecache import keys as cache_keys
+from masthead.pagecache.memory import WorkerMemory
 
 # Few sites, many hostnames a client may send: bounded all the same.
-_sites = GenerationMemory("sites", max_entries=64)
+_sites = WorkerMemory("sites", max_entries=64)
 
 
 # C0 controls, DEL and C1 controls: no slug, page path or file name holds one.
@@ -52,7 +53,7 @@ class CurrentSiteMiddleware:
     """Find the request's Wagtail Site without a query.
 
     Wagtail looks the Site up in the database on every request; Masthead keeps the answer
-    in each worker until the next purge (a Site change purges everything). Wagtail and
+    in each worker until a Site changes. Wagtail and
     Masthead's templates then find it on the request, where Wagtail keeps its own.
     """
 
@@ -72,5 +73,9 @@ class CurrentSiteMiddleware:
                 site.root_page.specific  # noqa: B018 (loaded once, with the site)
             return site
 
-        request._wagtail_site = _sites.get_or_build(fragments.generation(request), key, find)
+        # A change to any Site purges everything (the SITE key every value names); the
+        # home page it carries is retired when that page is published.
+        request._wagtail_site = fragments.remember(
+            _sites, key, find, keys=lambda site: {cache_keys.page(site.root_page_id)}, request=request
+        )
         return self.get_response(request)

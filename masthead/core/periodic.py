@@ -1,4 +1,5 @@
-"""Jobs the worker runs on a timer. Later features add theirs to PERIODIC_JOBS."""
+"""Jobs the worker runs on a timer. Each app adds its own with `register()` in its
+AppConfig.ready(), so this module names no feature app."""
 
 import logging
 import threading
@@ -24,16 +25,23 @@ def publish_scheduled() -> None:
     call_command("publish_scheduled", verbosity=0)
 
 
-def refresh_scheduled_ads() -> None:
-    from masthead.ads.schedule import purge_when_the_chosen_ads_change
+def retry_waiting_purges() -> None:
+    from masthead.pagecache.pending import retry_pending_purges
 
-    purge_when_the_chosen_ads_change()
+    retry_pending_purges()
 
 
 PERIODIC_JOBS = [
     PeriodicJob("publish scheduled pages", 30, publish_scheduled),
-    PeriodicJob("purge when scheduled ads start or end", 30, refresh_scheduled_ads),
+    # Often: readers see the old page until a failed purge's retry lands (its own delay
+    # grows with each failure; a check with nothing due is one small query).
+    PeriodicJob("retry purges that failed", 5, retry_waiting_purges),
 ]
+
+
+def register(job: PeriodicJob) -> None:
+    if all(known.name != job.name for known in PERIODIC_JOBS):
+        PERIODIC_JOBS.append(job)
 
 
 def run_forever(

@@ -7,6 +7,7 @@ class NewsConfig(AppConfig):
     verbose_name = "News"
 
     def ready(self):
-        from masthead.news import signal_handlers
+        from masthead.news import invalidation, signal_handlers
 
         signal_handlers.register()
+        invalidation.connect()

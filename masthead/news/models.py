@@ -26,8 +26,9 @@ from masthead.core.models import NewsImage, SocialPlatform
 from masthead.news.forms import ArticlePageForm
 from masthead.news.pagination import InvalidCursor
 from masthead.pagecache import fragments
-from masthead.pagecache.memory import GenerationMemory
-from masthead.pagecache.public import PublicPageMixin, add_keys, keys_for_articles
+from masthead.pagecache import keys as cache_keys
+from masthead.pagecache.memory import WorkerMemory
+from masthead.pagecache.public import PageKeys, PublicPageMixin, add_keys, keys_for_articles
 
 WORDS_PER_MINUTE = 230
 TOP_STORY_SLOTS = 4
@@ -141,12 +142,9 @@ class HomePage(PublicPageMixin, Page):
         instead of Wagtail's walk (a query per level, and another for each specific page)."""
         if len(path_components) == 2:
             url_path = f"{self.url_path}{path_components[0]}/{path_components[1]}/"
-            generation = fragments.generation(request)
-            article = _article_routes.get(generation, url_path)
-            if article is None:
-                article = _live_article_at(url_path)
-                if article is not None:  # misses are not kept: random addresses would evict articles
-                    _article_routes.set(generation, url_path, article)
+            article = fragments.remember(
+                _article_routes, url_path, lambda: _live_article_at(url_path), keys=_route_keys, request=request
+            )
             if article is not None:
                 return RouteResult(article)
         return super().route(request, path_components)
@@ -164,21 +162,28 @@ class HomePage(PublicPageMixin, Page):
         content = SimpleLazyObject(lambda: selectors.home_page_content(home=self))
         context["home"] = content
 
-        def keys():
-            return {f"page-{self.pk}", "list-home", *keys_for_articles(content.articles)}
-
-        add_keys(request, keys)
+        page_keys = PageKeys(lambda: {cache_keys.page(self.pk), cache_keys.HOME, *keys_for_articles(content.articles)})
+        add_keys(request, page_keys)
+        context["page_keys"] = page_keys
         return context
 
 
-# Articles being read right now, kept in each worker between purges: a reader's request
-# for one of them needs no query to find it.
-_article_routes = GenerationMemory("article-routes", max_entries=150)
+# Articles being read right now, kept in each worker until they change: a reader's
+# request for one of them needs no query to find it.
+_article_routes = WorkerMemory("article-routes", max_entries=150)
+
+
+def _route_keys(article: ArticlePage) -> set[str]:
+    """What the remembered article carries: itself, its section's title, its source."""
+    keys = {cache_keys.article(article.pk), cache_keys.page(article.primary_section_id)}
+    if article.source_id:
+        keys.add(cache_keys.source(article.source_id))
+    return keys
 
 
 # The sections articles name (a few dozen at most), so that finding an article reads its
 # own row only.
-_sections = GenerationMemory("sections", max_entries=200)
+_sections = WorkerMemory("sections", max_entries=200)
 
 
 def _live_article_at(url_path: str) -> ArticlePage | None:
@@ -201,8 +206,10 @@ def _live_article_at(url_path: str) -> ArticlePage | None:
 
 
 def section_by_id(pk: int) -> SectionPage | None:
-    """A section as kept in this worker until the next purge (which a section's edit is)."""
-    return _sections.get_or_build(fragments.generation(), pk, lambda: SectionPage.objects.filter(pk=pk).first())
+    """A section as kept in this worker until it changes (a publish or move purges its key)."""
+    return fragments.remember(
+        _sections, pk, lambda: SectionPage.objects.filter(pk=pk).first(), keys=(cache_keys.page(pk),)
+    )
 
 
 class SectionPage(PublicPageMixin, Page):
@@ -232,7 +239,12 @@ class SectionPage(PublicPageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["stream"] = older_stream(request, section=self)
         add_keys(
-            request, {f"page-{self.pk}", f"list-section-{self.pk}", *keys_for_articles(context["stream"].articles)}
+            request,
+            {
+                cache_keys.page(self.pk),
+                cache_keys.section_listing(self.pk),
+                *keys_for_articles(context["stream"].articles),
+            },
         )
         return context
 
@@ -385,7 +397,9 @@ class ArticlePage(PublicPageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         content = selectors.article_page_content(article=self)
         context.update(content)
-        add_keys(request, lambda: selectors.article_page_cache_keys(article=self, content=content))
+        page_keys = PageKeys(lambda: selectors.article_page_cache_keys(article=self, content=content))
+        add_keys(request, page_keys)
+        context["page_keys"] = page_keys
         return context
 
 

@@ -13,15 +13,17 @@ from django.db.models import Q
 from wagtail.models import Page, PageViewRestriction
 
 from masthead.pagecache import fragments
-from masthead.pagecache.memory import GenerationMemory
+from masthead.pagecache import keys as cache_keys
+from masthead.pagecache.memory import WorkerMemory
 
 # One entry for the whole table, and one per parent page of the pages served (sections).
-_memory = GenerationMemory("page-privacy", max_entries=200)
+_memory = WorkerMemory("page-privacy", max_entries=200)
 
 
 def every_restriction() -> list[PageViewRestriction]:
-    return _memory.get_or_build(
-        fragments.generation(), "every-restriction", lambda: list(PageViewRestriction.objects.select_related("page"))
+    """Kept until everything is purged, as every change to a restriction does."""
+    return fragments.remember(
+        _memory, "every-restriction", lambda: list(PageViewRestriction.objects.select_related("page"))
     )
 
 
@@ -45,16 +47,22 @@ def view_restrictions(page: Page) -> list[PageViewRestriction]:
         return []
     if page.alias_of_id is not None:  # rare: Wagtail's own walk, a query or two
         return list(Page.get_view_restrictions(page))
-    checked = {page.pk, *_ancestor_ids_to_check(page.path[: -Page.steplen])}
+    checked = {page.pk, *_ancestor_ids_to_check(page.path[: -Page.steplen])[1]}
     return [restriction for restriction in restrictions if restriction.page_id in checked]
 
 
-def _ancestor_ids_to_check(parent_path: str) -> frozenset[int]:
-    """The parent and its ancestors, each alias replaced by the page it is an alias of."""
+def _ancestor_ids_to_check(parent_path: str) -> tuple[frozenset[int], frozenset[int]]:
+    """The parent and its ancestors, and the pages to check for them: each alias replaced
+    by the page it is an alias of. Kept until one of the ancestors changes."""
 
-    def read() -> frozenset[int]:
+    def read() -> tuple[frozenset[int], frozenset[int]]:
         paths = [parent_path[:end] for end in range(Page.steplen, len(parent_path) + 1, Page.steplen)]
-        rows = Page.objects.filter(path__in=paths).values_list("pk", "alias_of_id")
-        return frozenset(alias_of_id or pk for pk, alias_of_id in rows)
+        rows = list(Page.objects.filter(path__in=paths).values_list("pk", "alias_of_id"))
+        return frozenset(pk for pk, _ in rows), frozenset(alias_of_id or pk for pk, alias_of_id in rows)
 
-    return _memory.get_or_build(fragments.generation(), ("ancestors", parent_path), read)
+    return fragments.remember(
+        _memory,
+        ("ancestors", parent_path),
+        read,
+        keys=lambda found: {cache_keys.page(pk) for pk in found[0] | found[1]},
+    )

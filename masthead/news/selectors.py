@@ -19,6 +19,7 @@ from masthead.core.models import NewsImage
 from masthead.news.models import TOP_STORY_SLOTS, ArticleAuthor, ArticlePage, Author, SectionPage
 from masthead.news.pagination import Cursor
 from masthead.news.privacy import NOTHING_PRIVATE, private_q
+from masthead.pagecache import keys as cache_keys
 
 # Pictures go out as WebP at two widths (srcset): exactly the renditions the templates'
 # srcset_image tags ask for, prefetched with a listing so that no card adds a query.
@@ -289,12 +290,12 @@ def article_page_content(*, article: ArticlePage) -> dict:
 
 def article_page_cache_keys(*, article: ArticlePage, content: dict) -> set[str]:
     """What an article page shows besides itself: names, tags, section, the next title."""
-    keys = {f"page-{article.pk}", f"article-{article.pk}", f"page-{article.primary_section_id}"}
-    keys.update(f"author-{link.author_id}" for link in content["author_links"])
-    keys.update(f"tag-{tag.pk}" for tag in content["tags"])
+    keys = {cache_keys.page(article.pk), cache_keys.article(article.pk), cache_keys.page(article.primary_section_id)}
+    keys.update(cache_keys.author(link.author_id) for link in content["author_links"])
+    keys.update(cache_keys.tag(tag.pk) for tag in content["tags"])
     if article.source_id:
-        keys.add(f"source-{article.source_id}")
+        keys.add(cache_keys.source(article.source_id))
     next_article = content["next_article"]
     if next_article:  # a lazy object: test its value, not the wrapper
-        keys.add(f"page-{next_article.pk}")
+        keys.add(cache_keys.page(next_article.pk))
     return keys

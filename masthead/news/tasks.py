@@ -9,6 +9,7 @@ from wagtail.embeds.exceptions import EmbedException
 from wagtail.embeds.models import Embed
 
 from masthead.core.embed_thumbnails import store_thumbnail
+from masthead.pagecache import keys as cache_keys
 from masthead.pagecache.purge import purge_keys
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ def resolve_embeds(page_id: int) -> dict:
         changed |= not known
     if changed and page.live:
         # Readers may have been shown (and the cache stored) link cards while this ran.
-        purge_keys(f"article-{page_id}")
+        purge_keys(cache_keys.article(page_id))
     return {"resolved": resolved, "failed": failed}
 
 

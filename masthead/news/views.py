@@ -11,7 +11,8 @@ from taggit.models import Tag
 from masthead.news import selectors
 from masthead.news.models import Author
 from masthead.news.pagination import BROKEN_OLDER_LINK, MAX_ID, InvalidCursor
-from masthead.pagecache.public import add_keys, add_query, keys_for_articles, public_page
+from masthead.pagecache import keys as cache_keys
+from masthead.pagecache.public import PageKeys, add_keys, add_query, keys_for_articles, public_page
 
 
 def older_stream(request, **filters) -> selectors.StreamPage:
@@ -40,7 +41,7 @@ def _stream_or_400(request, template, context, *, list_key: str, **filters):
 @require_safe
 @public_page
 def latest(request):
-    return _stream_or_400(request, "news/latest.html", {"heading": "Latest"}, list_key="list-latest")
+    return _stream_or_400(request, "news/latest.html", {"heading": "Latest"}, list_key=cache_keys.LATEST)
 
 
 @require_safe
@@ -52,7 +53,7 @@ def staff_picks(request):
         request,
         "news/latest.html",
         {"heading": "Staff Picks", "leading": ordered},
-        list_key="list-staffpicks",
+        list_key=cache_keys.STAFF_PICKS,
         staff_picks=True,
     )
 
@@ -61,9 +62,13 @@ def staff_picks(request):
 @public_page
 def tag(request, slug: str):
     tag = get_object_or_404(Tag, slug=slug)
-    add_keys(request, {f"tag-{tag.pk}"})
+    add_keys(request, {cache_keys.tag(tag.pk)})
     return _stream_or_400(
-        request, "news/tag.html", {"tag": tag, "heading": tag.name}, list_key=f"list-tag-{tag.slug}", tag_slug=tag.slug
+        request,
+        "news/tag.html",
+        {"tag": tag, "heading": tag.name},
+        list_key=cache_keys.tag_listing(tag.slug),
+        tag_slug=tag.slug,
     )
 
 
@@ -71,12 +76,12 @@ def tag(request, slug: str):
 @public_page
 def author(request, slug: str):
     author = get_object_or_404(Author.objects.select_related("photo").prefetch_related("links"), slug=slug)
-    add_keys(request, {f"author-{author.pk}"})
+    add_keys(request, {cache_keys.author(author.pk)})
     return _stream_or_400(
         request,
         "news/author.html",
         {"author": author, "heading": author.name},
-        list_key=f"list-author-{author.pk}",
+        list_key=cache_keys.author_listing(author.pk),
         author=author,
     )
 
@@ -96,6 +101,7 @@ def article_fragment(request, pk: int):
     if article is None:
         raise Http404("No such article")
     content = selectors.article_page_content(article=article)
-    add_keys(request, lambda: selectors.article_page_cache_keys(article=article, content=content))
-    context = {"page": article, "is_fragment": True, **content}
+    page_keys = PageKeys(lambda: selectors.article_page_cache_keys(article=article, content=content))
+    add_keys(request, page_keys)
+    context = {"page": article, "is_fragment": True, "page_keys": page_keys, **content}
     return render(request, "news/includes/article_fragment.html", context)

@@ -2,11 +2,8 @@ from django.apps import AppConfig
 
 
 class PageCacheConfig(AppConfig):
+    """The mechanism only: which changes purge what is each app's own business."""
+
     name = "masthead.pagecache"
     label = "pagecache"
     verbose_name = "Page cache"
-
-    def ready(self):
-        from masthead.pagecache import signal_handlers
-
-        signal_handlers.register()

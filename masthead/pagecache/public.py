@@ -1,9 +1,10 @@
 """How a view says "this response is a public page": cache headers and cache keys.
 
-Keys name what the page shows, so a purge can find it: "page-12" for every page that
-shows article 12 (its own page, listings, the article whose "Continue reading" names it),
-"article-12" for article 12's own page and fragment only, "list-latest" for the Latest
-stream, "author-3" for pages that print author 3's name, and so on.
+Keys name what the page shows, so a purge can find it (`masthead.pagecache.keys`):
+`keys.page(12)` for every page that shows article 12 (its own page, listings, the article
+whose "Continue reading" names it), `keys.article(12)` for article 12's own page and
+fragments only, `keys.LATEST` for the Latest stream, `keys.author(3)` for pages that
+print author 3's name, and so on.
 
 A view that reads a query parameter says so with `add_query`, in the spelling its links
 print: the page cache stores a page only under the address its view declared.
@@ -17,14 +18,39 @@ from functools import wraps
 from django.conf import settings
 
 from masthead.pagecache import fragments
+from masthead.pagecache import keys as cache_keys
 from masthead.pagecache.addresses import canonical_query
-from masthead.pagecache.memory import GenerationMemory
-from masthead.pagecache.wsgi import KEYS_HEADER, QUERY_HEADER, STORE_FLAG
+from masthead.pagecache.memory import WorkerMemory
+from masthead.pagecache.wsgi import KEYS_HEADER, QUERY_HEADER, SECONDS_HEADER, STORE_FLAG
+
+
+class PageKeys:
+    """Keys worked out only when something needs them: the page cache storing the page,
+    or a fragment being built. A fragment served from a cache tells them instead (they
+    were kept with it), so a page rendered from cached fragments need not query for them.
+
+    Give the same PageKeys to `add_keys` and to the page's `{% fragment ... keys=... %}`.
+    """
+
+    do_not_call_in_templates = True  # a template hands it to {% fragment %} uncalled
+
+    def __init__(self, build: Callable[[], Iterable[str]]):
+        self._build = build
+        self._known: frozenset[str] | None = None
+
+    def __call__(self) -> frozenset[str]:
+        if self._known is None:
+            self._known = frozenset(self._build())
+        return self._known
+
+    def know(self, keys: Iterable[str]) -> None:
+        if self._known is None:
+            self._known = frozenset(keys)
 
 
 def add_keys(request, keys: Iterable[str] | Callable[[], Iterable[str]]) -> None:
-    """Name what the page shows. A callable is called only when the page will be stored,
-    so a page rendered from cached fragments need not query for its keys."""
+    """Name what the page shows. A callable (or PageKeys) is called only when the page
+    will be stored."""
     if not hasattr(request, "_masthead_cache_keys"):
         request._masthead_cache_keys = []
     request._masthead_cache_keys.append(keys)
@@ -39,7 +65,7 @@ def add_query(request, name: str, value: str) -> None:
 
 
 def _collected_keys(request) -> set[str]:
-    keys = {"site"}
+    keys = {cache_keys.SITE}
     storing = request.META.get(STORE_FLAG)
     for entry in getattr(request, "_masthead_cache_keys", []):
         if callable(entry):
@@ -56,13 +82,13 @@ def keys_for_articles(articles) -> set[str]:
     for article in articles:
         if article is None:
             continue
-        keys.add(f"page-{article.pk}")
+        keys.add(cache_keys.page(article.pk))
         if article.primary_section_id:
-            keys.add(f"page-{article.primary_section_id}")
+            keys.add(cache_keys.page(article.primary_section_id))
         if article.source_id:
-            keys.add(f"source-{article.source_id}")
+            keys.add(cache_keys.source(article.source_id))
         for link in article.article_authors.all():
-            keys.add(f"author-{link.author_id}")
+            keys.add(cache_keys.author(link.author_id))
     return keys
 
 
@@ -72,6 +98,20 @@ def mark_public(request, response):
         return response
     response["Cache-Control"] = settings.MASTHEAD_PUBLIC_CACHE_CONTROL
     response[KEYS_HEADER] = " ".join(sorted(_collected_keys(request)))
+    response[QUERY_HEADER] = canonical_query(getattr(request, "_masthead_cache_query", {}))
+    return response
+
+
+def mark_short_lived(request, response, *, seconds: int):
+    """For a number that changes many times a second (views, likes, comment counts,
+    Trending, a campaign's progress): kept by the page cache, CDNs and browsers for
+    `seconds`, then asked again, and never purged by a key (docs/architecture.md,
+    "Invalidation rules"). Only a purge of everything removes it sooner."""
+    if response.status_code != 200 or getattr(request, "is_preview", False):
+        return response
+    response["Cache-Control"] = f"public, max-age={seconds}"
+    response[KEYS_HEADER] = cache_keys.SITE
+    response[SECONDS_HEADER] = str(seconds)
     response[QUERY_HEADER] = canonical_query(getattr(request, "_masthead_cache_query", {}))
     return response
 
@@ -86,7 +126,7 @@ def public_page(view):
 
 # Which restrictions (password, login, groups) apply to a page: asked by Wagtail on every
 # serve, and changed only by an edit that purges everything.
-_view_restrictions = GenerationMemory("view-restrictions", max_entries=1000)
+_view_restrictions = WorkerMemory("view-restrictions", max_entries=1000)
 
 
 class PublicPageMixin:
@@ -102,8 +142,8 @@ class PublicPageMixin:
     def get_view_restrictions(self):
         from wagtail.models import PageViewRestriction
 
-        restrictions = _view_restrictions.get_or_build(
-            fragments.generation(), self.path, lambda: list(super(PublicPageMixin, self).get_view_restrictions())
+        restrictions = fragments.remember(
+            _view_restrictions, self.path, lambda: list(super(PublicPageMixin, self).get_view_restrictions())
         )
         # Still a queryset for the admin's privacy views (which order it and query again),
         # but iterating it, as Wagtail does on every serve, reads the remembered rows.

@@ -4,6 +4,14 @@ Both stores share every worker's view of the cache, so a purge in one process is
 by all. Each page is indexed under its cache keys ("page-12", "list-latest", ...), which
 is how a purge finds every page that shows a changed article.
 
+Each store also keeps the purge clock every cache in Masthead is checked against
+(decision 0008): a generation, a number that every purge advances, and for each key the
+generation at which it was last purged. A page, fragment or remembered value built at
+generation G is current while none of its keys was purged after G. A purge of everything
+moves the epoch instead, the generation every key counts as purged at; a store that lost
+its clock (a new data folder, a Redis restart) starts again at an epoch later than any
+generation a worker can hold, so nothing built before is trusted.
+
 Anyone can ask for `/latest/?older=<any valid cursor>`: each path keeps at most
 MAX_QUERY_ENTRIES_PER_PATH pages with a query string, and past it a page is served
 without being stored. Each worker keeps at most MEMORY_ENTRIES pages in memory.
@@ -11,31 +19,71 @@ without being stored. Each worker keeps at most MEMORY_ENTRIES pages in memory.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
+import secrets
 import shutil
 import socket
 import tempfile
 import threading
+import time
+from collections.abc import Iterable
+from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 import hiredis
 
+from masthead.pagecache import keys as cache_keys
 from masthead.pagecache.addresses import path_of
 from masthead.pagecache.entry import Entry
-from masthead.pagecache.memory import GenerationMemory, new_generation
+from masthead.pagecache.memory import WorkerMemory
 
 ENTRY_TTL_SECONDS = 7 * 24 * 3600
-# Pages each worker keeps in memory in front of Redis: the pages of a viral moment (home,
-# a few articles) fit many times over, at about 60 KB each with their compressed copies.
+# Pages each worker keeps in memory in front of its store: the pages of a viral moment
+# (home, a few articles) fit many times over, at about 60 KB each with their compressed
+# copies.
 MEMORY_ENTRIES = 100
 # Older pages of one listing a store keeps: readers rarely page far back, a keyset page
 # renders in milliseconds from Django, and every publish purges them all (and tells a CDN
 # about each, inside the editor's request), so the bound is also the cost of a publish.
 MAX_QUERY_ENTRIES_PER_PATH = 20
-# A file store's remembered pages are checked against their file on every hit, so no
-# generation ever needs to retire them: they all belong to this one.
-_FILE_CHECKED = "checked against the file"
+
+
+class PageStore(Protocol):
+    """What the page cache, the purge API and the fragment caches ask of a store."""
+
+    def get(self, address: str) -> Entry | None: ...
+
+    def generation(self) -> int:
+        """The purge clock now: read before rendering, passed to put()."""
+
+    def purged_at(self, keys: Iterable[str]) -> dict[str, int]:
+        """The generation at which each key was last purged (at least the epoch)."""
+
+    def put(self, address: str, entry: Entry, *, generation: int) -> bool:
+        """Store unless one of the entry's keys was purged after `generation`."""
+
+    def purge_keys(self, keys: Iterable[str]) -> set[str]:
+        """Advance the clock for these keys, then delete their pages; returns the
+        addresses deleted (for a CDN)."""
+
+    def purge_paths(self, paths: Iterable[str]) -> set[str]: ...
+
+    def purge_all(self) -> set[str]: ...
+
+
+def first_generation() -> int:
+    """Where a clock starts: the time in microseconds, later than any generation a clock
+    lost before could have reached (one purge a microsecond for as long as it ran), and
+    exact in the double-precision numbers of Redis's Lua."""
+    return time.time_ns() // 1000
+
+
+def new_stamp() -> str:
+    return secrets.token_hex(8)
 
 
 class FileStore:
@@ -47,14 +95,18 @@ class FileStore:
     nginx never serves. Each worker keeps what it read last in memory and checks the
     file's identity on every hit, so a purge (which deletes the file) is seen at once.
     The folder may hold the operator's own files too: a purge deletes only the store's.
+
+    The clock: `.generation` and `.epoch` hold numbers, `.purged/` a file per key purged
+    since the last purge of everything; purges take `.lock` to advance it one at a time.
     """
 
     def __init__(self, root: Path):
         self.root = Path(root)
-        self._memory = GenerationMemory("file-pages", max_entries=MEMORY_ENTRIES)
+        self._memory = WorkerMemory("file-pages", max_entries=MEMORY_ENTRIES)
 
     # Layout
     def _entry_path(self, address: str, *, html: bool = True) -> Path:
+        """`html=False` also for short-lived entries: nginx must never serve one."""
         path, _, query = address.partition("?")
         if query or not html or not path.endswith("/"):
             digest = hashlib.blake2b(address.encode(), digest_size=10).hexdigest()
@@ -62,11 +114,11 @@ class FileStore:
         return self.root / path.lstrip("/") / "index.html"
 
     def _variants_folder(self, path: str) -> Path:
-        return self.root / ".q" / self._path_digest(path)
+        return self.root / ".q" / self._digest(path)
 
     @staticmethod
-    def _path_digest(path: str) -> str:
-        return hashlib.blake2b(path.encode(), digest_size=10).hexdigest()
+    def _digest(text: str) -> str:
+        return hashlib.blake2b(text.encode(), digest_size=10).hexdigest()
 
     def _stored_variants(self, path: str) -> int:
         try:
@@ -76,7 +128,10 @@ class FileStore:
             return 0
 
     def _key_file(self, key: str) -> Path:
-        return self.root / ".keys" / hashlib.blake2b(key.encode(), digest_size=10).hexdigest()
+        return self.root / ".keys" / self._digest(key)
+
+    def _purge_marker(self, key: str) -> Path:
+        return self.root / ".purged" / self._digest(key)
 
     # Reading
     def get(self, address: str) -> Entry | None:
@@ -87,13 +142,14 @@ class FileStore:
             except OSError:
                 continue
             identity = (stat.st_ino, stat.st_mtime_ns)
-            remembered = self._memory.get(_FILE_CHECKED, address)
+            remembered = self._memory.get(address)
             if remembered and remembered[0] == identity:
-                return remembered[1]
-            entry = self._read(body_path)
-            if entry is not None:
-                self._memory.set(_FILE_CHECKED, address, (identity, entry))
-            return entry
+                entry = remembered[1]
+            else:
+                entry = self._read(body_path)
+                if entry is not None:
+                    self._memory.set(address, (identity, entry))
+            return None if entry is None or entry.expired else entry
         return None
 
     def _read(self, body_path: Path) -> Entry | None:
@@ -106,22 +162,76 @@ class FileStore:
             return None
         return Entry.from_parts(meta, body, gzip_body, br_body)
 
-    # Writing
+    # The clock
     def generation(self) -> int:
-        try:
-            return int((self.root / ".generation").read_text() or 0)
-        except (OSError, ValueError):
-            return 0
+        value = _read_number(self.root / ".generation")
+        if value is None:
+            with self._clock_lock():
+                value = _read_number(self.root / ".generation")
+                if value is None:
+                    value = self._start_clock()
+        return value
 
+    def _start_clock(self) -> int:
+        """With the lock held: a new folder, or one whose clock was deleted."""
+        value = first_generation()
+        shutil.rmtree(self.root / ".purged", ignore_errors=True)
+        _write_atomic(self.root / ".epoch", str(value).encode())
+        _write_atomic(self.root / ".generation", str(value).encode())
+        return value
+
+    def _epoch(self) -> int:
+        epoch = _read_number(self.root / ".epoch")
+        if epoch is None:
+            self.generation()  # starts the clock if it is missing
+            epoch = _read_number(self.root / ".epoch") or first_generation()
+        return epoch
+
+    def purged_at(self, keys) -> dict[str, int]:
+        epoch = self._epoch()
+        return {key: max(epoch, _read_number(self._purge_marker(key)) or 0) for key in keys}
+
+    @contextmanager
+    def _clock_lock(self):
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _advance(self, keys=(), *, everything: bool = False) -> int:
+        with self._clock_lock():
+            current = _read_number(self.root / ".generation")
+            if current is None:
+                current = self._start_clock()
+            value = current + 1
+            if everything:
+                _write_atomic(self.root / ".epoch", str(value).encode())
+                shutil.rmtree(self.root / ".purged", ignore_errors=True)
+            else:
+                (self.root / ".purged").mkdir(exist_ok=True)
+                for key in keys:
+                    _write_atomic(self._purge_marker(key), str(value).encode())
+            _write_atomic(self.root / ".generation", str(value).encode())
+        return value
+
+    def _current_for(self, keys, generation: int) -> bool:
+        return max(self.purged_at(keys).values(), default=self._epoch()) <= generation
+
+    # Writing
     def put(self, address: str, entry: Entry, *, generation: int) -> bool:
-        """Store unless a purge happened since the page was rendered (it may be stale), or
-        the path already has as many pages with a query string as it may keep."""
-        if self.generation() != generation:
-            return False
+        """Store unless a key of the page was purged since it was rendered (it may be
+        stale), or the path already has as many pages with a query string as it may keep."""
         path, query = address.partition("?")[::2]
+        page_keys = (*entry.keys, cache_keys.path(path_of(address)))
+        if not self._current_for(page_keys, generation):
+            return False
         if query and self._stored_variants(path) >= MAX_QUERY_ENTRIES_PER_PATH:
             return False
         html = dict((k.lower(), v) for k, v in entry.headers).get("content-type", "").startswith("text/html")
+        html = html and entry.expires is None
         body_path = self._entry_path(address, html=html)
         body_path.parent.mkdir(parents=True, exist_ok=True)
         _write_atomic(Path(f"{body_path}.meta"), entry.meta().encode())
@@ -131,24 +241,21 @@ class FileStore:
         _write_atomic(body_path, entry.body)  # last: the body's presence makes the entry live
         # The address beside the file: a purge reports what it removed (to a CDN).
         line = f"{body_path.relative_to(self.root)}\t{address}\n".encode()
-        for key in (*entry.keys, f"path:{path_of(address)}"):
+        for key in page_keys:
             key_file = self._key_file(key)
             key_file.parent.mkdir(parents=True, exist_ok=True)
             with open(key_file, "ab") as index:  # O_APPEND: concurrent short writes do not interleave
                 index.write(line)
-        if self.generation() != generation:  # a purge raced with this write: undo it
+        if not self._current_for(page_keys, generation):  # a purge raced with this write: undo it
             self._delete(body_path)
             return False
         return True
 
     # Purging
-    def _bump_generation(self) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
-        _write_atomic(self.root / ".generation", str(self.generation() + 1).encode())
-
     def purge_keys(self, keys) -> set[str]:
         """Remove every page stored under these keys; returns their addresses."""
-        self._bump_generation()
+        keys = list(keys)
+        self._advance(keys)  # first: no page rendered before this is stored from now on
         removed = set()
         for key in keys:
             key_file = self._key_file(key)
@@ -163,14 +270,12 @@ class FileStore:
         return removed
 
     def purge_paths(self, paths) -> set[str]:
-        return self.purge_keys(f"path:{path}" for path in paths)
+        return self.purge_keys(cache_keys.path(path) for path in paths)
 
     def purge_all(self) -> set[str]:
         """Remove every page the store wrote, and nothing else: `.q/`, `.keys/` and each
         `index.html` that has the `.meta` only this store writes beside it."""
-        self._bump_generation()
-        if not self.root.exists():
-            return set()
+        self._advance(everything=True)
         stored = set()
         for key_file in (self.root / ".keys").glob("*"):
             try:
@@ -196,29 +301,80 @@ class FileStore:
 class RedisStore:
     """Pages in Redis for several app servers.
 
-    Each worker also keeps the pages it served last in memory, valid while the store's
-    generation (replaced by every purge) stays the same: a hit then costs one small GET
-    instead of fetching the page and its compressed copies (decision 0007).
+    Each worker also keeps the pages it served last in memory. Every stored page carries
+    a random stamp; a hit asks Redis for the stamp only (one small HGET) and uses the
+    remembered copy while the stamp is the same, instead of fetching the page and its
+    compressed copies. A purge deletes the entry, so its stamp is gone too.
+
+    Redis must not evict the clock (`generation`, `epoch`, `purged`, kept without a TTL):
+    use `noeviction` or a `volatile-*` policy.
     """
 
-    # Store only if no purge happened since rendering began, and, for an address with a
-    # query string (ARGV[7] is then the cap), only while its path (last of KEYS) has room;
-    # atomically. A purge leaves deleted pages in other keys' indexes, the path's too:
-    # those are dropped before a full index refuses a page.
+    # Keep the clock running: a Redis that restarted (or was emptied) starts again at a
+    # new epoch, after which nothing built before is trusted. KEYS: generation, epoch,
+    # purged; ARGV[1]: first_generation().
+    _CLOCK = """
+    local function clock()
+        local generation = redis.call('GET', KEYS[1])
+        if not generation then
+            generation = ARGV[1]
+            redis.call('SET', KEYS[1], generation)
+            redis.call('SET', KEYS[2], generation)
+            redis.call('DEL', KEYS[3])
+        elseif redis.call('EXISTS', KEYS[2]) == 0 then
+            redis.call('SET', KEYS[2], generation)  -- a lost epoch: all counts as purged now
+        end
+        return tonumber(generation)
+    end
+    """
+    _GENERATION = _CLOCK + "return clock()"
+    # ARGV[2]: "all" or "keys"; ARGV[3...]: the keys purged.
+    _ADVANCE = (
+        _CLOCK
+        + """
+    clock()
+    local generation = redis.call('INCR', KEYS[1])
+    if ARGV[2] == 'all' then
+        redis.call('SET', KEYS[2], generation)
+        redis.call('DEL', KEYS[3])
+    else
+        for i = 3, #ARGV do redis.call('HSET', KEYS[3], ARGV[i], generation) end
+    end
+    return generation
+    """
+    )
+    # Store only if no key of the page was purged since rendering began (and the clock
+    # did not restart), and, for an address with a query string (ARGV[7] is then the
+    # cap), only while its path (last of KEYS) has room; atomically. A purge leaves
+    # deleted pages in other keys' indexes, the path's too: those are dropped before a
+    # full index refuses a page. KEYS: generation, epoch, purged, entry, indexes...;
+    # ARGV: generation, meta, body, gzip, br, the entry's ttl, cap, stamp, the indexes'
+    # ttl, the page's keys...
     _PUT = """
-    if (redis.call('GET', KEYS[1]) or '0') ~= ARGV[1] then return 0 end
+    local rendered_at = tonumber(ARGV[1])
+    local now = redis.call('GET', KEYS[1])
+    if not now or tonumber(now) < rendered_at then return 0 end
+    if tonumber(redis.call('GET', KEYS[2]) or rendered_at + 1) > rendered_at then return 0 end
+    local names = {}
+    for i = 10, #ARGV do names[#names + 1] = ARGV[i] end
+    if #names > 0 then
+        for _, purged in ipairs(redis.call('HMGET', KEYS[3], unpack(names))) do
+            if purged and tonumber(purged) > rendered_at then return 0 end
+        end
+    end
+    local entry = KEYS[4]
     local cap = tonumber(ARGV[7])
-    if cap > 0 and redis.call('EXISTS', KEYS[2]) == 0 and redis.call('SCARD', KEYS[#KEYS]) >= cap then
+    if cap > 0 and redis.call('EXISTS', entry) == 0 and redis.call('SCARD', KEYS[#KEYS]) >= cap then
         for _, member in ipairs(redis.call('SMEMBERS', KEYS[#KEYS])) do
             if redis.call('EXISTS', member) == 0 then redis.call('SREM', KEYS[#KEYS], member) end
         end
         if redis.call('SCARD', KEYS[#KEYS]) >= cap then return 0 end
     end
-    redis.call('HSET', KEYS[2], 'meta', ARGV[2], 'body', ARGV[3], 'gzip', ARGV[4], 'br', ARGV[5])
-    redis.call('EXPIRE', KEYS[2], ARGV[6])
-    for i = 3, #KEYS do
-        redis.call('SADD', KEYS[i], KEYS[2])
-        redis.call('EXPIRE', KEYS[i], ARGV[6])
+    redis.call('HSET', entry, 'meta', ARGV[2], 'body', ARGV[3], 'gzip', ARGV[4], 'br', ARGV[5], 'stamp', ARGV[8])
+    redis.call('EXPIRE', entry, ARGV[6])
+    for i = 5, #KEYS do
+        redis.call('SADD', KEYS[i], entry)
+        redis.call('EXPIRE', KEYS[i], ARGV[9])
     end
     return 1
     """
@@ -228,9 +384,12 @@ class RedisStore:
 
         self.client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
         self.prefix = prefix
+        self._clock_keys = [f"{prefix}generation", f"{prefix}epoch", f"{prefix}purged"]
         self._put = self.client.register_script(self._PUT)
-        self._memory = GenerationMemory("redis-pages", max_entries=MEMORY_ENTRIES)
-        self._read_generation = PlainGet(self.client, self._generation_key)
+        self._start_generation = self.client.register_script(self._GENERATION)
+        self._advance = self.client.register_script(self._ADVANCE)
+        self._memory = WorkerMemory("redis-pages", max_entries=MEMORY_ENTRIES)
+        self._plain = PlainRedis(self.client)
 
     def _entry_key(self, address: str) -> str:
         return f"{self.prefix}e:{address}"
@@ -238,54 +397,74 @@ class RedisStore:
     def _index_key(self, key: str) -> str:
         return f"{self.prefix}k:{key}"
 
-    @property
-    def _generation_key(self) -> str:
-        return f"{self.prefix}generation"
-
     def get(self, address: str) -> Entry | None:
-        # The generation first: a purge after this read retires what is fetched below.
-        generation = self.generation()
-        entry = self._memory.get(generation, address)
-        if entry is not None:
-            return entry
-        meta, body, gzip_body, br_body = self.client.hmget(self._entry_key(address), "meta", "body", "gzip", "br")
+        entry_key = self._entry_key(address)
+        try:
+            stamp = self._plain("HGET", entry_key, "stamp")
+        except (OSError, ValueError, hiredis.HiredisError):
+            self._plain.reset()
+            stamp = self.client.hget(entry_key, "stamp")
+        if stamp is None:
+            return None
+        remembered = self._memory.get(address)
+        if remembered is not None and remembered[0] == stamp:
+            return remembered[1]
+        meta, body, gzip_body, br_body, stamp = self.client.hmget(entry_key, "meta", "body", "gzip", "br", "stamp")
         if meta is None or body is None:
             return None
         entry = Entry.from_parts(meta, body, gzip_body or b"", br_body or b"")
-        self._memory.set(generation, address, entry)
+        self._memory.set(address, (stamp, entry))
         return entry
 
-    def generation(self) -> str:
+    def generation(self) -> int:
         try:
-            value = self._read_generation()
+            value = self._plain("GET", self._clock_keys[0])
         except (OSError, ValueError, hiredis.HiredisError):
-            self._read_generation.reset()
-            value = self.client.get(self._generation_key)
+            self._plain.reset()
+            value = self.client.get(self._clock_keys[0])
         if value is None:
-            # Never set, or lost with a Redis restart: a fresh token, never a value a
-            # worker's memory could still hold from before.
-            self.client.set(self._generation_key, new_generation(), nx=True)
-            value = self.client.get(self._generation_key)
-        return value.decode()
+            return int(self._start_generation(keys=self._clock_keys, args=[first_generation()]))
+        return int(value)
 
-    def _new_generation(self) -> None:
-        self.client.set(self._generation_key, new_generation())
+    def purged_at(self, keys) -> dict[str, int]:
+        keys = list(keys)
+        with self.client.pipeline(transaction=True) as pipeline:
+            pipeline.get(self._clock_keys[1])
+            if keys:
+                pipeline.hmget(self._clock_keys[2], keys)
+            replies = pipeline.execute()
+        if replies[0] is None:  # the clock, or its epoch, was lost: all counts as purged now
+            epoch = int(self._start_generation(keys=self._clock_keys, args=[first_generation()]))
+        else:
+            epoch = int(replies[0])
+        purged = replies[1] if keys else []
+        return {key: max(epoch, int(value or 0)) for key, value in zip(keys, purged, strict=True)}
 
-    def put(self, address: str, entry: Entry, *, generation: str) -> bool:
-        keys = [self._generation_key, self._entry_key(address)]
-        keys += [self._index_key(key) for key in (*entry.keys, f"path:{path_of(address)}")]
+    def put(self, address: str, entry: Entry, *, generation: int) -> bool:
+        page_keys = [*entry.keys, cache_keys.path(path_of(address))]
+        redis_keys = [*self._clock_keys, self._entry_key(address), *(self._index_key(key) for key in page_keys)]
         cap = MAX_QUERY_ENTRIES_PER_PATH if "?" in address else 0
-        args = [str(generation), entry.meta(), entry.body, entry.gzip, entry.br, ENTRY_TTL_SECONDS, cap]
-        return bool(self._put(keys=keys, args=args))
+        seconds = ENTRY_TTL_SECONDS if entry.expires is None else max(1, round(entry.expires - time.time()))
+        args = [
+            generation,
+            entry.meta(),
+            entry.body,
+            entry.gzip,
+            entry.br,
+            seconds,
+            cap,
+            new_stamp(),
+            ENTRY_TTL_SECONDS,
+        ]
+        return bool(self._put(keys=redis_keys, args=[*args, *page_keys]))
 
     def purge_keys(self, keys) -> set[str]:
-        """Remove every page stored under these keys; returns their addresses.
-
-        The generation changes before the deletes, so no render that began earlier is
-        stored, and again after them: a worker that fetched a page between the two keeps
-        it under the first, which the second retires.
-        """
-        self._new_generation()
+        """Advance the clock for these keys (no page rendered before is stored from then
+        on), then delete every page stored under them; returns their addresses."""
+        keys = sorted(set(keys))
+        if not keys:
+            return set()
+        self._advance(keys=self._clock_keys, args=[first_generation(), "keys", *keys])
         removed = set()
         for key in keys:
             index_key = self._index_key(key)
@@ -297,14 +476,13 @@ class RedisStore:
                     deleted = pipeline.execute()
                 removed.update(self._address(member) for member, gone in zip(members, deleted, strict=True) if gone)
             self.client.delete(index_key)
-        self._new_generation()
         return removed
 
     def purge_paths(self, paths) -> set[str]:
-        return self.purge_keys(f"path:{path}" for path in paths)
+        return self.purge_keys(cache_keys.path(path) for path in paths)
 
     def purge_all(self) -> set[str]:
-        self._new_generation()
+        self._advance(keys=self._clock_keys, args=[first_generation(), "all"])
         stored, batch = set(), []
         for name in self.client.scan_iter(f"{self.prefix}[ek]:*", count=1000):
             if name.startswith(self._entry_key("").encode()):
@@ -315,20 +493,19 @@ class RedisStore:
                 batch = []
         if batch:
             self.client.delete(*batch)
-        self._new_generation()  # see purge_keys
         return stored
 
     def _address(self, entry_key: bytes) -> str:
         return entry_key.decode().removeprefix(self._entry_key(""))
 
 
-class PlainGet:
-    """GET of one key over a plain socket per thread, for the one read every page-cache hit
-    on Redis makes (the store's generation). redis-py spends about 50 µs of CPU around
-    each command's 25 µs round trip: at 10,000 hits a second, a fifth of two cores.
-    Raises on any trouble; the caller then asks through redis-py."""
+class PlainRedis:
+    """One command over a plain socket per thread, for the one read every page-cache hit
+    on Redis makes (the page's stamp) and the clock read before a render. redis-py spends
+    about 50 µs of CPU around each command's 25 µs round trip: at 10,000 hits a second, a
+    fifth of two cores. Raises on any trouble; the caller then asks through redis-py."""
 
-    def __init__(self, client, key: str):
+    def __init__(self, client):
         pool = client.connection_pool
         options = pool.connection_kwargs
         self.address = (options.get("host", "localhost"), options.get("port", 6379))
@@ -340,16 +517,15 @@ class PlainGet:
         if options.get("db"):
             setup.append(_command("SELECT", str(options["db"])))
         self.setup = setup
-        self.command = _command("GET", key)
         self._local = threading.local()
 
-    def __call__(self) -> bytes | None:
+    def __call__(self, *command: str):
         if not self.usable:
             raise ValueError("not a plain TCP connection")
         connection = getattr(self._local, "connection", None)
         if connection is None:
             connection = self._connect()
-        connection.sendall(self.command)
+        connection.sendall(_command(*command))
         return self._reply(connection)
 
     def _connect(self):
@@ -387,7 +563,13 @@ def _command(*parts: str) -> bytes:
 
 
 class MirroredStore:
-    """A primary store plus a folder of files for nginx (static publishing)."""
+    """A primary store plus a folder of files for nginx (static publishing).
+
+    The primary's clock is the one renders and fragments read. A purge clears the primary
+    first, then the folder; a page is written to the folder only after the primary took
+    it, checked against the folder's own clock as read before: so a purge that ran
+    between the two is seen by one check or the other, and no stale file stays behind.
+    """
 
     def __init__(self, primary, published: FileStore):
         self.primary = primary
@@ -399,22 +581,38 @@ class MirroredStore:
     def generation(self):
         return self.primary.generation()
 
+    def purged_at(self, keys):
+        return self.primary.purged_at(keys)
+
     def put(self, address, entry, *, generation):
+        published_generation = self.published.generation()
         stored = self.primary.put(address, entry, generation=generation)
-        if stored:
-            self.published.put(address, entry, generation=self.published.generation())
+        if stored and entry.expires is None:  # nginx would serve a short-lived one forever
+            self.published.put(address, entry, generation=published_generation)
         return stored
 
     def purge_keys(self, keys) -> set[str]:
         keys = list(keys)
-        return self.published.purge_keys(keys) | self.primary.purge_keys(keys)
+        return self.primary.purge_keys(keys) | self.published.purge_keys(keys)
 
     def purge_paths(self, paths) -> set[str]:
         paths = list(paths)
-        return self.published.purge_paths(paths) | self.primary.purge_paths(paths)
+        return self.primary.purge_paths(paths) | self.published.purge_paths(paths)
 
     def purge_all(self) -> set[str]:
-        return self.published.purge_all() | self.primary.purge_all()
+        return self.primary.purge_all() | self.published.purge_all()
+
+
+@lru_cache(maxsize=1)
+def configured_store() -> PageStore:
+    """The store the settings name: Redis, or files; with a static publishing folder too."""
+    from django.conf import settings
+
+    published = FileStore(settings.MASTHEAD_STATIC_PUBLISH_DIR) if settings.MASTHEAD_STATIC_PUBLISH_DIR else None
+    if settings.MASTHEAD_PAGE_CACHE_REDIS_URL:
+        primary = RedisStore(settings.MASTHEAD_PAGE_CACHE_REDIS_URL)
+        return MirroredStore(primary, published) if published else primary
+    return published or FileStore(settings.MASTHEAD_PAGE_CACHE_DIR)
 
 
 def _index_lines(text: str) -> set[tuple[str, str]]:
@@ -425,6 +623,13 @@ def _index_lines(text: str) -> set[tuple[str, str]]:
         if relative:
             pairs.add((relative, address))
     return pairs
+
+
+def _read_number(path: Path) -> int | None:
+    try:
+        return int(path.read_text())
+    except (OSError, ValueError):
+        return None
 
 
 def _read_optional(path: Path) -> bytes:

@@ -19,17 +19,22 @@ import brotli
 from django.http.request import split_domain_port, validate_host
 
 from masthead.pagecache.addresses import address_with, path_of, request_address
-from masthead.pagecache.entry import COMPRESS_MIN_BYTES, Entry
+from masthead.pagecache.entry import BROTLI_QUALITY, COMPRESS_MIN_BYTES, Entry
 
 logger = logging.getLogger(__name__)
 
 KEYS_HEADER = "x-masthead-cache-keys"
 # The query string the view read, in its canonical spelling (public.add_query).
 QUERY_HEADER = "x-masthead-cache-query"
-INTERNAL_HEADERS = {KEYS_HEADER, QUERY_HEADER}
+# How long a short-lived response may be kept (public.mark_short_lived).
+SECONDS_HEADER = "x-masthead-cache-seconds"
+INTERNAL_HEADERS = {KEYS_HEADER, QUERY_HEADER, SECONDS_HEADER}
 # Set in the WSGI environ when this response may be stored: Django then works out the
 # page's cache keys, which a response that will not be stored does not need.
 STORE_FLAG = "masthead.store_page"
+# The store's purge clock, read here before Django runs: the request's fragments and
+# remembered values are checked against the same reading (masthead.pagecache.fragments).
+GENERATION_ENVIRON = "masthead.generation"
 COMPRESSIBLE_TYPES = (
     "text/",
     "application/json",
@@ -150,7 +155,7 @@ class PageCacheApplication:
                 entry = self.store.get(address)
                 if entry is not None:
                     return self._send(entry, environ, start_response, cache="hit")
-                generation = self.store.generation()
+                generation = environ[GENERATION_ENVIRON] = self.store.generation()
                 environ[STORE_FLAG] = "1"
             except Exception:  # a cache outage must not take the site down with it
                 logger.exception("Page cache unavailable; serving from Django")
@@ -195,12 +200,22 @@ class PageCacheApplication:
                 close()
         headers = [(name, value) for name, value in headers if name.lower() not in INTERNAL_HEADERS]
         if cacheable:
-            entry = Entry.build(status=status, headers=headers, body=body, keys=keys_header.split())
+            seconds = names.get(SECONDS_HEADER)
+            entry = Entry.build(
+                status=status,
+                headers=headers,
+                body=body,
+                keys=keys_header.split(),
+                seconds=int(seconds) if seconds else None,
+            )
             try:
                 self.store.put(address, entry, generation=generation)
             except Exception:
                 logger.exception("Page cache unavailable; page not stored")
-            return self._send(entry, environ, start_response, cache="miss")
+            # What this render's fragments cost is news for this response only: the entry
+            # does not keep it, so the hits never replay it.
+            rendered = [("X-Fragments", names["x-fragments"])] if "x-fragments" in names else []
+            return self._send(entry, environ, start_response, cache="miss", extra_headers=rendered)
         if compressible and len(body) >= COMPRESS_MIN_BYTES:
             return self._send_compressed(status, headers, body, environ, start_response)
         start_response(
@@ -208,8 +223,14 @@ class PageCacheApplication:
         )
         return [body]
 
-    def _send(self, entry: Entry, environ, start_response, *, cache: str):
-        headers = [*entry.headers, ("ETag", entry.etag), ("Last-Modified", entry.last_modified), ("X-Cache", cache)]
+    def _send(self, entry: Entry, environ, start_response, *, cache: str, extra_headers=()):
+        headers = [
+            *entry.headers,
+            *extra_headers,
+            ("ETag", entry.etag),
+            ("Last-Modified", entry.last_modified),
+            ("X-Cache", cache),
+        ]
         if entry.gzip:
             headers.append(("Vary", "Accept-Encoding"))
         if _not_modified(environ, entry):
@@ -232,7 +253,7 @@ class PageCacheApplication:
         codings = _acceptable_codings(environ)
         coding = codings[0] if codings else None
         if coding == "br":
-            body = brotli.compress(body, quality=5)
+            body = brotli.compress(body, quality=BROTLI_QUALITY)
         elif coding == "gzip":
             body = gzip.compress(body, 6, mtime=0)
         if coding:

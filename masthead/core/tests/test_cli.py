@@ -7,6 +7,7 @@ import queue
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -15,20 +16,24 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from django.core.cache.backends.filebased import FileBasedCache
 
-from masthead.ads.schedule import CHOSEN_KEY
 from masthead.cli import READY_MESSAGE
 from masthead.core.tests.processes import MASTHEAD, PROJECT, clean_environment, free_port
 
 pytestmark = pytest.mark.timeout_sensitive
 
 ARTICLE = "/analysis/the-long-unravelling-of-kestrias-energy-bargain/"
+ARTICLE_KEY = "stale-article"  # a key only the stale page below is stored under
 
 
 def fetch(url: str) -> tuple[int, dict]:
     with urllib.request.urlopen(url, timeout=30) as response:
         return response.status, {name.lower(): value for name, value in response.headers.items()}
+
+
+def fetch_page(url: str) -> tuple[int, dict, bytes]:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.status, {name.lower(): value for name, value in response.headers.items()}, response.read()
 
 
 reads_proc = pytest.mark.skipif(sys.platform != "linux", reason="reads the process tree from /proc (Linux only)")
@@ -113,10 +118,39 @@ def demo_data(tmp_path_factory) -> Path:
     return data
 
 
+def waiting_purges(data: Path) -> int:
+    with contextlib.closing(sqlite3.connect(data / "masthead.sqlite3")) as database:
+        return database.execute("SELECT count(*) FROM pagecache_pendingpurge").fetchone()[0]
+
+
+def leave_a_stale_page_and_a_waiting_purge(data: Path, *, key: str = "list-latest") -> None:
+    """What a server that ran before may leave: a page its code stored, and a purge that
+    failed and waits for the worker."""
+    from masthead.pagecache.entry import Entry
+    from masthead.pagecache.stores import FileStore
+
+    store = FileStore(data / "pages")
+    stale = Entry.build(
+        status="200 OK",
+        headers=[("Content-Type", "text/html")],
+        body=b"<p>Stored by the code before</p>",
+        keys=[ARTICLE_KEY],
+    )
+    assert store.put(ARTICLE, stale, generation=store.generation())
+    with contextlib.closing(sqlite3.connect(data / "masthead.sqlite3")) as database, database:
+        database.execute(
+            "INSERT INTO pagecache_pendingpurge (kind, target, first_failed_at, last_failed_at, attempts,"
+            " last_error, next_attempt_at) VALUES ('key', ?, datetime('now'), datetime('now'), 1,"
+            " 'ConnectionError()', datetime('now'))",
+            (key,),
+        )
+
+
 @pytest.fixture
 def site(demo_data, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(demo_data, data)
+    leave_a_stale_page_and_a_waiting_purge(data)
     port = free_port()
     serving = Serving(clean_environment(MASTHEAD_DATA_DIR=str(data), PORT=str(port)))
     yield serving, data, port
@@ -125,16 +159,48 @@ def site(demo_data, tmp_path):
 
 def test_serve_says_it_is_ready_only_after_the_startup_purge_and_the_workers_first_round(site):
     """Nothing purges pages once serve has said it is ready, so a page stored after that
-    stays stored: the worker's first round of periodic jobs (which remembers the chosen
-    ads) has run by then, and the server answers."""
+    stays stored: the start-up purge has removed what the code before stored, the
+    worker's first round of periodic jobs (which remembers the chosen ads and retries
+    purges left waiting) has run by then, and the server answers."""
     serving, data, port = site
     line = serving.wait_for_line(READY_MESSAGE, 90)
 
-    assert FileBasedCache(str(data / "cache"), {}).get(CHOSEN_KEY) is not None
+    with contextlib.closing(sqlite3.connect(data / "masthead.sqlite3")) as database:
+        assert database.execute("SELECT count(*) FROM ads_chosenads").fetchone() == (1,)
+        assert database.execute("SELECT count(*) FROM pagecache_pendingpurge").fetchone() == (0,)
     assert f"http://127.0.0.1:{port}/" in line
-    assert fetch(f"http://127.0.0.1:{port}{ARTICLE}")[1]["x-cache"] == "miss"
+    status, headers, body = fetch_page(f"http://127.0.0.1:{port}{ARTICLE}")
+    assert (status, headers["x-cache"]) == (200, "miss")
+    assert b"Stored by the code before" not in body
     assert fetch(f"http://127.0.0.1:{port}{ARTICLE}")[1]["x-cache"] == "hit"
     assert fetch(f"http://127.0.0.1:{port}/admin/login/")[0] == 200
+
+
+def test_a_standalone_worker_retries_a_waiting_purge_and_readers_then_get_the_new_page(demo_data, tmp_path):
+    """`masthead worker` alone (as on a server of its own) lands a purge that failed at
+    commit: the stale page goes, and the row with it."""
+    data = tmp_path / "data"
+    shutil.copytree(demo_data, data)
+    leave_a_stale_page_and_a_waiting_purge(data, key=ARTICLE_KEY)
+    worker = subprocess.Popen(
+        [*MASTHEAD, "worker"],
+        cwd=PROJECT,
+        env=clean_environment(MASTHEAD_DATA_DIR=str(data)),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while waiting_purges(data) and time.monotonic() < deadline and worker.poll() is None:
+            time.sleep(0.2)
+        assert waiting_purges(data) == 0
+        assert not (data / "pages" / ARTICLE.strip("/") / "index.html").exists()
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
 
 
 @reads_proc

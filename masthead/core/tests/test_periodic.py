@@ -81,3 +81,66 @@ def test_after_first_round_is_called_once_every_job_has_run(keep_the_test_connec
     periodic.run_forever(stop, jobs, after_first_round=lambda: (ran.append("ready"), stop.set()))
 
     assert ran == ["first", "second", "ready"]
+
+
+@pytest.fixture
+def cache_on_a_redis_of_its_own(settings, tmp_path):
+    """The shared cache on a redis-server the test may restart, as in scale-out."""
+    from masthead.core.tests.processes import RedisServer
+
+    redis = RedisServer(tmp_path / "redis").start()
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis.url},
+    }
+    yield redis
+    redis.stop(keep_data=False)
+
+
+def test_a_round_after_a_redis_restart_purges_nothing_when_no_ad_changed(
+    site_tree, keep_the_test_connection, django_capture_on_commit_callbacks, cache_on_a_redis_of_its_own
+):
+    """What the worker last saw chosen is kept in the database: a Redis that came back
+    empty makes it neither forget it nor purge every page."""
+    AdCreative.objects.create(slot=AdSlot.objects.get(placement="sidebar"), name="House ad", html="<p>Subscribe</p>")
+    article = make_article(site_tree.sections["news"])
+    site = PageCacheApplication(WSGIHandler(), store=page_store())
+    with django_capture_on_commit_callbacks(execute=True):
+        one_round()
+    wsgi_request(site, article.url)
+
+    cache_on_a_redis_of_its_own.restart(lose=True)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        one_round()
+
+    assert callbacks == []
+    assert wsgi_request(site, article.url).header("x-cache") == "hit"
+
+
+def test_an_ad_that_starts_while_redis_restarts_is_not_missed(
+    site_tree, keep_the_test_connection, django_capture_on_commit_callbacks, cache_on_a_redis_of_its_own
+):
+    """A worker whose remembered choice lived in the cache lost it with the restart, took
+    the new choice for its first look, and left pages showing the old ad until the next
+    edit."""
+    soon = AdCreative.objects.create(
+        slot=AdSlot.objects.get(placement="sidebar"),
+        name="Winter appeal",
+        html="<p>Give</p>",
+        starts_at=timezone.now() + timedelta(hours=1),
+    )
+    article = make_article(site_tree.sections["news"])
+    site = PageCacheApplication(WSGIHandler(), store=page_store())
+    with django_capture_on_commit_callbacks(execute=True):
+        one_round()
+    wsgi_request(site, article.url)
+    assert wsgi_request(site, article.url).header("x-cache") == "hit"
+
+    cache_on_a_redis_of_its_own.restart(lose=True)
+    AdCreative.objects.filter(pk=soon.pk).update(starts_at=timezone.now() - timedelta(minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        one_round()
+
+    response = wsgi_request(site, article.url)
+    assert response.header("x-cache") == "miss"
+    assert f'data-ad-creative="{soon.pk}"'.encode() in response.body

@@ -5,7 +5,7 @@ from wagtail.models import Page, PageViewRestriction
 
 from masthead.news import privacy
 from masthead.news.tests.factories import make_article
-from masthead.pagecache import fragments
+from masthead.pagecache.purge import page_store
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,7 @@ def _restrict(page, **fields) -> PageViewRestriction:
     restriction = PageViewRestriction.objects.create(
         page=page, **({"restriction_type": PageViewRestriction.PASSWORD, "password": "s3cret"} | fields)
     )
-    fragments.bump()  # as the purge that follows a privacy change does, on commit
+    page_store().purge_all()  # as the purge that follows a privacy change does, on commit
     return restriction
 
 

@@ -29,7 +29,7 @@ def redis_store():
     store = RedisStore(REDIS_URL, prefix=f"masthead-test-{uuid.uuid4().hex}:")
     yield store
     store.purge_all()
-    store.client.delete(store._generation_key)
+    store.client.delete(*store._clock_keys)
 
 
 @pytest.fixture(params=["files", "redis"])
@@ -108,30 +108,30 @@ def test_mirrored_store_publishes_files_beside_redis(store, tmp_path):
     assert mirrored.get("/news/story/") is None
 
 
-def test_redis_generation_is_read_on_a_plain_socket_that_recovers(redis_store):
-    """Every hit reads the generation; the plain socket must agree with redis-py, follow
-    purges, and come back after Redis drops the connection."""
+def test_redis_reads_on_a_plain_socket_that_recovers(redis_store):
+    """Every hit reads the page's stamp, every miss the clock; the plain socket must agree
+    with redis-py, follow purges, and come back after Redis drops the connection."""
     store = redis_store
     first = store.generation()
-    assert first == store.generation()  # made once, then kept
+    assert first == store.generation()  # started once, then kept
     store.purge_keys(["page-1"])
     after_purge = store.generation()
-    assert after_purge != first
-    assert after_purge == store.client.get(store._generation_key).decode()
-    assert store._read_generation.usable
+    assert after_purge == first + 1
+    assert after_purge == int(store.client.get(store._clock_keys[0]))
+    assert store._plain.usable
 
-    host, port = store._read_generation._local.connection.getsockname()[:2]
+    host, port = store._plain._local.connection.getsockname()[:2]
     assert store.client.client_kill_filter(addr=f"{host}:{port}") == 1  # Redis drops the plain socket
 
     assert store.generation() == after_purge  # answered through redis-py, then reconnected
     assert store.generation() == after_purge
     store.purge_all()
-    assert store.generation() not in {first, after_purge}
+    assert store.generation() == after_purge + 1
 
 
 def test_a_worker_reading_during_a_redis_purge_keeps_nothing_stale(redis_store):
-    """Another worker fetches the page after the purge has changed the generation but
-    before it deleted the page: what it kept must not outlive the purge."""
+    """Another worker fetches the page after the purge advanced the clock but before it
+    deleted the page: what it kept must not outlive the purge."""
     purging, reading = redis_store, RedisStore(REDIS_URL, prefix=redis_store.prefix)
     purging.put("/a/", html_entry(), generation=purging.generation())
     members = purging.client.smembers
@@ -147,15 +147,52 @@ def test_a_worker_reading_during_a_redis_purge_keeps_nothing_stale(redis_store):
     assert reading.get("/a/") is None
 
 
-def test_plain_get_speaks_to_a_password_and_database(redis_store):
-    from masthead.pagecache.stores import PlainGet
+def test_a_remembered_redis_page_is_used_only_while_its_stamp_is_stored(redis_store):
+    """Worker memory answers a hit after one HGET; a page stored again (another render)
+    replaces what the worker remembered, and a purge of another page keeps it."""
+    writer, reader = redis_store, RedisStore(REDIS_URL, prefix=redis_store.prefix)
+    writer.put("/a/", html_entry(("page-1",)), generation=writer.generation())
+    writer.put("/b/", html_entry(("page-2",)), generation=writer.generation())
+    first = reader.get("/a/")
+    assert reader.get("/a/") is first  # from memory
+    writer.purge_keys(["page-2"])
+    assert reader.get("/a/") is first  # another page's purge leaves it warm
+    newer = Entry.build(status="200 OK", headers=[("Content-Type", "text/html")], body=b"<p>newer</p>" * 60)
+    writer.put("/a/", newer, generation=writer.generation())
+    assert reader.get("/a/").body == newer.body
+
+
+def test_a_redis_that_lost_its_clock_trusts_nothing_built_before(redis_store):
+    """A Redis restart (here: its keys deleted) starts a new epoch later than any
+    generation a worker read before, so a render begun before it is not stored."""
+    store = redis_store
+    before = store.generation()
+    store.client.delete(*store._clock_keys)
+    assert store.put("/a/", html_entry(("page-1",)), generation=before) is False
+    assert store.generation() > before
+    assert store.purged_at(["page-1"])["page-1"] > before
+    assert store.put("/a/", html_entry(("page-1",)), generation=store.generation()) is True
+
+
+def test_a_redis_that_lost_only_its_epoch_stores_pages_again(redis_store):
+    """An evicted epoch (Redis run with the wrong eviction policy) counts as a purge of
+    everything now, and the store goes on storing."""
+    store = redis_store
+    before = store.generation()
+    store.client.delete(store._clock_keys[1])
+    assert store.purged_at(["page-1"])["page-1"] >= before
+    assert store.put("/a/", html_entry(("page-1",)), generation=store.generation()) is True
+
+
+def test_plain_redis_speaks_to_a_password_and_database(redis_store):
+    from masthead.pagecache.stores import PlainRedis
 
     client = redis.Redis.from_url(REDIS_URL.replace("redis://", "redis://:not-the-password@", 1))
     with pytest.raises(hiredis.ReplyError, match=r"AUTH|password"):
-        PlainGet(client, "any")()
+        PlainRedis(client)("GET", "any")
     client = redis.Redis.from_url(REDIS_URL)
     client.set(f"{redis_store.prefix}plain", "yes")
-    assert PlainGet(client, f"{redis_store.prefix}plain")() == b"yes"
+    assert PlainRedis(client)("GET", f"{redis_store.prefix}plain") == b"yes"
     client.delete(f"{redis_store.prefix}plain")
 
 
@@ -210,7 +247,9 @@ def test_purge_all_deletes_only_the_stores_own_files(tmp_path):
     assert store.get("/news/story/") is None and store.get("/latest/?older=1-2") is None
     assert not list(tmp_path.rglob("index.html.*"))
     assert sorted(str(path.relative_to(tmp_path)) for path in tmp_path.rglob("*") if path.is_file()) == [
+        ".epoch",
         ".generation",
+        ".lock",
         "about/index.html",
         "news/story/photo.jpg",
         "robots.txt",

@@ -1,6 +1,7 @@
 """The page cache answers repeat visits without Django, and only for what may be shared."""
 
 import gzip
+import re
 from urllib.parse import urlencode
 
 import brotli
@@ -30,6 +31,18 @@ def test_second_visit_is_a_hit_with_the_same_page(site):
     assert "public" in second.header("cache-control") and "s-maxage=" in second.header("cache-control")
     assert second.header("x-masthead-cache-keys") is None
     assert second.header("set-cookie") is None
+
+
+def test_the_render_that_stores_a_page_says_what_its_fragments_cost_and_the_hits_do_not(site):
+    """`make bench` counts fragment hits on the responses Django rendered, the misses
+    included; a stored page never replays the figures of the render that stored it."""
+    first = wsgi_request(site, "/news/")
+    second = wsgi_request(site, "/news/")
+
+    assert first.header("x-cache") == "miss"
+    assert re.fullmatch(r"hits=\d+ misses=\d+", first.header("x-fragments") or "")
+    assert second.header("x-cache") == "hit"
+    assert second.header("x-fragments") is None
 
 
 def test_revalidation_gets_304_without_a_body(site):

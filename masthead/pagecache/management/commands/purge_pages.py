@@ -4,16 +4,17 @@
 new static files); run it by hand after changing templates on a server that keeps running.
 """
 
-from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.core.management.base import BaseCommand, CommandError
 
-from masthead.pagecache import purge
+from masthead.pagecache import pending
 
 
 class Command(BaseCommand):
     help = "Purge every page from the page cache, the published files and a CDN, and retire all fragments."
 
     def handle(self, *args, **options):
-        with transaction.atomic():
-            purge.purge_everything()  # runs on commit, as every purge does
+        try:
+            pending.purge_everything_now()
+        except Exception as error:
+            raise CommandError(f"Could not purge the page cache ({error!r}); the worker will retry it.") from error
         self.stdout.write("Every page and fragment purged.")

@@ -1,0 +1,89 @@
+"""Which pages, fragments and remembered values a change in the news app retires.
+
+Connected in NewsConfig.ready(). The keys are named in masthead.pagecache.keys; the
+table in docs/architecture.md lists every event and what it purges.
+"""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete, post_save, pre_delete
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from masthead.pagecache import keys
+from masthead.pagecache.purge import purge_everything, purge_keys
+
+
+def article_keys(article) -> set[str]:
+    """Every listing an article appears on, its own page, and the page that leads to it."""
+    from masthead.news.models import ArticlePage
+    from masthead.news.selectors import next_newer_article
+
+    found = {keys.page(article.pk), keys.article(article.pk), keys.LATEST, keys.HOME, keys.STAFF_PICKS}
+    article = ArticlePage.objects.filter(pk=article.pk).first() or article
+    if article.primary_section_id:
+        found.add(keys.section_listing(article.primary_section_id))
+    found.update(keys.section_listing(pk) for pk in article.secondary_sections.values_list("pk", flat=True))
+    found.update(keys.tag_listing(slug) for slug in article.tags.values_list("slug", flat=True))
+    found.update(keys.author_listing(pk) for pk in article.article_authors.values_list("author_id", flat=True))
+    # The article before it in the stream links to it ("Continue reading"); when this
+    # one comes, goes or changes date, that link changes.
+    newer = next_newer_article(article=article)
+    if newer is not None:
+        found.add(keys.article(newer.pk))
+    return found
+
+
+def purge_article(article) -> None:
+    purge_keys(*article_keys(article))
+
+
+def article_changed(sender, instance, **kwargs):
+    purge_article(instance)
+
+
+def page_moved(sender, instance, parent_page_before=None, parent_page_after=None, **kwargs):
+    from masthead.news.models import ArticlePage
+
+    specific = instance.specific_deferred
+    if isinstance(specific, ArticlePage):
+        purge_article(specific)
+        if parent_page_before is not None:
+            purge_keys(keys.section_listing(parent_page_before.pk))
+    else:
+        purge_everything()  # a section or the home page moved: addresses changed everywhere
+
+
+def container_changed(sender, instance, **kwargs):
+    """A section or the home page: its own page, and the blocks and kickers that name it."""
+    purge_keys(keys.page(instance.pk), keys.HOME)
+
+
+def author_changed(sender, instance, **kwargs):
+    purge_keys(keys.author(instance.pk))
+
+
+def source_changed(sender, instance, **kwargs):
+    purge_keys(keys.source(instance.pk))
+
+
+def tag_changed(sender, instance, **kwargs):
+    purge_keys(keys.tag(instance.pk), keys.tag_listing(instance.slug))
+
+
+def connect():
+    from taggit.models import Tag
+
+    from masthead.news.models import ArticlePage, Author, HomePage, SectionPage, Source
+
+    for signal in (page_published, page_unpublished):
+        signal.connect(article_changed, sender=ArticlePage, dispatch_uid=f"news-purge-article-{signal}")
+        for model in (SectionPage, HomePage):
+            signal.connect(container_changed, sender=model, dispatch_uid=f"news-purge-{model.__name__}-{signal}")
+    pre_delete.connect(article_changed, sender=ArticlePage, dispatch_uid="news-purge-article-delete")
+    for model in (SectionPage, HomePage):
+        pre_delete.connect(container_changed, sender=model, dispatch_uid=f"news-purge-{model.__name__}-delete")
+    post_page_move.connect(page_moved, dispatch_uid="news-purge-page-moved")
+    for signal in (post_save, post_delete):
+        signal.connect(author_changed, sender=Author, dispatch_uid=f"news-purge-author-{signal}")
+        signal.connect(source_changed, sender=Source, dispatch_uid=f"news-purge-source-{signal}")
+        signal.connect(tag_changed, sender=Tag, dispatch_uid=f"news-purge-tag-{signal}")
