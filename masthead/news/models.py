@@ -181,14 +181,34 @@ def _route_keys(article: ArticlePage) -> set[str]:
     return keys
 
 
+# The sections articles name (a few dozen at most), so that finding an article reads its
+# own row only.
+_sections = WorkerMemory("sections", max_entries=200)
+
+
 def _live_article_at(url_path: str) -> ArticlePage | None:
     slug = url_path.rstrip("/").rsplit("/", 1)[-1]
-    return (
+    found = list(
         ArticlePage.objects.live()
-        .select_related("primary_section", "source", "featured_image")
+        .select_related("source", "featured_image")
         # Wagtail indexes the slug, not url_path: the slug finds the few candidates.
         .filter(slug=slug, url_path=url_path)
-        .first()
+        # One page has a given url_path: no ORDER BY, whose compilation costs more than
+        # the query (Django compares every selected column with the ordering).
+        .order_by()[:1]
+    )
+    if not found:
+        return None
+    article = found[0]
+    if article.primary_section_id is not None:
+        article.primary_section = section_by_id(article.primary_section_id)
+    return article
+
+
+def section_by_id(pk: int) -> SectionPage | None:
+    """A section as kept in this worker until it changes (a publish or move purges its key)."""
+    return fragments.remember(
+        _sections, pk, lambda: SectionPage.objects.filter(pk=pk).first(), keys=(cache_keys.page(pk),)
     )
 
 
@@ -351,10 +371,25 @@ class ArticlePage(PublicPageMixin, Page):
         return max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
 
     @property
-    def canonical_url(self) -> str:
-        if self.source_id and self.source.canonical_to_original and self.original_url:
-            return self.original_url
-        return self.full_url
+    def original_is_canonical(self) -> bool:
+        """Search engines are pointed at the original article (the source's choice)."""
+        return bool(self.source_id and self.source.canonical_to_original and self.original_url)
+
+    def get_view_restrictions(self):
+        """As Wagtail's, from the rows each worker keeps (masthead.news.privacy): an
+        article read for the first time costs no query for them."""
+        from wagtail.models import PageViewRestriction
+
+        from masthead.news import privacy
+
+        restrictions = privacy.view_restrictions(self)
+        # A queryset still, as Wagtail's admin expects, holding the rows already read.
+        if restrictions:
+            queryset = PageViewRestriction.objects.filter(pk__in=[restriction.pk for restriction in restrictions])
+        else:
+            queryset = PageViewRestriction.objects.none()
+        queryset._result_cache = restrictions
+        return queryset
 
     def get_context(self, request, *args, **kwargs):
         from masthead.news import selectors

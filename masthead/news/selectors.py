@@ -18,6 +18,7 @@ from wagtail.embeds.models import Embed
 from masthead.core.models import NewsImage
 from masthead.news.models import TOP_STORY_SLOTS, ArticleAuthor, ArticlePage, Author, SectionPage
 from masthead.news.pagination import Cursor
+from masthead.news.privacy import NOTHING_PRIVATE, private_q
 from masthead.pagecache import keys as cache_keys
 
 # Pictures go out as WebP at two widths (srcset): exactly the renditions the templates'
@@ -39,12 +40,14 @@ class StreamPage:
 def readable_articles(*, private: Q | None = None) -> QuerySet:
     """Published articles anyone may read: not drafts, not behind a login or password.
 
-    `private` is the condition for restricted sections (`private_q()`, a query) when the
-    caller has read it already for several listings.
+    `private` is the condition for restricted sections (`privacy.private_q()`) when the
+    caller has built it already for several listings.
     """
     if private is None:
-        return ArticlePage.objects.live().public()
-    return ArticlePage.objects.live().exclude(private)
+        private = private_q()
+    articles = ArticlePage.objects.live()
+    # Excluding nothing still costs a lookup's compilation in every listing.
+    return articles if private == NOTHING_PRIVATE else articles.exclude(private)
 
 
 def articles_for_cards(queryset: QuerySet | None = None, *, renditions: tuple[str, ...] = CARD_RENDITIONS) -> QuerySet:
@@ -122,7 +125,7 @@ def _section_block_rows(
     *, per_section: int, exclude: Collection[int], private: Q | None = None
 ) -> list[tuple[SectionPage, list[ArticlePage]]]:
     if private is None:
-        private = SectionPage.objects.private_q()
+        private = private_q()
     sections = list(SectionPage.objects.live().exclude(private).filter(show_on_home=True).order_by("path"))
     if not sections:
         return []
@@ -177,7 +180,7 @@ def home_page_content(*, home) -> FrontPage:
     repeats dropped in Python; then one prefetch serves every card. The section blocks'
     query leaves out what the page already shows, so a block is never emptied by it.
     """
-    private = ArticlePage.objects.private_q()  # read once for every listing below
+    private = private_q()  # built once for every listing below
     window = TOP_STORY_SLOTS + 1 + STAFF_PICKS_RAIL_SIZE + home.latest_count + 1
     newest = list(_with_byline_flag(newest_first(card_rows(readable_articles(private=private))))[:window])
     pick_rows = _staff_pick_rows(limit=STAFF_PICKS_RAIL_SIZE + 1 + TOP_STORY_SLOTS, private=private)
@@ -247,9 +250,11 @@ def older_than(queryset: QuerySet, *, published_at, pk: int) -> QuerySet:
 
 
 def next_older_article(*, article: ArticlePage) -> ArticlePage | None:
-    """The article after this one in the Latest stream, for "Continue reading"."""
+    """The article after this one in the Latest stream, for "Continue reading": what the
+    link shows, its title and address (every column would cost more to compile than
+    the query takes to run)."""
     queryset = older_than(readable_articles(), published_at=article.published_at, pk=article.pk)
-    return newest_first(queryset).select_related("primary_section").first()
+    return newest_first(queryset).only("title", "url_path").first()
 
 
 def next_newer_article(*, article: ArticlePage) -> ArticlePage | None:

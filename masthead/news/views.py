@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from masthead.news import selectors
-from masthead.news.models import ArticlePage, Author
+from masthead.news.models import Author
 from masthead.news.pagination import BROKEN_OLDER_LINK, MAX_ID, InvalidCursor
 from masthead.pagecache import keys as cache_keys
 from masthead.pagecache.public import PageKeys, add_keys, add_query, keys_for_articles, public_page
@@ -93,8 +93,7 @@ def article_fragment(request, pk: int):
     if pk > MAX_ID:
         raise Http404("No such article")
     article = (
-        ArticlePage.objects.live()
-        .public()
+        selectors.readable_articles()
         .select_related("primary_section", "source", "featured_image")
         .filter(pk=pk)
         .first()

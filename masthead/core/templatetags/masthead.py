@@ -4,6 +4,8 @@ from urllib.parse import quote
 from django import template
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from wagtail.rich_text import RichText, expand_db_html
 
 from masthead.core.models import MenuItem, SiteSettings
 from masthead.pagecache import fragments
@@ -78,6 +80,14 @@ def join_names(names: list) -> list:
     """Separators for a byline: "A", "A and B", "A, B and C"."""
     count = len(names)
     return [(item, "" if i == count - 1 else (" and " if i == count - 2 else ", ")) for i, item in enumerate(names)]
+
+
+@register.filter
+def body_richtext(value: RichText) -> str:
+    """A body block's rich text as Wagtail's `richtext` filter prints it, links and
+    embeds expanded, without rendering Wagtail's wrapper template (which prints the HTML
+    as it is) for every paragraph of every article."""
+    return mark_safe(expand_db_html(value.source))  # noqa: S308 (the editor's rich text, as Wagtail prints it)
 
 
 @register.simple_tag

@@ -75,3 +75,23 @@ def test_featured_image_reads_its_description_not_its_caption_again(client, site
     assert _caption(described_figure) == "Lorries wait."
     assert captioned_figure.find("img").get("alt") == ""
     assert _caption(captioned_figure) == "Lorries wait again."
+
+
+def test_rich_text_blocks_print_what_wagtails_richtext_filter_prints(client, site_tree):
+    """Body blocks expand rich text without rendering Wagtail's wrapper template for each
+    paragraph: the same HTML, links to pages resolved to their addresses."""
+    from wagtail.templatetags.wagtailcore_tags import richtext
+
+    linked = make_article(site_tree.sections["analysis"])
+    source = f'<p>See <a linktype="page" id="{linked.pk}">the earlier report</a> and <b>more</b>.</p>'
+    body = [
+        {"type": "paragraph", "value": source},
+        {"type": "blockquote", "value": {"quote": source, "attribution": "", "source_url": ""}},
+        {"type": "editors_note", "value": {"text": source}},
+    ]
+    article = make_article(site_tree.sections["news"], body=body)
+
+    expected = richtext(source)
+
+    assert f'<a href="{linked.url}">the earlier report</a>' in expected
+    assert client.get(article.url).content.decode().count(expected) == 3
