@@ -96,8 +96,9 @@ class FileStore:
     file's identity on every hit, so a purge (which deletes the file) is seen at once.
     The folder may hold the operator's own files too: a purge deletes only the store's.
 
-    The clock: `.generation` and `.epoch` hold numbers, `.purged/` a file per key purged
-    since the last purge of everything; purges take `.lock` to advance it one at a time.
+    The clock: `.clock` holds the generation and the epoch, `.purged/` a file per key
+    purged since the last purge of everything; purges take `.lock` to advance it one at a
+    time.
     """
 
     def __init__(self, root: Path):
@@ -162,33 +163,33 @@ class FileStore:
             return None
         return Entry.from_parts(meta, body, gzip_body, br_body)
 
-    # The clock
-    def generation(self) -> int:
-        value = _read_number(self.root / ".generation")
-        if value is None:
-            with self._clock_lock():
-                value = _read_number(self.root / ".generation")
-                if value is None:
-                    value = self._start_clock()
-        return value
+    # The clock: `.clock` holds "<generation> <epoch>", replaced whole.
+    def _read_clock(self) -> tuple[int, int] | None:
+        try:
+            generation, epoch = (int(part) for part in (self.root / ".clock").read_text().split())
+        except (OSError, ValueError):
+            return None  # a new folder, or one from before the clock (its `.generation` is ignored)
+        return generation, epoch
 
-    def _start_clock(self) -> int:
+    def _clock(self) -> tuple[int, int]:
+        clock = self._read_clock()
+        if clock is None:
+            with self._clock_lock():
+                clock = self._read_clock() or self._start_clock()
+        return clock
+
+    def _start_clock(self) -> tuple[int, int]:
         """With the lock held: a new folder, or one whose clock was deleted."""
         value = first_generation()
         shutil.rmtree(self.root / ".purged", ignore_errors=True)
-        _write_atomic(self.root / ".epoch", str(value).encode())
-        _write_atomic(self.root / ".generation", str(value).encode())
-        return value
+        _write_atomic(self.root / ".clock", f"{value} {value}".encode())
+        return value, value
 
-    def _epoch(self) -> int:
-        epoch = _read_number(self.root / ".epoch")
-        if epoch is None:
-            self.generation()  # starts the clock if it is missing
-            epoch = _read_number(self.root / ".epoch") or first_generation()
-        return epoch
+    def generation(self) -> int:
+        return self._clock()[0]
 
     def purged_at(self, keys) -> dict[str, int]:
-        epoch = self._epoch()
+        epoch = self._clock()[1]
         return {key: max(epoch, _read_number(self._purge_marker(key)) or 0) for key in keys}
 
     @contextmanager
@@ -203,22 +204,20 @@ class FileStore:
 
     def _advance(self, keys=(), *, everything: bool = False) -> int:
         with self._clock_lock():
-            current = _read_number(self.root / ".generation")
-            if current is None:
-                current = self._start_clock()
+            current, epoch = self._read_clock() or self._start_clock()
             value = current + 1
             if everything:
-                _write_atomic(self.root / ".epoch", str(value).encode())
+                epoch = value
                 shutil.rmtree(self.root / ".purged", ignore_errors=True)
             else:
                 (self.root / ".purged").mkdir(exist_ok=True)
                 for key in keys:
                     _write_atomic(self._purge_marker(key), str(value).encode())
-            _write_atomic(self.root / ".generation", str(value).encode())
+            _write_atomic(self.root / ".clock", f"{value} {epoch}".encode())
         return value
 
     def _current_for(self, keys, generation: int) -> bool:
-        return max(self.purged_at(keys).values(), default=self._epoch()) <= generation
+        return max(self.purged_at(keys).values()) <= generation
 
     # Writing
     def put(self, address: str, entry: Entry, *, generation: int) -> bool:
@@ -384,7 +383,9 @@ class RedisStore:
 
         self.client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
         self.prefix = prefix
-        self._clock_keys = [f"{prefix}generation", f"{prefix}epoch", f"{prefix}purged"]
+        # Named apart from the random generation token stores kept before the clock, which
+        # a rolling deploy finds in Redis: that one is simply never read.
+        self._clock_keys = [f"{prefix}clock:generation", f"{prefix}clock:epoch", f"{prefix}clock:purged"]
         self._put = self.client.register_script(self._PUT)
         self._start_generation = self.client.register_script(self._GENERATION)
         self._advance = self.client.register_script(self._ADVANCE)

@@ -34,8 +34,7 @@ def store_kind(request, settings):
         settings.MASTHEAD_PAGE_CACHE_REDIS_URL = url
         page_store.cache_clear()
         store = page_store()
-        store.prefix = f"masthead-test-{uuid.uuid4().hex}:"  # this test's own keys
-        store._clock_keys = [f"{store.prefix}generation", f"{store.prefix}epoch", f"{store.prefix}purged"]
+        store.__init__(url, prefix=f"masthead-test-{uuid.uuid4().hex}:")  # this test's own keys
         yield request.param
         store.purge_all()
         store.client.delete(*store._clock_keys)

@@ -184,6 +184,17 @@ def test_a_redis_that_lost_only_its_epoch_stores_pages_again(redis_store):
     assert store.put("/a/", html_entry(("page-1",)), generation=store.generation()) is True
 
 
+def test_a_redis_from_before_the_clock_is_read_as_a_new_clock(redis_store):
+    """A rolling deploy meets the random generation token older releases kept: it is
+    never read, so pages are stored and fragments kept from the first request."""
+    store = redis_store
+    store.client.set(f"{store.prefix}generation", "18c9f0e2a1b3c4d5e6f7a8b9")
+    generation = store.generation()
+    assert store.put("/a/", html_entry(("page-1",)), generation=generation) is True
+    assert store.purged_at(["page-1"])["page-1"] <= generation
+    store.client.delete(f"{store.prefix}generation")
+
+
 def test_plain_redis_speaks_to_a_password_and_database(redis_store):
     from masthead.pagecache.stores import PlainRedis
 
@@ -247,10 +258,20 @@ def test_purge_all_deletes_only_the_stores_own_files(tmp_path):
     assert store.get("/news/story/") is None and store.get("/latest/?older=1-2") is None
     assert not list(tmp_path.rglob("index.html.*"))
     assert sorted(str(path.relative_to(tmp_path)) for path in tmp_path.rglob("*") if path.is_file()) == [
-        ".epoch",
-        ".generation",
+        ".clock",
         ".lock",
         "about/index.html",
         "news/story/photo.jpg",
         "robots.txt",
     ]
+
+
+def test_a_folder_from_before_the_clock_starts_one(tmp_path):
+    """A data folder written by an older release holds `.generation` with a small count
+    and no epoch: the store starts a clock and goes on storing pages."""
+    (tmp_path / ".generation").write_text("5")
+    store = FileStore(tmp_path)
+    generation = store.generation()
+    assert generation > 5
+    assert store.put("/a/", html_entry(("page-1",)), generation=generation) is True
+    assert store.purged_at(["page-1"])["page-1"] <= generation
