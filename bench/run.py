@@ -743,17 +743,19 @@ def percent(ratio: float | None) -> str:
 def new_rows_table(title: str, rows: dict, goals: dict) -> list[str]:
     lines = [
         f"| {title} | requests/s | p50 ms | p99 ms | errors | page-cache hits | fragment hits "
-        "| writes: edits / purges / publishes | goal |",
+        "| writes: edits / purges / publishes (writer's CPU) | goal |",
         "|---|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for name, row in rows.items():
         counts = row["counts"]
         writes = row.get("writes", {}).get("done")
+        cpu_share = row.get("writes", {}).get("cpu_share")
         lines.append(
             f"| {name} | {row['rps']:,.0f} | {row['p50_ms']:.2f} | {row['p99_ms']:.2f} | {row['errors']} "
             f"| {percent(hit_ratio(counts['cache_hits'], counts['cache_misses']))} "
             f"| {percent(hit_ratio(counts['fragment_hits'], counts['fragment_misses']))} "
-            f"| {'{edits} / {purges} / {publishes}'.format(**writes) if writes else ''} "
+            f"| {'{edits} / {purges} / {publishes}'.format(**writes) if writes else ''}"
+            f"{f' ({cpu_share:.0%} of a core)' if cpu_share is not None else ''} "
             f"| {goal_cell(goals.get(name), row, rows)} |"
         )
     return lines

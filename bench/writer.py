@@ -90,14 +90,14 @@ def edit_article(pk: int, number: int) -> None:
 
 def purge_article_page(pk: int) -> None:
     """What approving a comment on article pk will cost (docs/architecture.md): the
-    article's own page and fragments, not the listings that merely show it."""
+    article's page, not its body fragment, nor the listings that merely show it."""
     from django.db import transaction
 
     from masthead.pagecache import keys
     from masthead.pagecache.purge import purge_keys
 
     with transaction.atomic():  # the purge runs when this commits, as after a real write
-        purge_keys(keys.article(pk))
+        purge_keys(keys.discussion(pk))
 
 
 def publish_new_article(like_pk: int, number: int) -> None:
@@ -127,7 +127,7 @@ def write(duration: float, article_pks: list[int], *, seed: int = 2026) -> dict:
         "purges": lambda: purge_article_page(rng.choice(article_pks)),
         "publishes": lambda: publish_new_article(rng.choice(article_pks), done.publishes + 1),
     }
-    started = time.monotonic()
+    started, cpu_started = time.monotonic(), time.process_time()
     for due, kind in schedule(duration):
         wait = started + due - time.monotonic()
         if wait > 0:
@@ -140,6 +140,8 @@ def write(duration: float, article_pks: list[int], *, seed: int = 2026) -> dict:
         "done": asdict(done),
         "planned": asdict(planned_writes(duration)),
         "seconds": round(time.monotonic() - started, 2),
+        # The writer shares the server's two cores: its own share of one core.
+        "cpu_share": round((time.process_time() - cpu_started) / max(time.monotonic() - started, 0.001), 3),
     }
 
 

@@ -399,6 +399,8 @@ class ArticlePage(PublicPageMixin, Page):
         context.update(content)
         page_keys = PageKeys(lambda: selectors.article_page_cache_keys(article=self, content=content))
         add_keys(request, page_keys)
+        # Only the page, not its fragments: what readers add retires the page alone.
+        add_keys(request, {cache_keys.discussion(self.pk)})
         context["page_keys"] = page_keys
         return context
 

@@ -28,6 +28,12 @@ def article(pk: int) -> str:
     return f"article-{pk}"
 
 
+def discussion(pk: int) -> str:
+    """The article's page for what readers add to it (approved comments): the page is
+    rendered again, its body fragment stays warm."""
+    return f"discussion-{pk}"
+
+
 def section_listing(pk: int) -> str:
     return f"list-section-{pk}"
 

@@ -10,6 +10,7 @@ import uuid
 import pytest
 import redis
 from django.conf import settings as django_settings
+from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -222,3 +223,22 @@ def test_pages_are_served_while_the_store_and_the_shared_cache_are_down(client, 
             assert b"The third story" in response.content
     finally:
         page_store.cache_clear()
+
+
+def test_what_readers_add_retires_the_page_and_not_its_fragments(client, store_kind, two_articles):
+    """A comment approved on the article (keys.discussion): the stored page goes, and the
+    page is built again from warm fragments."""
+    from masthead.pagecache import keys
+    from masthead.pagecache.tests.helpers import wsgi_request
+    from masthead.pagecache.wsgi import PageCacheApplication
+
+    third = two_articles["third"]
+    site = PageCacheApplication(WSGIHandler(), store=page_store())
+    wsgi_request(site, third.url)
+    assert wsgi_request(site, third.url).header("x-cache") == "hit"
+
+    assert third.url in page_store().purge_keys([keys.discussion(third.pk)])
+
+    again = wsgi_request(site, third.url)
+    assert again.header("x-cache") == "miss"
+    assert again.header("x-fragments").endswith("misses=0")
