@@ -1,10 +1,10 @@
-"""Which pages are behind a login, a password or a group, read once between purges.
+"""Which pages are behind a login, a password or a group, read once per worker.
 
 Wagtail asks the database each time: for every page it serves (the page's ancestors,
 then their restrictions) and for every listing (`public()` reads every restriction with
 its page). The table holds a handful of rows, and changing it purges everything
-(decision 0007), so each worker keeps the rows until the next purge, and the first
-render of an article asks nothing about privacy.
+(core/invalidation.py), so each worker keeps the rows until then (decision 0008), and
+the first render of an article asks nothing about privacy.
 """
 
 from __future__ import annotations
