@@ -7,7 +7,7 @@ table in docs/architecture.md lists every event and what it purges.
 from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save, pre_delete
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from masthead.pagecache import keys
 from masthead.pagecache.purge import purge_everything, purge_keys
@@ -58,6 +58,12 @@ def container_changed(sender, instance, **kwargs):
     purge_keys(keys.page(instance.pk), keys.HOME)
 
 
+def container_readdressed(sender, instance, **kwargs):
+    """A section or the home page took a new slug: every article under it has a new
+    address, named in cards, menus and links across the site."""
+    purge_everything()
+
+
 def author_changed(sender, instance, **kwargs):
     purge_keys(keys.author(instance.pk))
 
@@ -83,6 +89,10 @@ def connect():
     for model in (SectionPage, HomePage):
         pre_delete.connect(container_changed, sender=model, dispatch_uid=f"news-purge-{model.__name__}-delete")
     post_page_move.connect(page_moved, dispatch_uid="news-purge-page-moved")
+    for model in (SectionPage, HomePage):
+        page_slug_changed.connect(
+            container_readdressed, sender=model, dispatch_uid=f"news-purge-{model.__name__}-slug-changed"
+        )
     for signal in (post_save, post_delete):
         signal.connect(author_changed, sender=Author, dispatch_uid=f"news-purge-author-{signal}")
         signal.connect(source_changed, sender=Source, dispatch_uid=f"news-purge-source-{signal}")

@@ -242,3 +242,26 @@ def test_what_readers_add_retires_the_page_and_not_its_fragments(client, store_k
     again = wsgi_request(site, third.url)
     assert again.header("x-cache") == "miss"
     assert again.header("x-fragments").endswith("misses=0")
+
+
+def test_a_section_with_a_new_slug_is_linked_at_its_new_address_everywhere(
+    client, two_articles, django_capture_on_commit_callbacks
+):
+    """The header's menu (a fragment that names only the site) links the section; a new
+    slug moves the section and every article under it (found in review)."""
+    from masthead.core.models import MenuItem, SiteSettings
+
+    news = two_articles["site_tree"].sections["news"]
+    with django_capture_on_commit_callbacks(execute=True):
+        site_settings, _ = SiteSettings.objects.get_or_create(site=two_articles["site_tree"].site)
+        MenuItem.objects.create(settings=site_settings, label="World desk", link_page=news, sort_order=0)
+    third = two_articles["third"]
+    assert b'href="/news/"' in visit(client, third.url)[0].content
+
+    with django_capture_on_commit_callbacks(execute=True):
+        news.slug = "world"
+        news.save_revision().publish()
+
+    moved = type(third).objects.get(pk=third.pk)
+    page = visit(client, moved.url)[0].content
+    assert b'href="/world/"' in page and b'href="/news/"' not in page
