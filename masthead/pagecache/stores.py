@@ -207,12 +207,14 @@ class FileStore:
             current, epoch = self._read_clock() or self._start_clock()
             value = current + 1
             if everything:
-                epoch = value
+                # The new epoch first: every marker deleted after it is below it anyway,
+                # while one deleted before it would leave its key purged at the old epoch.
+                _write_atomic(self.root / ".clock", f"{value} {value}".encode())
                 shutil.rmtree(self.root / ".purged", ignore_errors=True)
-            else:
-                (self.root / ".purged").mkdir(exist_ok=True)
-                for key in keys:
-                    _write_atomic(self._purge_marker(key), str(value).encode())
+                return value
+            (self.root / ".purged").mkdir(exist_ok=True)
+            for key in keys:
+                _write_atomic(self._purge_marker(key), str(value).encode())
             _write_atomic(self.root / ".clock", f"{value} {epoch}".encode())
         return value
 
@@ -327,6 +329,16 @@ class RedisStore:
     end
     """
     _GENERATION = _CLOCK + "return clock()"
+    # A clock behind what this worker saw: Redis came back from an older snapshot, and the
+    # purges since are lost. A new epoch at ARGV[1] (later than all seen) trusts nothing.
+    _FORWARD = """
+    local generation = tonumber(redis.call('GET', KEYS[1]) or '0')
+    if generation >= tonumber(ARGV[1]) then return generation end
+    redis.call('SET', KEYS[1], ARGV[1])
+    redis.call('SET', KEYS[2], ARGV[1])
+    redis.call('DEL', KEYS[3])
+    return tonumber(ARGV[1])
+    """
     # ARGV[2]: "all" or "keys"; ARGV[3...]: the keys purged.
     _ADVANCE = (
         _CLOCK
@@ -389,6 +401,8 @@ class RedisStore:
         self._put = self.client.register_script(self._PUT)
         self._start_generation = self.client.register_script(self._GENERATION)
         self._advance = self.client.register_script(self._ADVANCE)
+        self._forward = self.client.register_script(self._FORWARD)
+        self._highest_seen = 0
         self._memory = WorkerMemory("redis-pages", max_entries=MEMORY_ENTRIES)
         self._plain = PlainRedis(self.client)
 
@@ -424,8 +438,12 @@ class RedisStore:
             self._plain.reset()
             value = self.client.get(self._clock_keys[0])
         if value is None:
-            return int(self._start_generation(keys=self._clock_keys, args=[first_generation()]))
-        return int(value)
+            value = self._start_generation(keys=self._clock_keys, args=[first_generation()])
+        value = int(value)
+        if value < self._highest_seen:
+            value = int(self._forward(keys=self._clock_keys, args=[max(first_generation(), self._highest_seen + 1)]))
+        self._highest_seen = max(self._highest_seen, value)
+        return value
 
     def purged_at(self, keys) -> dict[str, int]:
         keys = list(keys)

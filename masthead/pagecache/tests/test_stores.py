@@ -1,5 +1,6 @@
 """Both stores keep, find and purge pages the same way; files double as static publishing."""
 
+import shutil
 import uuid
 
 import hiredis
@@ -275,3 +276,38 @@ def test_a_folder_from_before_the_clock_starts_one(tmp_path):
     assert generation > 5
     assert store.put("/a/", html_entry(("page-1",)), generation=generation) is True
     assert store.purged_at(["page-1"])["page-1"] <= generation
+
+
+def test_a_redis_restored_from_an_older_snapshot_starts_a_new_epoch(redis_store):
+    """Redis came back with the clock it had at its last snapshot; the purges since are
+    lost. A worker that saw a later generation moves the clock past it as a new epoch, so
+    nothing built before the restart is trusted (found in review)."""
+    store = redis_store
+    snapshot = store.generation()
+    store.purge_keys(["page-1"])
+    built_at = store.generation()  # a fragment built now, after that purge
+    store.client.set(store._clock_keys[0], snapshot)  # the restore: back in time,
+    store.client.hdel(store._clock_keys[2], "page-1")  # and page-1's purge forgotten
+
+    after = store.generation()
+    assert after > built_at
+    assert store.purged_at(["page-1"])["page-1"] > built_at
+    assert store.put("/a/", html_entry(("page-1",)), generation=built_at) is False
+
+
+def test_a_purge_of_everything_never_leaves_a_key_below_the_new_epoch(tmp_path, monkeypatch):
+    """Between deleting the markers and writing the new epoch, a reader must not see a
+    purged key as purged at the old epoch (found in review)."""
+    store = FileStore(tmp_path)
+    store.purge_keys(["page-1"])
+    marked = store.purged_at(["page-1"])["page-1"]
+    seen = []
+    rmtree = shutil.rmtree
+
+    def rmtree_while_a_reader_reads(path, *args, **kwargs):
+        rmtree(path, *args, **kwargs)
+        seen.append(store.purged_at(["page-1"])["page-1"])
+
+    monkeypatch.setattr(stores.shutil, "rmtree", rmtree_while_a_reader_reads)
+    store.purge_all()
+    assert seen and min(seen) >= marked
