@@ -42,10 +42,16 @@ def article_changed(sender, instance, **kwargs):
 
 
 def page_moved(sender, instance, parent_page_before=None, parent_page_after=None, **kwargs):
+    from wagtail.models import PageViewRestriction
+
     from masthead.news.models import ArticlePage
 
     specific = instance.specific_deferred
-    if isinstance(specific, ArticlePage):
+    if PageViewRestriction.objects.exists():
+        # Workers know private pages by their tree paths (news/privacy.py), which a move
+        # changes (the moved page's, and its siblings' in a reorder): read them again.
+        purge_everything()
+    elif isinstance(specific, ArticlePage):
         purge_article(specific)
         if parent_page_before is not None:
             purge_keys(keys.section_listing(parent_page_before.pk))

@@ -74,3 +74,23 @@ def test_listings_leave_out_what_is_restricted_as_wagtail_does(site_tree):
 
     assert readable == set(Page.objects.public().values_list("pk", flat=True))
     assert hidden.pk not in readable
+
+
+def test_a_private_article_moved_to_another_section_stays_out_of_listings(
+    client, site_tree, django_capture_on_commit_callbacks
+):
+    """Workers keep private pages with their tree paths; a move changes the path (found
+    in review)."""
+    news, analysis = site_tree.sections["news"], site_tree.sections["analysis"]
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article(news, title="A public story", hours_ago=3)
+        hidden = make_article(news, title="The embargoed story", hours_ago=1)
+        _restrict(hidden, restriction_type=PageViewRestriction.LOGIN, password="")
+    assert b"The embargoed story" not in client.get("/latest/").content
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Page.objects.get(pk=hidden.pk).move(analysis, pos="last-child")
+
+    for path in ("/latest/", "/analysis/", "/"):
+        page = client.get(path).content
+        assert b"The embargoed story" not in page, path
