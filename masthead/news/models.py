@@ -28,7 +28,7 @@ from masthead.news.pagination import InvalidCursor
 from masthead.pagecache import fragments
 from masthead.pagecache import keys as cache_keys
 from masthead.pagecache.memory import WorkerMemory
-from masthead.pagecache.public import PageKeys, PublicPageMixin, add_keys, keys_for_articles
+from masthead.pagecache.public import PageKeys, PublicPageMixin, add_keys, keys_for_articles, restrictions_queryset
 
 WORDS_PER_MINUTE = 230
 TOP_STORY_SLOTS = 4
@@ -378,18 +378,9 @@ class ArticlePage(PublicPageMixin, Page):
     def get_view_restrictions(self):
         """As Wagtail's, from the rows each worker keeps (masthead.news.privacy): an
         article read for the first time costs no query for them."""
-        from wagtail.models import PageViewRestriction
-
         from masthead.news import privacy
 
-        restrictions = privacy.view_restrictions(self)
-        # A queryset still, as Wagtail's admin expects, holding the rows already read.
-        if restrictions:
-            queryset = PageViewRestriction.objects.filter(pk__in=[restriction.pk for restriction in restrictions])
-        else:
-            queryset = PageViewRestriction.objects.none()
-        queryset._result_cache = restrictions
-        return queryset
+        return restrictions_queryset(privacy.view_restrictions(self))
 
     def get_context(self, request, *args, **kwargs):
         from masthead.news import selectors

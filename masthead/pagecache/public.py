@@ -140,16 +140,22 @@ class PublicPageMixin:
         return mark_public(request, super().serve(request, *args, **kwargs))
 
     def get_view_restrictions(self):
-        from wagtail.models import PageViewRestriction
-
-        restrictions = fragments.remember(
-            _view_restrictions, self.path, lambda: list(super(PublicPageMixin, self).get_view_restrictions())
+        return restrictions_queryset(
+            fragments.remember(
+                _view_restrictions, self.path, lambda: list(super(PublicPageMixin, self).get_view_restrictions())
+            )
         )
-        # Still a queryset for the admin's privacy views (which order it and query again),
-        # but iterating it, as Wagtail does on every serve, reads the remembered rows.
-        if restrictions:
-            queryset = PageViewRestriction.objects.filter(pk__in=[restriction.pk for restriction in restrictions])
-        else:
-            queryset = PageViewRestriction.objects.none()
-        queryset._result_cache = restrictions
-        return queryset
+
+
+def restrictions_queryset(restrictions: list):
+    """Remembered view restrictions as Wagtail hands them out: still a queryset for the
+    admin's privacy views (which order it and query again), but iterating it, as Wagtail
+    does on every serve, reads the remembered rows."""
+    from wagtail.models import PageViewRestriction
+
+    if restrictions:
+        queryset = PageViewRestriction.objects.filter(pk__in=[restriction.pk for restriction in restrictions])
+    else:
+        queryset = PageViewRestriction.objects.none()
+    queryset._result_cache = restrictions
+    return queryset
