@@ -53,6 +53,11 @@ class Config:
     require_services: bool
     test_database_url: str
     test_redis_url: str  # a database the tests may empty
+    # How many proxies (nginx, a load balancer) stand in front and append to
+    # X-Forwarded-For: the reader's address is that many entries from the right.
+    proxy_hops: int = 0
+    # The key for an Akismet-compatible spam checker (off unless site settings turn it on).
+    spam_checker_key: str = ""
 
     @property
     def is_production(self) -> bool:
@@ -122,7 +127,16 @@ def load() -> Config:
         require_services=_flag("MASTHEAD_REQUIRE_SERVICES", False),
         test_database_url=_get("MASTHEAD_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
         test_redis_url=_get("MASTHEAD_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
+        proxy_hops=_proxy_hops(),
+        spam_checker_key=_get("MASTHEAD_SPAM_CHECKER_KEY"),
     )
+
+
+def _proxy_hops() -> int:
+    raw = _get("MASTHEAD_PROXY_HOPS", "0")
+    if not raw.isdigit() or int(raw) > 10:
+        raise ConfigurationError("MASTHEAD_PROXY_HOPS must be a number of proxies from 0 to 10")
+    return int(raw)
 
 
 def _cdn_purge_url() -> str:

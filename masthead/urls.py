@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("ads/", include("masthead.ads.urls")),
+    path("comments/", include("masthead.comments.urls")),
     path("", include("masthead.news.urls")),
     # Image renditions from the media folder; `masthead serve` (granian) and nginx send
     # /media/images/ themselves, this answers any other server. Nothing else under

@@ -160,3 +160,19 @@ class SocialLink(Orderable):
 
     def __str__(self):
         return f"{self.get_platform_display()}: {self.url}"
+
+
+class RateLimitCounter(models.Model):
+    """Hits in one window of one rate limit, when the site has no Redis
+    (masthead.core.ratelimit). Expired windows are deleted by a periodic job."""
+
+    bucket = models.CharField(max_length=120)
+    window_start = models.BigIntegerField()
+    expires_at = models.BigIntegerField(db_index=True)
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bucket", "window_start"], name="one_counter_per_window")]
+
+    def __str__(self):
+        return f"{self.bucket} @ {self.window_start}: {self.hits}"

@@ -31,11 +31,18 @@ def retry_waiting_purges() -> None:
     retry_pending_purges()
 
 
+def forget_expired_rate_limits() -> None:
+    from masthead.core.ratelimit import forget_expired
+
+    forget_expired()
+
+
 PERIODIC_JOBS = [
     PeriodicJob("publish scheduled pages", 30, publish_scheduled),
     # Often: readers see the old page until a failed purge's retry lands (its own delay
     # grows with each failure; a check with nothing due is one small query).
     PeriodicJob("retry purges that failed", 5, retry_waiting_purges),
+    PeriodicJob("forget expired rate-limit windows", 300, forget_expired_rate_limits),
 ]
 
 

@@ -28,3 +28,17 @@ def media_file(request, path):
     if ".." in segments or len(segments) < 2 or segments[0] != PUBLIC_MEDIA_FOLDER:
         raise Http404("Not a public file")
     return serve(request, "/".join(segments), document_root=settings.MEDIA_ROOT)
+
+
+def csrf_failure(request, reason=""):
+    """Django's CSRF refusal in the site's words: a form left open for a day, or a
+    browser that refuses cookies. A script asking for JSON gets JSON."""
+    from django.http import JsonResponse
+
+    message = "This form has expired or your browser refused our cookie. Reload the page and try again."
+    if "application/json" in request.headers.get("Accept", ""):
+        response = JsonResponse({"ok": False, "message": message}, status=403)
+    else:
+        response = render(request, "400.html", {"reason": message}, status=403)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -250,6 +250,9 @@ class SectionPage(PublicPageMixin, Page):
 
 
 class ArticlePage(PublicPageMixin, Page):
+    # Readers may comment (masthead.comments shows the thread under the article).
+    accepts_comments = True
+
     standfirst = models.TextField(max_length=400, blank=True, help_text="One or two sentences under the headline.")
     body = StreamField(ArticleBodyBlock(), blank=True)
     featured_image = models.ForeignKey(NewsImage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -390,8 +393,6 @@ class ArticlePage(PublicPageMixin, Page):
         context.update(content)
         page_keys = PageKeys(lambda: selectors.article_page_cache_keys(article=self, content=content))
         add_keys(request, page_keys)
-        # Only the page, not its fragments: what readers add retires the page alone.
-        add_keys(request, {cache_keys.discussion(self.pk)})
         context["page_keys"] = page_keys
         return context
 

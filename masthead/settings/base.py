@@ -19,6 +19,7 @@ ALLOWED_HOSTS = [urlsplit(SITE_URL).hostname or "localhost", "127.0.0.1", "local
 INSTALLED_APPS = [
     "masthead.core",
     "masthead.news",
+    "masthead.comments",
     "masthead.ads",
     "masthead.pagecache",
     "masthead.demo",
@@ -256,6 +257,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+CSRF_FAILURE_VIEW = "masthead.core.views.csrf_failure"
 
 LOGIN_URL = "wagtailadmin_login"
 
@@ -278,6 +280,9 @@ MASTHEAD_EMBED_THUMBNAIL_HOSTS = ["i.ytimg.com", "img.youtube.com", "i.vimeocdn.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 TAGGIT_CASE_INSENSITIVE = True
+
+MASTHEAD_PROXY_HOPS = CONFIG.proxy_hops
+MASTHEAD_SPAM_CHECKER_KEY = CONFIG.spam_checker_key
 
 MASTHEAD_PAGE_CACHE = CONFIG.page_cache
 MASTHEAD_PAGE_CACHE_DIR = DATA_DIR / "pages"

@@ -1,0 +1,36 @@
+"""Avatars made here, never asked of a third party (no Gravatar): the commenter's
+initials on a colour picked from their address, as an inline SVG."""
+
+import hashlib
+
+from django.conf import settings
+from django.utils.html import format_html
+
+# Each passes WCAG AA (4.5:1) with white text.
+PALETTE = ["#1d4e89", "#7a1f3d", "#2f6b3a", "#6a3d9a", "#8a4b08", "#0f5f66", "#5b4636", "#a0223a", "#3b4a6b", "#00695c"]
+
+
+def initials(name: str) -> str:
+    letters = [word[0] for word in name.split() if word and word[0].isalnum()]
+    if not letters:
+        return "?"
+    picked = letters[0] + (letters[-1] if len(letters) > 1 else "")
+    return picked.upper()
+
+
+def colour(seed: str) -> str:
+    # Keyed, so the colour says nothing anyone could check an address against.
+    digest = hashlib.blake2b(seed.strip().lower().encode(), digest_size=4, key=settings.SECRET_KEY.encode()[:64])
+    return PALETTE[int.from_bytes(digest.digest()) % len(PALETTE)]
+
+
+def avatar_svg(*, name: str, seed: str, size: int = 40) -> str:
+    return format_html(
+        '<svg class="avatar" width="{}" height="{}" viewBox="0 0 40 40" aria-hidden="true" focusable="false">'
+        '<rect width="40" height="40" rx="20" fill="{}"/>'
+        '<text x="20" y="25" text-anchor="middle" font-size="15" font-family="sans-serif" fill="#fff">{}</text></svg>',
+        size,
+        size,
+        colour(seed or name),
+        initials(name),
+    )

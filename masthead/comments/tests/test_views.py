@@ -1,0 +1,195 @@
+"""Readers' endpoints: the thread under a cached article, posting with and without
+script, own comments, likes and counts."""
+
+import html5lib
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from masthead.comments import services
+from masthead.comments.models import Comment, ModerationPolicy
+from masthead.comments.tests.factories import comment_settings, open_settings, post_comment
+from masthead.comments.tokens import form_issued_token
+from masthead.news.tests.factories import make_article
+from masthead.pagecache.purge import page_store
+from masthead.pagecache.tests.helpers import assert_cacheable
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def article(site_tree):
+    return make_article(site_tree.sections["news"], title="Harbour dredging starts")
+
+
+@pytest.fixture
+def aged_form(monkeypatch):
+    """A form shown long enough ago that a person could have written it."""
+    import time
+
+    token = form_issued_token()
+    real = time.time
+    monkeypatch.setattr("masthead.comments.tokens.time.time", lambda: real() + 60)
+    return token
+
+
+def guest_post(client, article, aged_form, *, json_reply=False, **fields):
+    data = {"name": "Ada", "email": "ada@example.org", "body": "Good to see this finally happen.", "issued": aged_form}
+    data.update(fields)
+    headers = {"Accept": "application/json"} if json_reply else {}
+    return client.post(f"/comments/{article.pk}/post/", data, headers=headers)
+
+
+def test_the_article_shows_its_approved_thread_and_stays_cacheable(client, article):
+    settings = open_settings()
+    post_comment(article, name="Ben Reader", body="First thought: see https://example.org/report.", settings=settings)
+    comment_settings(moderation=ModerationPolicy.EVERYONE)
+    post_comment(article, name="Hidden Pending", body="Not yet approved")
+
+    response = client.get(article.url)
+
+    assert_cacheable(response)
+    text = response.content.decode()
+    assert "Comments (<span data-comment-count" in text and "Ben Reader" in text
+    assert "Hidden Pending" not in text
+    assert 'rel="nofollow ugc noopener"' in text
+    assert "csrfmiddlewaretoken" not in text
+
+
+def test_approving_a_comment_shows_it_on_the_next_read(client, article, django_capture_on_commit_callbacks):
+    comment_settings(moderation=ModerationPolicy.EVERYONE)
+    comment = post_comment(article, name="Late Approval")
+    assert "Late Approval" not in client.get(article.url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_set_status(comment=comment, status=Comment.Status.APPROVED)
+    assert "Late Approval" in client.get(article.url).content.decode()
+
+
+def test_the_article_page_queries_do_not_grow_with_its_comments(client, article):
+    open_settings()
+
+    def queries():
+        client.get(article.url)
+        page_store().purge_all()  # fragments and worker memory start over
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(article.url).status_code == 200
+        return len(captured)
+
+    post_comment(article, parent=post_comment(article))
+    few = queries()
+    for _ in range(30):
+        parent = post_comment(article)
+        post_comment(article, parent=parent)
+    assert queries() == few
+
+
+def test_a_guest_posts_without_script_and_lands_on_a_page_that_says_what_happens(client, article, aged_form):
+    comment_settings(moderation=ModerationPolicy.FIRST_TIME)
+    response = guest_post(client, article, aged_form)
+    assert response.status_code == 302 and "?sent=" in response["Location"]
+    landing = client.get(response["Location"])
+    assert landing.status_code == 200
+    assert "awaiting moderation" in landing.content.decode().lower() or "once a moderator" in landing.content.decode()
+    assert landing["Cache-Control"] == "private, no-store"
+    cookie = response.cookies["masthead_comments"]
+    assert cookie["path"] == "/comments/" and cookie["httponly"]
+
+
+def test_a_guest_posts_with_script_and_gets_json(client, article, aged_form):
+    open_settings()
+    response = guest_post(client, article, aged_form, json_reply=True)
+    assert response.status_code == 201
+    payload = response.json()
+    assert payload["ok"] and payload["status"] == "approved" and "Good to see" in payload["html"]
+
+
+def test_bad_fields_get_clear_messages_and_no_500(client, article, aged_form):
+    open_settings()
+    response = guest_post(client, article, aged_form, json_reply=True, email="not-an-address", body="")
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert "email" in errors and "body" in errors
+    page = guest_post(client, article, aged_form, name="")
+    assert page.status_code == 400 and "Give a name" in page.content.decode()
+
+
+def test_the_honeypot_and_a_form_sent_too_soon_are_refused(client, article):
+    open_settings()
+    fresh = form_issued_token()
+    assert guest_post(client, article, fresh, json_reply=True).status_code == 429
+    assert guest_post(client, article, fresh, json_reply=True, company="Spam Inc").status_code == 400
+    assert guest_post(client, article, "forged", json_reply=True).status_code == 400
+    assert not Comment.objects.exists()
+
+
+def test_the_form_is_an_uncached_piece_with_a_csrf_token(client, article):
+    response = client.get(f"/comments/{article.pk}/form/")
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    assert "csrfmiddlewaretoken" in response.content.decode()
+
+
+def test_posting_needs_the_csrf_token(article, aged_form):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(
+        f"/comments/{article.pk}/post/",
+        {"name": "A", "email": "a@example.org", "body": "x", "issued": aged_form},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 403 and not response.json()["ok"]
+
+
+def test_me_shows_a_browsers_own_pending_comment_and_its_edit_window(client, article, aged_form):
+    comment_settings(moderation=ModerationPolicy.EVERYONE)
+    guest_post(client, article, aged_form, json_reply=True)
+    state = client.get(f"/comments/{article.pk}/me/").json()
+    (own,) = state["own"]
+    assert own["status"] == "pending" and own["editable"] and state["csrf"]
+    other = client.__class__()
+    assert other.get(f"/comments/{article.pk}/me/").json()["own"] == []
+
+
+def test_a_guest_edits_and_deletes_their_comment_from_the_same_browser_only(client, article, aged_form):
+    open_settings()
+    comment_id = guest_post(client, article, aged_form, json_reply=True).json()["id"]
+    edited = client.post(
+        f"/comments/c/{comment_id}/edit/", {"body": "Changed my mind."}, headers={"Accept": "application/json"}
+    )
+    assert edited.json()["ok"] and "Changed my mind" in Comment.objects.get(pk=comment_id).body
+    stranger = client.__class__()
+    assert stranger.post(f"/comments/c/{comment_id}/edit/", {"delete": "1"}).status_code == 404
+    client.post(f"/comments/c/{comment_id}/edit/", {"delete": "1"})
+    assert Comment.objects.get(pk=comment_id).status == Comment.Status.TRASH
+
+
+def test_likes_are_one_per_browser_and_counts_are_short_lived(client, article):
+    comment = post_comment(article, settings=open_settings())
+    assert client.post(f"/comments/c/{comment.pk}/like/").json() == {"ok": True, "liked": True, "count": 1}
+    other = client.__class__()
+    assert other.post(f"/comments/c/{comment.pk}/like/").json()["count"] == 2
+    assert client.post(f"/comments/c/{comment.pk}/like/").json() == {"ok": True, "liked": False, "count": 1}
+    likes = client.get(f"/comments/likes/?ids={comment.pk}")
+    assert likes.json() == {str(comment.pk): 1} and likes["Cache-Control"] == "public, max-age=15"
+    counts = client.get(f"/comments/counts/?pages={article.pk},999")
+    assert counts.json() == {str(article.pk): 1, "999": 0}
+
+
+def test_the_thread_page_works_without_script_and_pages_with_a_cursor(client, article):
+    settings = open_settings()
+    for _ in range(25):
+        post_comment(article, settings=settings)
+    response = client.get(f"/comments/{article.pk}/")
+    assert_cacheable(response)
+    page = html5lib.parse(response.content.decode(), namespaceHTMLElements=False)
+    more = page.find(".//p[@class='comments__more']/a")
+    assert more is not None
+    second = client.get(more.get("href").replace("&amp;", "&"))
+    assert second.status_code == 200 and second.content.decode().count('class="comment"') == 5
+    assert client.get(f"/comments/{article.pk}/?after=01-1").status_code == 400
+
+
+def test_comments_on_a_page_that_takes_none_are_404(client, site_tree):
+    assert client.get(f"/comments/{site_tree.home.pk}/").status_code == 404
+    assert client.get("/comments/99999999/form/").status_code == 404
+    assert client.get("/comments/99999999999999999999999/").status_code == 404
