@@ -93,7 +93,17 @@ def keys_for_articles(articles) -> set[str]:
 
 
 def mark_public(request, response):
-    """Make a 200 page cacheable by the page cache, CDNs and browsers (with revalidation)."""
+    """Make a 200 page cacheable by the page cache, CDNs and browsers (with revalidation).
+
+    A Wagtail page answers with a TemplateResponse that renders later: its keys are read
+    once it has rendered, so the keys its template's fragments add are kept too."""
+    if getattr(response, "is_rendered", True) is False:
+        response.add_post_render_callback(lambda rendered: _mark_public(request, rendered))
+        return response
+    return _mark_public(request, response)
+
+
+def _mark_public(request, response):
     if response.status_code != 200 or getattr(request, "is_preview", False):
         return response
     response["Cache-Control"] = settings.MASTHEAD_PUBLIC_CACHE_CONTROL

@@ -40,6 +40,9 @@ PAGES = [
     "section",
     "article",
     "article with the next one appended",
+    "article with its comments and form open",
+    "comment thread",
+    "comment form",
     "latest",
     "latest, older page",
     "staff picks",
@@ -65,16 +68,22 @@ def _addresses() -> dict[str, str]:
     kinds of body block (embeds, figures, quotes) that has an older one to append."""
     from taggit.models import Tag
 
+    from masthead.comments.models import Discussion
     from masthead.news.models import ArticlePage, Author, SectionPage
 
     articles = list(ArticlePage.objects.live().order_by("-published_at"))[:-1]
     richest = max(articles, key=lambda article: len({block.block_type for block in article.body}))
+    discussed = Discussion.objects.order_by("-approved_count").first()
+    discussed_id = discussed.page_id if discussed else richest.pk
     tag = Tag.objects.filter(news_articletag_items__isnull=False).first()
     return {
         "home": "/",
         "section": SectionPage.objects.live().first().url,
         "article": richest.url,
         "article with the next one appended": richest.url,
+        "article with its comments and form open": ArticlePage.objects.get(pk=discussed_id).url,
+        "comment thread": f"/comments/{discussed_id}/",
+        "comment form": f"/comments/{discussed_id}/reply/",
         "latest": "/latest/",
         "staff picks": "/staff-picks/",
         "tag": f"/tag/{tag.slug}/",
@@ -89,7 +98,16 @@ def _append_next_article(page) -> None:
     page.locator("main article.article").nth(1).wait_for()
 
 
-def _visit(browser, base: str, path: str, *, mode: str, scheme: str, append: bool) -> tuple[int, str, list[dict]]:
+def _open_comments(page) -> None:
+    """The reader opens the thread and the form: the page's script fills in the form."""
+    page.locator("main .discussion__summary").first.click()
+    page.locator("main [data-open-form]").first.click()
+    page.locator("main form[data-comment-form] textarea").first.wait_for()
+
+
+def _visit(
+    browser, base: str, path: str, *, mode: str, scheme: str, append: bool, open_comments: bool = False
+) -> tuple[int, str, list[dict]]:
     from axe_playwright_python.sync_playwright import Axe
 
     context = browser.new_context(**VIEWPORTS[mode], color_scheme=scheme)
@@ -98,6 +116,9 @@ def _visit(browser, base: str, path: str, *, mode: str, scheme: str, append: boo
     html = response.text()
     if append:
         _append_next_article(page)
+        html = "<!DOCTYPE html>\n" + page.evaluate("document.documentElement.outerHTML")
+    if open_comments:
+        _open_comments(page)
         html = "<!DOCTYPE html>\n" + page.evaluate("document.documentElement.outerHTML")
     violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
     context.close()
@@ -151,6 +172,7 @@ def findings(django_db_setup, django_db_blocker, live_server, demo_database_copy
                             mode=mode,
                             scheme=scheme,
                             append=name == "article with the next one appended",
+                            open_comments=name == "article with its comments and form open",
                         )
                         result.axe[name][f"{mode}, {scheme}"] = violations
                 result.status[name] = status

@@ -1,6 +1,7 @@
-// Masthead reader script: continuous reading and click-to-play embeds.
-// Everything here is an enhancement: without it the "Continue reading" link and the
-// embed links work as plain links.
+// Masthead reader script: continuous reading, click-to-play embeds, and the comment
+// threads' live parts (counts, the form, likes, a reader's own comments).
+// Everything here is an enhancement: without it the "Continue reading" link, the embed
+// links and the comment links and forms work as plain links and form posts.
 (function () {
   "use strict";
 
@@ -19,8 +20,12 @@
     frame.focus();
   });
 
+  if (!window.fetch) return;
+  var comments = window.MastheadComments;
+  if (comments) comments.enhance(document);
+
   var stream = document.querySelector("[data-article-stream]");
-  if (!stream || !("IntersectionObserver" in window) || !window.fetch) return;
+  if (!stream || !("IntersectionObserver" in window)) return;
 
   var status = document.querySelector("[data-stream-status]");
   var maxAppended = parseInt(stream.getAttribute("data-max-appended"), 10) || 10;
@@ -85,6 +90,7 @@
         nodes.forEach(function (node) { stream.appendChild(node); });
         appended += 1;
         nodes.forEach(function (node) { if (node.matches("article")) visibility.observe(node); });
+        if (comments) nodes.forEach(function (node) { comments.enhance(node); });
         var heading = nodes[0] && nodes[0].querySelector("h1, h2");
         if (heading && status) status.textContent = "Next article: " + heading.textContent.trim();
         if (heading && hadFocus) {
