@@ -245,6 +245,9 @@ def me(request, page_id: int):
     removal_notice = settings.removal_notice
     payload = {
         "csrf": get_token(request),
+        # Exact, unlike the short-lived counts a cached page asks for: the reader who
+        # keeps the thread open sees their comment's approval and the new count.
+        "count": selectors.discussion_for(page.pk).approved_count,
         "liked": liked,
         "own": [
             {

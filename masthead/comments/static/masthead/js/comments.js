@@ -76,6 +76,8 @@
 
   function showOwn(section, state) {
     var slot = section.querySelector("[data-own-comments]");
+    var count = section.querySelector("[data-comment-count]");
+    if (count && typeof state.count === "number") count.textContent = String(state.count);
     (state.own || []).forEach(function (own) {
       var inThread = section.querySelector('[data-comment="' + own.id + '"]');
       if (own.status === "approved" && inThread) {
@@ -85,10 +87,14 @@
         }
         return;
       }
-      if (!slot || slot.querySelector('[data-own-comment="' + own.id + '"]')) return;
+      if (!slot) return;
+      var shown = slot.querySelector('[data-own-comment="' + own.id + '"]');
+      if (shown && shown.getAttribute("data-status") === own.status) return;
       if (own.status === "approved" || own.status === "pending") {
-        slot.appendChild(nodesFrom(own.html).firstElementChild);
+        var fresh = nodesFrom(own.html).firstElementChild;
+        if (shown) shown.replaceWith(fresh); else slot.appendChild(fresh);
       } else if (own.removal_reason) {
+        if (shown) shown.remove();
         var note = document.createElement("p");
         note.className = "notice";
         note.textContent = "Your comment was removed. " + own.removal_reason;
@@ -212,11 +218,19 @@
     }).catch(function () {});
   }
 
+  // While a thread is open and in view, its reader's own comments and the count are
+  // asked again now and then: a comment approved meanwhile shows as published.
+  var REFRESH_MS = 20000;
+
   function activate(section) {
     if (section.getAttribute("data-active")) return;
     section.setAttribute("data-active", "true");
     refreshLikes(section);
     loadState(section);
+    window.setInterval(function () {
+      var details = section.querySelector("details");
+      if (document.visibilityState === "visible" && (!details || details.open)) loadState(section);
+    }, REFRESH_MS);
   }
 
   function enhance(root) {
