@@ -89,7 +89,7 @@ def test_a_guest_posts_replies_and_likes_without_a_reload(origin, browser, discu
 
 def test_without_script_the_links_and_the_form_post_work(origin, browser, discussed):
     base, _ = origin
-    article, first = discussed
+    article, _ = discussed
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(base + article.url)
