@@ -150,7 +150,9 @@ def _count_in(comment: Comment, sign: int) -> None:
         if comment.root_id:
             Comment.objects.filter(pk=comment.root_id).update(reply_count=F("reply_count") + sign)
         if sign > 0:
-            Comment.objects.filter(pk=comment.pk).update(in_thread=True)
+            # The comment and every ancestor show: a removed ancestor as a placeholder.
+            ancestors = [int(part) for part in comment.path.split(".") if part]
+            Comment.objects.filter(pk__in=ancestors or [comment.pk], in_thread=False).update(in_thread=True)
             comment.in_thread = True
             transaction.on_commit(lambda: _approved(comment.pk, comment.page_id))
         else:
@@ -177,22 +179,21 @@ def comment_set_status(*, comment: Comment, status: str, moderator=None, reason:
         comment.status = status
         comment.moderated_at = timezone.now()
         comment.moderated_by = moderator
-        if status in (Comment.Status.TRASH, Comment.Status.SPAM):
-            comment.removal_reason = reason
+        if status == Comment.Status.APPROVED:
+            comment.hold_reason = ""
+            comment.removal_reason = ""
+        else:
+            if status in (Comment.Status.TRASH, Comment.Status.SPAM):
+                comment.removal_reason = reason
             # Replies stay readable under "This comment was removed".
             comment.in_thread = (
                 was_shown and Comment.objects.filter(parent=comment, status=Comment.Status.APPROVED).exists()
             )
-        elif status == Comment.Status.PENDING:
-            comment.in_thread = False
-        if status == Comment.Status.APPROVED:
-            comment.hold_reason = ""
-            comment.removal_reason = ""
         comment.save(
             update_fields=["status", "moderated_at", "moderated_by", "removal_reason", "in_thread", "hold_reason"]
         )
         _count_in(comment, +1)
-        if (was_shown and not comment.in_thread) or (was_shown and status != Comment.Status.APPROVED):
+        if was_shown:  # an approval purges through _count_in
             page_id = comment.page_id
             transaction.on_commit(lambda: purge_discussion(page_id))
     return comment

@@ -161,3 +161,25 @@ def test_length_limits_give_a_clear_message(article):
         post_comment(article, body="x" * 201, settings=settings)
     with pytest.raises(services.CommentRefused, match="Write something"):
         post_comment(article, body=" \n\u202e ", settings=settings)
+
+
+def test_a_reply_approved_under_a_removed_comment_shows_under_a_placeholder(article):
+    settings = comment_settings(moderation=ModerationPolicy.EVERYONE)
+    top = post_comment(article, settings=settings)
+    services.comment_set_status(comment=top, status=Comment.Status.APPROVED)
+    reply = post_comment(article, parent=top, settings=settings)
+    services.comment_set_status(comment=top, status=Comment.Status.TRASH)
+    services.comment_set_status(comment=reply, status=Comment.Status.APPROVED)
+    (node,) = selectors.thread_page(page_id=article.pk).nodes
+    assert node.removed and [child.comment.pk for child in node.replies] == [reply.pk]
+
+
+def test_a_comment_sent_back_to_the_queue_keeps_its_replies_readable(article):
+    settings = open_settings()
+    top = post_comment(article, settings=settings)
+    reply = post_comment(article, parent=top, settings=settings)
+    services.comment_set_status(comment=top, status=Comment.Status.PENDING)
+    (node,) = selectors.thread_page(page_id=article.pk).nodes
+    assert node.removed and node.replies[0].comment.pk == reply.pk
+    discussion = Discussion.objects.get(page=article)
+    assert (discussion.approved_count, discussion.pending_count) == (1, 1)

@@ -11,6 +11,7 @@ from masthead.comments.models import Comment, ModerationPolicy
 from masthead.comments.tests.factories import comment_settings, open_settings, post_comment
 from masthead.comments.tokens import form_issued_token
 from masthead.news.tests.factories import make_article
+from masthead.pagecache import keys as cache_keys
 from masthead.pagecache.purge import page_store
 from masthead.pagecache.tests.helpers import assert_cacheable
 
@@ -193,3 +194,22 @@ def test_comments_on_a_page_that_takes_none_are_404(client, site_tree):
     assert client.get(f"/comments/{site_tree.home.pk}/").status_code == 404
     assert client.get("/comments/99999999/form/").status_code == 404
     assert client.get("/comments/99999999999999999999999/").status_code == 404
+
+
+# The thread's own page after its discussion was purged: the page, its ancestors and
+# their view restrictions (Wagtail's privacy check), the discussion, the top-level
+# comments, their replies. The site's chrome stays cached.
+THREAD_PAGE_QUERIES = 6
+
+
+@pytest.mark.parametrize("threads", [2, 40])
+def test_the_thread_page_has_a_pinned_query_count_whatever_the_thread_size(client, article, threads):
+    settings = open_settings()
+    for _ in range(threads):
+        post_comment(article, parent=post_comment(article, settings=settings), settings=settings)
+    client.get(f"/comments/{article.pk}/")
+    client.get(article.url)  # the chrome's fragments are made
+    page_store().purge_keys([cache_keys.discussion(article.pk)])
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(f"/comments/{article.pk}/").status_code == 200
+    assert len(captured) == THREAD_PAGE_QUERIES, "\n".join(query["sql"][:200] for query in captured)
