@@ -52,12 +52,15 @@ def test_long_article_with_every_widget_fits_the_budget(client, site_tree):
         html='<iframe src="https://www.youtube.com/embed/Ab3dE5gH7jK?feature=oembed"></iframe>',
     )
 
+    from masthead.comments.tests.factories import open_settings, post_comment
+
+    comment_settings = open_settings()
+    for _ in range(3):  # a thread under it, with replies
+        post_comment(article, parent=post_comment(article, settings=comment_settings), settings=comment_settings)
+
     html = client.get(article.url).content
-    assert b"data-embed-src" in html
-    assets = [
-        Path(finders.find(name)).read_bytes()
-        for name in ("masthead/css/site.css", "masthead/js/site.js", "masthead/js/comments.js")
-    ]
+    assert b"data-embed-src" in html and b'class="comment"' in html
+    assets = [Path(finders.find(name)).read_bytes() for name in ("masthead/css/site.css", "masthead/js/site.js")]
     raw = len(html) + sum(len(asset) for asset in assets)
     compressed = sum(len(gzip.compress(part, 9)) for part in [html, *assets])
 

@@ -1,6 +1,7 @@
 // Comment threads on cached pages: the page holds the approved thread; this script adds
 // what is per reader or changes by the second, from small uncached requests (decision
-// 0010): current counts, the form with its CSRF token, likes, the reader's own comments.
+// 0010): the form with its CSRF token, likes, the reader's own comments. site.js loads
+// it when a reader opens a thread (counts on cards and articles are site.js's own).
 // Without it every part is a plain link to /comments/… and a plain form post.
 (function () {
   "use strict";
@@ -31,28 +32,6 @@
 
   function post(url, body) {
     return json(url, { method: "POST", body: body, headers: { "X-CSRFToken": csrf } });
-  }
-
-  // "Comments (N)" on articles and "N comments" on cards: one short-lived request a page.
-  function refreshCounts(root) {
-    var targets = root.querySelectorAll("[data-comment-count], [data-comment-count-for]");
-    if (!targets.length) return;
-    var ids = {};
-    targets.forEach(function (node) { ids[node.getAttribute("data-comment-count") || node.getAttribute("data-comment-count-for")] = true; });
-    var list = Object.keys(ids).map(Number).sort(function (a, b) { return a - b; });
-    json("/comments/counts/?pages=" + list.join(",")).then(function (counts) {
-      targets.forEach(function (node) {
-        var id = node.getAttribute("data-comment-count") || node.getAttribute("data-comment-count-for");
-        var count = counts[id];
-        if (typeof count !== "number") return;
-        if (node.hasAttribute("data-comment-count")) {
-          node.textContent = String(count);
-        } else if (count > 0) {
-          node.textContent = count + (count === 1 ? " comment" : " comments");
-          node.hidden = false;
-        }
-      });
-    }).catch(function () {});
   }
 
   function visibleIds(section) {
@@ -234,7 +213,6 @@
   }
 
   function enhance(root) {
-    refreshCounts(root);
     var sections = root.matches && root.matches("[data-discussion]") ? [root] : root.querySelectorAll("[data-discussion]");
     Array.prototype.forEach.call(sections, function (section) {
       var details = section.querySelector("details");
@@ -247,6 +225,16 @@
       details.addEventListener("toggle", function () { if (details.open) activate(section); });
     });
   }
+
+  // "Click to comment" and links to a comment open the collapsed thread they point into.
+  window.addEventListener("hashchange", function () {
+    var target = location.hash.length > 1 && document.getElementById(location.hash.slice(1));
+    var details = target && (target.querySelector("details") || target.closest("details"));
+    if (details && !details.open) {
+      details.open = true;
+      target.scrollIntoView();
+    }
+  });
 
   document.addEventListener("click", function (event) {
     var target = event.target.closest ? event.target : null;

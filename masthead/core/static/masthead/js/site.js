@@ -21,8 +21,59 @@
   });
 
   if (!window.fetch) return;
-  var comments = window.MastheadComments;
-  if (comments) comments.enhance(document);
+
+  // "Comments (N)" on articles and "N comments" on cards: one short-lived request a page,
+  // never part of the cached page (a new comment purges no listing).
+  function refreshCounts(root) {
+    var targets = root.querySelectorAll("[data-comment-count], [data-comment-count-for]");
+    if (!targets.length) return;
+    function idOf(node) { return node.getAttribute("data-comment-count") || node.getAttribute("data-comment-count-for"); }
+    var ids = {};
+    targets.forEach(function (node) { ids[idOf(node)] = true; });
+    var list = Object.keys(ids).map(Number).sort(function (a, b) { return a - b; });
+    fetch("/comments/counts/?pages=" + list.join(","), { headers: { Accept: "application/json" } })
+      .then(function (response) { return response.json(); })
+      .then(function (counts) {
+        targets.forEach(function (node) {
+          var count = counts[idOf(node)];
+          if (typeof count !== "number") return;
+          if (node.hasAttribute("data-comment-count")) {
+            node.textContent = String(count);
+          } else if (count > 0) {
+            node.textContent = count + (count === 1 ? " comment" : " comments");
+            node.hidden = false;
+          }
+        });
+      }).catch(function () {});
+  }
+
+  // The thread's script arrives when a reader opens a thread (or lands on one).
+  var threadScript = null;
+  function loadThreads(root) {
+    var discussion = root.querySelector ? root.querySelector("[data-discussion][data-script]") : null;
+    if (!discussion) return;
+    if (window.MastheadComments) { window.MastheadComments.enhance(root); return; }
+    if (threadScript) { threadScript.addEventListener("load", function () { window.MastheadComments.enhance(root); }); return; }
+    threadScript = document.createElement("script");
+    threadScript.src = discussion.getAttribute("data-script");
+    threadScript.addEventListener("load", function () { window.MastheadComments.enhance(document); });
+    document.head.appendChild(threadScript);
+  }
+  function wantsThread() {
+    var hash = location.hash.slice(1);
+    var target = hash && document.getElementById(hash);
+    var open = Array.prototype.some.call(document.querySelectorAll("[data-discussion]"), function (section) {
+      var details = section.querySelector("details");
+      return !details || details.open;
+    });
+    return open || (target && target.closest("[data-discussion]"));
+  }
+  document.addEventListener("toggle", function (event) {
+    if (event.target.open && event.target.closest && event.target.closest("[data-discussion]")) loadThreads(document);
+  }, true);
+  window.addEventListener("hashchange", function () { if (wantsThread()) loadThreads(document); });
+  refreshCounts(document);
+  if (wantsThread()) loadThreads(document);
 
   var stream = document.querySelector("[data-article-stream]");
   if (!stream || !("IntersectionObserver" in window)) return;
@@ -90,7 +141,10 @@
         nodes.forEach(function (node) { stream.appendChild(node); });
         appended += 1;
         nodes.forEach(function (node) { if (node.matches("article")) visibility.observe(node); });
-        if (comments) nodes.forEach(function (node) { comments.enhance(node); });
+        nodes.forEach(function (node) {
+          refreshCounts(node);
+          if (window.MastheadComments) window.MastheadComments.enhance(node);
+        });
         var heading = nodes[0] && nodes[0].querySelector("h1, h2");
         if (heading && status) status.textContent = "Next article: " + heading.textContent.trim();
         if (heading && hadFocus) {
