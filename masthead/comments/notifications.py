@@ -41,7 +41,8 @@ CONFIRM_MAX_AGE = 7 * 24 * 3600
 CONFIRMATION_RESEND_AFTER = timedelta(hours=6)
 REQUESTS_PER_HOUR_PER_EMAIL = 5
 REQUESTS_PER_HOUR_PER_IP = 30
-MAX_TOKEN_LENGTH = 400
+# A token for the longest address an EmailField takes (254 characters) is about 450.
+MAX_TOKEN_LENGTH = 1000
 DIGEST_LIMIT = 50
 EXCERPT_CHARS = 600
 
