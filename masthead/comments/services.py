@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from masthead.comments import moderation
 from masthead.comments.invalidation import purge_discussion
-from masthead.comments.models import PATH_DIGITS, Comment, CommentLike, CommentSettings, Discussion
+from masthead.comments.models import PATH_DIGITS, Comment, CommentLike, CommentSettings, Discussion, Subscription
 from masthead.comments.text import clean_line, clean_text, render
 
 MAX_NAME = 80
@@ -162,7 +162,12 @@ def _count_in(comment: Comment, sign: int) -> None:
 
 
 def _approved(comment_id: int, page_id: int) -> None:
+    from masthead.comments import tasks
+
     purge_discussion(page_id)
+    # Most pages have no subscriber: one indexed read spares every approval a queued task.
+    if Subscription.objects.filter(page_id=page_id, confirmed_at__isnull=False, stopped_at__isnull=True).exists():
+        tasks.notify_approved_comment.enqueue(comment_id)
 
 
 def comment_set_status(*, comment: Comment, status: str, moderator=None, reason: str = "") -> Comment:

@@ -17,7 +17,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST, require_safe
 from wagtail.models import Page, Site
 
-from masthead.comments import selectors, services, tokens
+from masthead.comments import notifications, selectors, services, tokens
 from masthead.comments.forms import CommentForm, EditForm
 from masthead.comments.models import Comment, CommentSettings
 from masthead.comments.selectors import InvalidCursor, Sort
@@ -208,6 +208,14 @@ def post(request, page_id: int):
         return _refuse(request, page, refusal.message, status=refusal.status, form=form)
     except ValidationError as error:
         return _refuse(request, page, " ".join(error.messages), form=form)
+    if data["notify"] and comment.author_email:
+        notifications.subscription_request(
+            page=page,
+            email=comment.author_email,
+            scope=data["notify"],
+            user=request.user if signed_in else None,
+            ip=ip or None,
+        )
     if wants_json(request):
         response = JsonResponse(
             {

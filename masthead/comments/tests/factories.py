@@ -36,3 +36,14 @@ def post_comment(
         settings=settings or comment_settings(),
         parent_id=parent.pk if parent else None,
     )
+
+
+def subscribe(page, email: str, *, scope: str = "all", confirmed: bool = True):
+    """A "Notify of" subscription as it stands after the reader confirmed (or not yet)."""
+    from django.utils import timezone
+
+    from masthead.comments.models import Subscription
+
+    return Subscription.objects.create(
+        page_id=page.pk, email=email.lower(), scope=scope, confirmed_at=timezone.now() if confirmed else None
+    )

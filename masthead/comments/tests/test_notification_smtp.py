@@ -1,0 +1,97 @@
+"""A notification over real SMTP: an aiosmtpd server started by the test receives it,
+and the links in what arrived work when followed."""
+
+from __future__ import annotations
+
+import email
+import re
+import socket
+from email import policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.conf import settings as django_settings
+from django.test import Client
+
+from masthead.comments import services
+from masthead.comments.models import Comment, ModerationPolicy, Subscription
+from masthead.comments.tests.factories import comment_settings, post_comment, subscribe
+from masthead.news.tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+class Inbox:
+    def __init__(self):
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 10},
+        }
+    }
+    yield inbox
+    controller.stop()
+
+
+def _path(url: str) -> str:
+    assert url.startswith(django_settings.SITE_URL + "/"), url
+    return url.removeprefix(django_settings.SITE_URL)
+
+
+def test_an_approved_comment_reaches_a_subscriber_over_smtp_with_working_links(
+    site_tree, smtp_inbox, django_capture_on_commit_callbacks
+):
+    article = make_article(site_tree.sections["news"], title="Harbour dredging starts")
+    comment_settings(moderation=ModerationPolicy.EVERYONE)
+    subscribe(article, "ada@example.org", scope="all")
+    comment = post_comment(article, name="Ben", email="ben@example.org", body="The dredger arrived at dawn.")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_set_status(comment=comment, status=Comment.Status.APPROVED)
+
+    (envelope,) = smtp_inbox.envelopes
+    assert envelope.rcpt_tos == ["ada@example.org"]
+    message = email.message_from_bytes(envelope.original_content, policy=policy.default)
+    assert message["From"] == django_settings.DEFAULT_FROM_EMAIL
+    assert message["To"] == "ada@example.org"
+    assert "Harbour dredging starts" in message["Subject"]
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    unsubscribe = re.fullmatch(r"<(.+)>", message["List-Unsubscribe"]).group(1)
+    assert "/comments/notify/unsubscribe/" in unsubscribe
+
+    text = message.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert "The dredger arrived at dawn." in text and "The dredger arrived at dawn." in html
+    links = dict(
+        re.findall(r"^(Read it|Stop this thread|Stop all threads|The whole thread): (\S+)$", text, re.MULTILINE)
+    )
+    assert links["Read it"].endswith(f"/comments/{article.pk}/#comment-{comment.pk}")
+    assert all(f'href="{url}"' in html for url in links.values())
+
+    reader = Client()
+    assert reader.get(_path(links["Read it"])).status_code == 200
+    assert reader.get(_path(links["Stop this thread"])).status_code == 200
+    assert reader.get(_path(links["Stop all threads"])).status_code == 200
+    assert Subscription.objects.get().is_active, "following a link in a mail changes nothing by itself"
+
+    mail_provider = Client(enforce_csrf_checks=True)
+    assert mail_provider.post(_path(unsubscribe), {"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert not Subscription.objects.get().is_active
