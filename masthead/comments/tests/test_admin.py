@@ -486,3 +486,18 @@ def test_the_page_explorer_shows_pending_counts_with_one_query_for_all_listed_pa
     _, many_total, many_discussion_queries = listing(4)
     assert few_discussion_queries == many_discussion_queries == 1
     assert many_total == few_total
+
+
+def test_the_dashboard_asks_about_comments_a_fixed_number_of_times_however_many_wait(admin_client, article, held):
+    def comment_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            admin_client.get(reverse("wagtailadmin_home"))
+        return sum("comments_comment" in query["sql"] for query in queries.captured_queries)
+
+    post_comment(article)
+    few = comment_queries()
+    for _ in range(12):
+        post_comment(article)
+    many = comment_queries()
+
+    assert few == many == 2  # the count, shared by the panel and the summary, and the latest few
