@@ -146,6 +146,8 @@ def test_the_queue_filters_by_status_article_and_date_and_searches_name_email_an
     [
         {"status": "nonsense"},
         {"article": "abc"},
+        {"q": "nul\x00byte"},
+        {"q": "x" * 5000},
         {"article": str(10**30)},
         {"created_at_from": "yesterday"},
         {"p": "x"},

@@ -304,4 +304,6 @@ def test_the_import_command_says_what_is_wrong_and_changes_nothing(copy_target, 
         call_command("comments_import", str(copy_target.pk), str(tmp_path / "missing.json"))
     with pytest.raises(CommandError, match="No page"):
         call_command("comments_export", "999999")
+    with pytest.raises(CommandError, match="takes no comments"):
+        call_command("comments_import", str(copy_target.get_parent().pk), str(bad))
     assert not Comment.objects.filter(page=copy_target).exists()

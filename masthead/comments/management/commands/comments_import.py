@@ -20,6 +20,8 @@ class Command(BaseCommand):
         page = Page.objects.filter(pk=page_id).first() if 0 < page_id < 2**62 else None
         if page is None:
             raise CommandError(f"No page with id {page_id}.")
+        if not getattr(page.specific_class, "accepts_comments", False):
+            raise CommandError(f"Page {page_id} ({page.title}) takes no comments.")
         try:
             if file == "-":
                 import sys
