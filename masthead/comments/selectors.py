@@ -215,3 +215,8 @@ def liked_by(*, reader_key: str, comment_ids: list[int]) -> list[int]:
             "comment_id", flat=True
         )
     )
+
+
+def pending_total() -> int:
+    """Comments waiting for a moderator, across the site (the queue's index on status)."""
+    return Comment.objects.filter(status=Comment.Status.PENDING).count()

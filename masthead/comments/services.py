@@ -277,3 +277,7 @@ def discussion_set_closed(*, page_id: int, closed: bool) -> Discussion:
             discussion.save(update_fields=["closed"])
             transaction.on_commit(lambda: purge_discussion(page_id))
     return discussion
+
+
+# Export and import of one article's comments (JSON, threading kept): masthead.comments.exchange.
+from masthead.comments.exchange import ImportRejected, comments_export, comments_import  # noqa: E402, F401
