@@ -3,6 +3,7 @@ arrives from its own URL, and posting, replying, liking and loading more happen 
 a reload."""
 
 import pytest
+from playwright.sync_api import expect
 
 from masthead.comments.models import Comment, ModerationPolicy
 from masthead.comments.tests.factories import comment_settings, open_settings, post_comment
@@ -78,9 +79,7 @@ def test_a_guest_posts_replies_and_likes_without_a_reload(origin, browser, discu
 
     like = section.locator(f'[data-like="{first.pk}"]')
     like.click()
-    page.wait_for_function(
-        f"document.querySelector('[data-like=\"{first.pk}\"]').getAttribute('aria-pressed') === 'true'"
-    )
+    expect(like).to_have_attribute("aria-pressed", "true")
     assert like.locator("[data-like-count]").inner_text() == "1"
 
     assert page.evaluate("window.__notReloaded") is True
@@ -105,3 +104,102 @@ def test_without_script_the_links_and_the_form_post_work(origin, browser, discus
     page.get_by_role("link", name="See it in the discussion").click()
     assert page.locator("text=Good news for the east side.").count() == 1
     context.close()
+
+
+def _links_in(message) -> list[str]:
+    import re
+
+    return re.findall(r"https?://[^\s<>\"]+", message.body)
+
+
+def test_a_reply_reaches_the_subscriber_once_after_the_moderator_approves_it(origin, browser, mailoutbox, settings):
+    """A guest posts and asks for replies, confirms from the mail; a second guest replies;
+    the moderator approves both in the admin; the first guest gets exactly one reply
+    mail, and the counts on the article and on the home page's card are current without
+    a reload."""
+    from django.contrib.auth import get_user_model
+
+    base, _ = origin
+    settings.SITE_URL = base
+    tree = build_site()
+    article = make_article(tree.sections["news"], title="Night buses return to the old town")
+    make_article(tree.sections["news"], title="Market square repaved", hours_ago=5)
+    comment_settings(moderation=ModerationPolicy.FIRST_TIME, min_seconds_to_submit=0)
+    get_user_model().objects.create_superuser("moderator", "moderator@example.org", "a long moderator password")
+
+    first = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = first.new_page()
+    errors = collect_errors(page)
+    page.clock.install()
+    page.goto(base + article.url)
+    page.evaluate("window.__notReloaded = true")
+    section = page.locator(f"#comments-{article.pk}")
+    section.locator(".discussion__summary").click()
+    section.get_by_role("link", name="Leave a Reply").click()
+    form = section.locator("form[data-comment-form]")
+    form.get_by_label("Comment").fill("About time. Do they stop at the station?")
+    form.get_by_label("Name").fill("Ines Moreau")
+    form.get_by_label("Email").fill("ines@example.org")
+    form.get_by_label("Notify me of").select_option("replies")
+    form.get_by_role("button", name="Post Comment").click()
+    section.locator("[data-own-comments] .comment--own").wait_for()
+
+    (confirmation,) = [message for message in mailoutbox if message.to == ["ines@example.org"]]
+    confirm_link = next(link for link in _links_in(confirmation) if "/notify/confirm/" in link)
+    confirm_page = first.new_page()
+    confirm_page.goto(confirm_link)
+    confirm_page.get_by_role("button").first.click()
+    confirm_page.wait_for_load_state()
+
+    moderator = browser.new_context(viewport={"width": 1280, "height": 900})
+    admin = moderator.new_page()
+    admin.goto(base + "/admin/login/")
+    admin.get_by_label("Username").fill("moderator")
+    admin.get_by_label("Password").fill("a long moderator password")
+    admin.get_by_role("button", name="Sign in").click()
+    admin.wait_for_url("**/admin/")
+
+    from masthead.comments.wagtail_hooks import queue_url
+
+    queue = base + queue_url()
+
+    def approve(author_name: str) -> None:
+        admin.goto(queue)
+        admin.get_by_role("link", name=f"Approve the comment by {author_name}").click()
+        admin.get_by_role("button", name="Approve").click()
+        admin.wait_for_load_state()
+
+    approve("Ines Moreau")
+    ines = Comment.objects.get(author_name="Ines Moreau")
+    assert ines.status == Comment.Status.APPROVED
+
+    second = browser.new_context(viewport={"width": 1280, "height": 900})
+    other = second.new_page()
+    other.goto(base + article.url)
+    thread = other.locator(f"#comments-{article.pk}")
+    thread.locator(".discussion__summary").click()
+    thread.locator(f"#comment-{ines.pk} .comment__reply").click()
+    reply_form = thread.locator(f"#comment-{ines.pk} form[data-comment-form]")
+    reply_form.get_by_label("Comment").fill("Yes, every twenty minutes until two.")
+    reply_form.get_by_label("Name").fill("Paul Weber")
+    reply_form.get_by_label("Email").fill("paul@example.org")
+    reply_form.get_by_role("button", name="Post Comment").click()
+    thread.locator("[data-own-comments] .comment--own").wait_for()
+    assert [m for m in mailoutbox if m.to == ["ines@example.org"]] == [confirmation]  # not before approval
+
+    approve("Paul Weber")
+    replies_to_ines = [m for m in mailoutbox if m.to == ["ines@example.org"] and m is not confirmation]
+    assert len(replies_to_ines) == 1 and "Paul Weber" in replies_to_ines[0].subject
+    assert all(m.to != ["paul@example.org"] for m in mailoutbox)
+
+    # The first reader's page, still open, catches up on its own; the home page's cards
+    # ask for their counts (a short-lived answer: at most 15 seconds old, by design).
+    page.clock.fast_forward(25_000)
+    expect(section.locator("[data-comment-count]")).to_have_text("2")
+    assert page.evaluate("window.__notReloaded") is True
+    home = second.new_page()
+    home.goto(base + "/")
+    card_count = home.locator(f'[data-comment-count-for="{article.pk}"]').first
+    card_count.wait_for()
+    assert card_count.inner_text() == "2 comments"
+    assert errors == []
