@@ -207,7 +207,9 @@ class Comment(models.Model):
     def get_absolute_url(self):
         from django.urls import reverse
 
-        return reverse("comments:thread", args=[self.page_id]) + f"#comment-{self.pk}"
+        # The conversation it is in: always one page, however long the thread.
+        conversation = self.root_id or self.pk
+        return reverse("comments:thread", args=[self.page_id]) + f"?replies={conversation}#comment-{self.pk}"
 
     @property
     def is_approved(self) -> bool:

@@ -83,7 +83,8 @@ def test_an_approved_comment_reaches_a_subscriber_over_smtp_with_working_links(
     links = dict(
         re.findall(r"^(Read it|Stop this thread|Stop all threads|The whole thread): (\S+)$", text, re.MULTILINE)
     )
-    assert links["Read it"].endswith(f"/comments/{article.pk}/#comment-{comment.pk}")
+    conversation = comment.root_id or comment.pk  # the conversation's own page, never a later page of the thread
+    assert links["Read it"].endswith(f"/comments/{article.pk}/?replies={conversation}#comment-{comment.pk}")
     assert all(f'href="{url}"' in html for url in links.values())
 
     reader = Client()
