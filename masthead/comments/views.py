@@ -7,6 +7,7 @@ the form, "me", and every POST. Counts are short-lived (docs/architecture.md).
 
 from __future__ import annotations
 
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import get_token
@@ -17,7 +18,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST, require_safe
 from wagtail.models import Page, Site
 
-from masthead.comments import selectors, services, tokens
+from masthead.comments import selectors, services, spamcheck, tokens
 from masthead.comments.forms import CommentForm, EditForm
 from masthead.comments.models import Comment, CommentSettings
 from masthead.comments.selectors import InvalidCursor, Sort
@@ -200,7 +201,12 @@ def post(request, page_id: int):
     )
     try:
         comment = services.comment_create(
-            page=page, author=author, body=data["body"], settings=settings, parent_id=data["parent"]
+            page=page,
+            author=author,
+            body=data["body"],
+            settings=settings,
+            parent_id=data["parent"],
+            spam_verdict=_spam_verdict(request, page, author, data["body"], settings),
         )
     except services.CommentRefused as refusal:
         if refusal.field in form.fields:
@@ -225,6 +231,33 @@ def post(request, page_id: int):
         response = HttpResponseRedirect(reverse("comments:reply", args=[page.pk]) + f"?sent={comment.pk}#sent")
     tokens.remember_own_comment(request, response, comment.pk)
     return _private(response)
+
+
+def _spam_verdict(request, page: Page, author: services.Author, body: str, settings: CommentSettings):
+    """The spam checker's question, asked only if moderation gets that far; None while
+    the site has it off or has no key for it."""
+    api_key = django_settings.MASTHEAD_SPAM_CHECKER_KEY
+    if not (settings.spam_checker_enabled and api_key and settings.spam_checker_url):
+        return None
+    endpoint = settings.spam_checker_url
+    referrer = request.headers.get("Referer", "")
+
+    def verdict() -> bool:
+        submission = spamcheck.Submission(
+            user_ip=author.ip or "",
+            user_agent=author.user_agent,
+            referrer=referrer,
+            author=author.name,
+            author_email=author.email,
+            author_url=author.url,
+            content=body,
+            permalink=page.full_url or "",
+        )
+        return spamcheck.is_spam(
+            endpoint=endpoint, api_key=api_key, blog=django_settings.SITE_URL, submission=submission
+        )
+
+    return verdict
 
 
 def _sent_message(comment: Comment) -> str:
