@@ -156,13 +156,25 @@ def form(request, page_id: int):
     return _private(render(request, "comments/includes/form.html", context))
 
 
-def _refuse(request, page: Page, message: str, *, status: int = 400, form: CommentForm | None = None):
+def _refuse(
+    request,
+    page: Page,
+    message: str,
+    *,
+    status: int = 400,
+    form: CommentForm | None = None,
+    retry_after: int | None = None,
+):
     if wants_json(request):
         errors = form.errors.get_json_data() if form is not None else {}
-        return _private(JsonResponse({"ok": False, "message": message, "errors": errors}, status=status))
-    context = _form_context(request, page, form)
-    context["refusal"] = message
-    return _private(render(request, "comments/reply.html", context, status=status))
+        response = JsonResponse({"ok": False, "message": message, "errors": errors}, status=status)
+    else:
+        context = _form_context(request, page, form)
+        context["refusal"] = message
+        response = render(request, "comments/reply.html", context, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return _private(response)
 
 
 @require_POST
@@ -183,13 +195,26 @@ def post(request, page_id: int):
     if age < settings.min_seconds_to_submit:
         return _refuse(request, page, "That was quick: please take a moment and send it again.", status=429, form=form)
     email = request.user.email if signed_in else data["email"]
-    if not ratelimit.allow("comment-ip", ip, limit=settings.posts_per_minute_per_ip, window_seconds=60) or (
-        email
-        and not ratelimit.allow(
-            "comment-email", email.lower(), limit=settings.posts_per_hour_per_email, window_seconds=3600
+    if not ratelimit.allow("comment-ip", ip, limit=settings.posts_per_minute_per_ip, window_seconds=60):
+        return _refuse(
+            request,
+            page,
+            "You are commenting too fast. Please wait a minute and try again.",
+            status=429,
+            form=form,
+            retry_after=ratelimit.retry_after(60),
         )
+    if email and not ratelimit.allow(
+        "comment-email", email.lower(), limit=settings.posts_per_hour_per_email, window_seconds=3600
     ):
-        return _refuse(request, page, "You are commenting too fast. Please wait a minute and try again.", status=429)
+        return _refuse(
+            request,
+            page,
+            "This email address has sent as many comments as it may this hour. Please try again later.",
+            status=429,
+            form=form,
+            retry_after=ratelimit.retry_after(3600),
+        )
     author = services.Author(
         name=(request.user.get_full_name() or request.user.get_username()) if signed_in else data["name"],
         email=email or "",
@@ -339,9 +364,9 @@ def like(request, comment_id: int):
     if comment is None:
         raise Http404("No such comment")
     if not ratelimit.allow("comment-like", client_ip(request), limit=LIKES_PER_MINUTE_PER_IP, window_seconds=60):
-        return _private(
-            JsonResponse({"ok": False, "message": "Too many likes at once; try again in a minute."}, status=429)
-        )
+        response = JsonResponse({"ok": False, "message": "Too many likes at once; try again in a minute."}, status=429)
+        response["Retry-After"] = str(ratelimit.retry_after(60))
+        return _private(response)
     key, new_cookie = tokens.reader_key(request)
     liked, count = services.comment_like(comment=comment, reader_key=key)
     response = JsonResponse({"ok": True, "liked": liked, "count": count})

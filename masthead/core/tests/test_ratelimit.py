@@ -142,6 +142,12 @@ def test_a_new_window_starts_from_zero(no_redis, name, clock):
     assert allowed(name, "203.0.113.1", 6) == 5
 
 
+def test_a_refusal_says_how_long_until_the_window_ends(clock):
+    clock[0] = 1_800_000_000 // 60 * 60 + 45.5
+    assert ratelimit.retry_after(60) == 15
+    assert ratelimit.retry_after(3600) == 3600 - (1_800_000_000 // 60 * 60 + 45) % 3600
+
+
 @pytest.mark.django_db
 def test_the_table_holds_no_address_in_clear(no_redis, name, clock):
     ratelimit.allow(name, "ada@example.org", limit=1, window_seconds=60)
