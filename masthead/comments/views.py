@@ -29,6 +29,8 @@ from masthead.pagecache.public import add_keys, add_query, mark_public, mark_sho
 
 MAX_IDS = 200
 LIKES_PER_MINUTE_PER_IP = 60
+# Fields whose errors the form does not show beside them (hidden, or a fixed choice).
+UNMARKED_FIELDS = {"parent", "notify", "issued"}
 
 
 def comment_settings(request) -> CommentSettings:
@@ -58,12 +60,18 @@ def _private(response):
     return response
 
 
+def _number(raw) -> int | None:
+    """An id from a query or a form, or None. Only ASCII digits: str.isdigit() also
+    says yes to "²" or "₀", which int() refuses."""
+    raw = str(raw)
+    if raw.isascii() and raw.isdigit() and len(raw) < 19:
+        return int(raw)
+    return None
+
+
 def _ids(raw: str) -> list[int]:
-    ids = []
-    for part in raw.split(",")[:MAX_IDS]:
-        if part.isdigit() and len(part) < 19:
-            ids.append(int(part))
-    return sorted(set(ids))
+    ids = {_number(part) for part in raw.split(",")[:MAX_IDS]}
+    return sorted(ids - {None})
 
 
 def _thread_context(request, page: Page, *, sort: str, cursor: str) -> dict:
@@ -94,12 +102,12 @@ def _thread_response(request, page_id: int, template: str):
 @require_safe
 def thread(request, page_id: int):
     """The whole discussion of a page as a page of its own: the plain-link way in."""
-    replies_of = request.GET.get("replies", "")
-    if replies_of.isdigit() and len(replies_of) < 19:
+    replies_of = _number(request.GET.get("replies", ""))
+    if replies_of is not None:
         page = commentable_page(page_id)
-        add_query(request, "replies", replies_of)
+        add_query(request, "replies", str(replies_of))
         add_keys(request, {cache_keys.discussion(page.pk), cache_keys.page(page.pk)})
-        nodes = selectors.replies_of(page_id=page.pk, root_id=int(replies_of))
+        nodes = selectors.replies_of(page_id=page.pk, root_id=replies_of)
         if not nodes:
             raise Http404("No such comment")
         context = {"page": page, "nodes": nodes, "sorts": Sort.CHOICES, "sort": Sort.OLDEST}
@@ -119,13 +127,13 @@ def _form_context(request, page: Page, form: CommentForm | None = None, *, paren
     signed_in = request.user.is_authenticated
     if form is None:
         initial = {"issued": tokens.form_issued_token()}
-        if parent_id.isdigit() and len(parent_id) < 19:
-            initial["parent"] = int(parent_id)
+        if _number(parent_id) is not None:
+            initial["parent"] = _number(parent_id)
         form = CommentForm(initial=initial, signed_in=signed_in)
     parent = None
-    parent_value = form["parent"].value()
-    if parent_value and str(parent_value).isdigit() and len(str(parent_value)) < 19:
-        parent = Comment.objects.filter(pk=int(parent_value), page=page, status=Comment.Status.APPROVED).first()
+    parent_value = _number(form["parent"].value() or "")
+    if parent_value:
+        parent = Comment.objects.filter(pk=parent_value, page=page, status=Comment.Status.APPROVED).first()
     return {
         "page": page,
         "form": form,
@@ -141,10 +149,9 @@ def reply(request, page_id: int):
     """The form as a page of its own (no script), also where a sent form lands."""
     page = commentable_page(page_id)
     context = _form_context(request, page, parent_id=request.GET.get("to", ""))
-    sent = request.GET.get("sent", "")
-    own = tokens.own_comment_ids(request)
-    if sent.isdigit() and int(sent) in own:
-        context["sent"] = Comment.objects.filter(pk=int(sent), page=page).first()
+    sent = _number(request.GET.get("sent", ""))
+    if sent is not None and sent in tokens.own_comment_ids(request):
+        context["sent"] = Comment.objects.filter(pk=sent, page=page).first()
     return _private(render(request, "comments/reply.html", context))
 
 
@@ -184,6 +191,11 @@ def post(request, page_id: int):
     signed_in = request.user.is_authenticated
     form = CommentForm(request.POST, signed_in=signed_in)
     if not form.is_valid():
+        if set(form.errors) & UNMARKED_FIELDS:
+            # Nothing on the page could be marked for the reader to correct.
+            return _refuse(
+                request, page, "This form was damaged on the way: reload the page and send it again.", form=form
+            )
         return _refuse(request, page, "Please correct the marked fields.", form=form)
     data = form.cleaned_data
     ip = client_ip(request)
