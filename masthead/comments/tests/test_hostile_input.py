@@ -292,6 +292,24 @@ def test_digits_other_than_ascii_are_not_taken_for_numbers(client, articles, len
     assert client.get(f"/comments/{article.pk}/more/", {"after": "9" * 5000 + "-1"}).status_code == 400
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:window.__xss=1",
+        " JavaScript:alert(1)",
+        "data:text/html,x",
+        "//evil.example/",
+        "https://x/" + "a" * 300,
+    ],
+)
+def test_the_service_keeps_only_web_addresses_as_a_website(articles, lenient, url):
+    """Whatever calls the service (an import, the admin), a website is a web address
+    that fits its column, or none."""
+    article, _ = articles
+    comment = post_comment(article, url=url, settings=lenient)
+    assert comment.author_url == ""
+
+
 def test_a_name_with_a_direction_override_cannot_reverse_what_readers_see(articles, lenient):
     article, _ = articles
     comment = post_comment(article, name="Ada\u202e gnp.exe", body="Look: \u202etxt.exe\u202c done", settings=lenient)
