@@ -70,7 +70,7 @@ class CommentSettings(BaseSiteSetting):
     )
     spam_checker_enabled = models.BooleanField(
         default=False,
-        help_text="Ask an Akismet-compatible service about each comment (its key comes from SPAM_CHECKER_API_KEY).",
+        help_text="Ask an Akismet-compatible service about each comment (its key comes from MASTHEAD_SPAM_CHECKER_KEY).",
     )
     spam_checker_url = models.URLField(
         blank=True, default="https://rest.akismet.com", help_text="The service's base address."

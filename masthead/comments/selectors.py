@@ -90,9 +90,15 @@ def _cursor_for(comment: Comment, sort: str) -> str:
     return f"{int(comment.created_at.timestamp() * 1_000_000)}-{comment.pk}"
 
 
+def _digits(text: str) -> bool:
+    # ASCII only ("²" is a digit to isdigit() but not to int()) and short (int() refuses
+    # strings of thousands of digits).
+    return text.isascii() and text.isdigit() and len(text) <= 19
+
+
 def _parse_cursor(cursor: str) -> tuple[int, int]:
     head, sep, tail = cursor.partition("-")
-    if not (sep and head.isdigit() and tail.isdigit()) or head != str(int(head)) or tail != str(int(tail)):
+    if not (sep and _digits(head) and _digits(tail)) or head != str(int(head)) or tail != str(int(tail)):
         raise InvalidCursor(cursor)
     first, second = int(head), int(tail)
     if first > MAX_CURSOR or second > MAX_CURSOR:

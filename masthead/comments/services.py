@@ -39,6 +39,15 @@ class Author:
     user_agent: str = ""
 
 
+def _web_address(url: str) -> str:
+    """A commenter's website as shown in a link: http(s) and short enough for its
+    column, else none (the form checks as much; other callers may not)."""
+    url = url.strip()
+    if url.lower().startswith(("http://", "https://")) and len(url) <= Comment._meta.get_field("author_url").max_length:
+        return url
+    return ""
+
+
 def comments_closed_reason(*, page, settings: CommentSettings, discussion: Discussion | None) -> str:
     """Why no new comment can be posted on `page` now, or "" if it can."""
     if not settings.enabled:
@@ -124,7 +133,7 @@ def comment_create(
             user_id=author.user_id,
             author_name=name,
             author_email=email,
-            author_url=author.url,
+            author_url=_web_address(author.url),
             body=body,
             body_html=render(body),
             status=decision.status,

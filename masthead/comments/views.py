@@ -7,6 +7,7 @@ the form, "me", and every POST. Counts are short-lived (docs/architecture.md).
 
 from __future__ import annotations
 
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import get_token
@@ -17,7 +18,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST, require_safe
 from wagtail.models import Page, Site
 
-from masthead.comments import notifications, selectors, services, tokens
+from masthead.comments import notifications, selectors, services, spamcheck, tokens
 from masthead.comments.forms import CommentForm, EditForm
 from masthead.comments.models import Comment, CommentSettings
 from masthead.comments.selectors import InvalidCursor, Sort
@@ -28,6 +29,8 @@ from masthead.pagecache.public import add_keys, add_query, mark_public, mark_sho
 
 MAX_IDS = 200
 LIKES_PER_MINUTE_PER_IP = 60
+# Fields whose errors the form does not show beside them (hidden, or a fixed choice).
+UNMARKED_FIELDS = {"parent", "notify", "issued"}
 
 
 def comment_settings(request) -> CommentSettings:
@@ -57,12 +60,18 @@ def _private(response):
     return response
 
 
+def _number(raw) -> int | None:
+    """An id from a query or a form, or None. Only ASCII digits: str.isdigit() also
+    says yes to "²" or "₀", which int() refuses."""
+    raw = str(raw)
+    if raw.isascii() and raw.isdigit() and len(raw) < 19:
+        return int(raw)
+    return None
+
+
 def _ids(raw: str) -> list[int]:
-    ids = []
-    for part in raw.split(",")[:MAX_IDS]:
-        if part.isdigit() and len(part) < 19:
-            ids.append(int(part))
-    return sorted(set(ids))
+    ids = {_number(part) for part in raw.split(",")[:MAX_IDS]}
+    return sorted(ids - {None})
 
 
 def _thread_context(request, page: Page, *, sort: str, cursor: str) -> dict:
@@ -93,12 +102,12 @@ def _thread_response(request, page_id: int, template: str):
 @require_safe
 def thread(request, page_id: int):
     """The whole discussion of a page as a page of its own: the plain-link way in."""
-    replies_of = request.GET.get("replies", "")
-    if replies_of.isdigit() and len(replies_of) < 19:
+    replies_of = _number(request.GET.get("replies", ""))
+    if replies_of is not None:
         page = commentable_page(page_id)
-        add_query(request, "replies", replies_of)
+        add_query(request, "replies", str(replies_of))
         add_keys(request, {cache_keys.discussion(page.pk), cache_keys.page(page.pk)})
-        nodes = selectors.replies_of(page_id=page.pk, root_id=int(replies_of))
+        nodes = selectors.replies_of(page_id=page.pk, root_id=replies_of)
         if not nodes:
             raise Http404("No such comment")
         context = {"page": page, "nodes": nodes, "sorts": Sort.CHOICES, "sort": Sort.OLDEST}
@@ -118,13 +127,13 @@ def _form_context(request, page: Page, form: CommentForm | None = None, *, paren
     signed_in = request.user.is_authenticated
     if form is None:
         initial = {"issued": tokens.form_issued_token()}
-        if parent_id.isdigit() and len(parent_id) < 19:
-            initial["parent"] = int(parent_id)
+        if _number(parent_id) is not None:
+            initial["parent"] = _number(parent_id)
         form = CommentForm(initial=initial, signed_in=signed_in)
     parent = None
-    parent_value = form["parent"].value()
-    if parent_value and str(parent_value).isdigit() and len(str(parent_value)) < 19:
-        parent = Comment.objects.filter(pk=int(parent_value), page=page, status=Comment.Status.APPROVED).first()
+    parent_value = _number(form["parent"].value() or "")
+    if parent_value:
+        parent = Comment.objects.filter(pk=parent_value, page=page, status=Comment.Status.APPROVED).first()
     return {
         "page": page,
         "form": form,
@@ -140,10 +149,9 @@ def reply(request, page_id: int):
     """The form as a page of its own (no script), also where a sent form lands."""
     page = commentable_page(page_id)
     context = _form_context(request, page, parent_id=request.GET.get("to", ""))
-    sent = request.GET.get("sent", "")
-    own = tokens.own_comment_ids(request)
-    if sent.isdigit() and int(sent) in own:
-        context["sent"] = Comment.objects.filter(pk=int(sent), page=page).first()
+    sent = _number(request.GET.get("sent", ""))
+    if sent is not None and sent in tokens.own_comment_ids(request):
+        context["sent"] = Comment.objects.filter(pk=sent, page=page).first()
     return _private(render(request, "comments/reply.html", context))
 
 
@@ -155,13 +163,25 @@ def form(request, page_id: int):
     return _private(render(request, "comments/includes/form.html", context))
 
 
-def _refuse(request, page: Page, message: str, *, status: int = 400, form: CommentForm | None = None):
+def _refuse(
+    request,
+    page: Page,
+    message: str,
+    *,
+    status: int = 400,
+    form: CommentForm | None = None,
+    retry_after: int | None = None,
+):
     if wants_json(request):
         errors = form.errors.get_json_data() if form is not None else {}
-        return _private(JsonResponse({"ok": False, "message": message, "errors": errors}, status=status))
-    context = _form_context(request, page, form)
-    context["refusal"] = message
-    return _private(render(request, "comments/reply.html", context, status=status))
+        response = JsonResponse({"ok": False, "message": message, "errors": errors}, status=status)
+    else:
+        context = _form_context(request, page, form)
+        context["refusal"] = message
+        response = render(request, "comments/reply.html", context, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return _private(response)
 
 
 @require_POST
@@ -171,6 +191,11 @@ def post(request, page_id: int):
     signed_in = request.user.is_authenticated
     form = CommentForm(request.POST, signed_in=signed_in)
     if not form.is_valid():
+        if set(form.errors) & UNMARKED_FIELDS:
+            # Nothing on the page could be marked for the reader to correct.
+            return _refuse(
+                request, page, "This form was damaged on the way: reload the page and send it again.", form=form
+            )
         return _refuse(request, page, "Please correct the marked fields.", form=form)
     data = form.cleaned_data
     ip = client_ip(request)
@@ -182,13 +207,26 @@ def post(request, page_id: int):
     if age < settings.min_seconds_to_submit:
         return _refuse(request, page, "That was quick: please take a moment and send it again.", status=429, form=form)
     email = request.user.email if signed_in else data["email"]
-    if not ratelimit.allow("comment-ip", ip, limit=settings.posts_per_minute_per_ip, window_seconds=60) or (
-        email
-        and not ratelimit.allow(
-            "comment-email", email.lower(), limit=settings.posts_per_hour_per_email, window_seconds=3600
+    if not ratelimit.allow("comment-ip", ip, limit=settings.posts_per_minute_per_ip, window_seconds=60):
+        return _refuse(
+            request,
+            page,
+            "You are commenting too fast. Please wait a minute and try again.",
+            status=429,
+            form=form,
+            retry_after=ratelimit.retry_after(60),
         )
+    if email and not ratelimit.allow(
+        "comment-email", email.lower(), limit=settings.posts_per_hour_per_email, window_seconds=3600
     ):
-        return _refuse(request, page, "You are commenting too fast. Please wait a minute and try again.", status=429)
+        return _refuse(
+            request,
+            page,
+            "This email address has sent as many comments as it may this hour. Please try again later.",
+            status=429,
+            form=form,
+            retry_after=ratelimit.retry_after(3600),
+        )
     author = services.Author(
         name=(request.user.get_full_name() or request.user.get_username()) if signed_in else data["name"],
         email=email or "",
@@ -200,7 +238,12 @@ def post(request, page_id: int):
     )
     try:
         comment = services.comment_create(
-            page=page, author=author, body=data["body"], settings=settings, parent_id=data["parent"]
+            page=page,
+            author=author,
+            body=data["body"],
+            settings=settings,
+            parent_id=data["parent"],
+            spam_verdict=_spam_verdict(request, page, author, data["body"], settings),
         )
     except services.CommentRefused as refusal:
         if refusal.field in form.fields:
@@ -208,7 +251,8 @@ def post(request, page_id: int):
         return _refuse(request, page, refusal.message, status=refusal.status, form=form)
     except ValidationError as error:
         return _refuse(request, page, " ".join(error.messages), form=form)
-    if data["notify"] and comment.author_email:
+    # A comment taken for spam subscribes nobody: its address may not be the writer's.
+    if data["notify"] and comment.author_email and comment.status != Comment.Status.SPAM:
         notifications.subscription_request(
             page=page,
             email=comment.author_email,
@@ -233,6 +277,33 @@ def post(request, page_id: int):
         response = HttpResponseRedirect(reverse("comments:reply", args=[page.pk]) + f"?sent={comment.pk}#sent")
     tokens.remember_own_comment(request, response, comment.pk)
     return _private(response)
+
+
+def _spam_verdict(request, page: Page, author: services.Author, body: str, settings: CommentSettings):
+    """The spam checker's question, asked only if moderation gets that far; None while
+    the site has it off or has no key for it."""
+    api_key = django_settings.MASTHEAD_SPAM_CHECKER_KEY
+    if not (settings.spam_checker_enabled and api_key and settings.spam_checker_url):
+        return None
+    endpoint = settings.spam_checker_url
+    referrer = request.headers.get("Referer", "")
+
+    def verdict() -> bool:
+        submission = spamcheck.Submission(
+            user_ip=author.ip or "",
+            user_agent=author.user_agent,
+            referrer=referrer,
+            author=author.name,
+            author_email=author.email,
+            author_url=author.url,
+            content=body,
+            permalink=page.full_url or "",
+        )
+        return spamcheck.is_spam(
+            endpoint=endpoint, api_key=api_key, blog=django_settings.SITE_URL, submission=submission
+        )
+
+    return verdict
 
 
 def _sent_message(comment: Comment) -> str:
@@ -317,9 +388,9 @@ def like(request, comment_id: int):
     if comment is None:
         raise Http404("No such comment")
     if not ratelimit.allow("comment-like", client_ip(request), limit=LIKES_PER_MINUTE_PER_IP, window_seconds=60):
-        return _private(
-            JsonResponse({"ok": False, "message": "Too many likes at once; try again in a minute."}, status=429)
-        )
+        response = JsonResponse({"ok": False, "message": "Too many likes at once; try again in a minute."}, status=429)
+        response["Retry-After"] = str(ratelimit.retry_after(60))
+        return _private(response)
     key, new_cookie = tokens.reader_key(request)
     liked, count = services.comment_like(comment=comment, reader_key=key)
     response = JsonResponse({"ok": True, "liked": liked, "count": count})

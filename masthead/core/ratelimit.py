@@ -36,6 +36,11 @@ def allow(name: str, key: str, *, limit: int, window_seconds: int) -> bool:
     return hits(name, key, window_seconds=window_seconds) <= limit
 
 
+def retry_after(window_seconds: int) -> int:
+    """Seconds until the current window ends, for a refusal's Retry-After header."""
+    return window_seconds - int(time.time()) % window_seconds
+
+
 def hits(name: str, key: str, *, window_seconds: int) -> int:
     """Count one hit and say how many this window has seen, this one included."""
     window = int(time.time()) // window_seconds * window_seconds
