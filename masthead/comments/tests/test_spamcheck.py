@@ -236,6 +236,16 @@ def test_a_comment_the_checker_calls_spam_goes_to_the_spam_folder(client, articl
 
 
 @pytest.mark.django_db
+def test_a_comment_taken_for_spam_subscribes_nobody(client, article, aged_form, checker_on, mailoutbox):
+    """Its address may be someone else's: no confirmation mail goes to it."""
+    from masthead.comments.models import Subscription
+
+    post(client, article, aged_form, name=SPAM_AUTHOR, notify="all", email="victim@example.org")
+    assert Comment.objects.get().status == Comment.Status.SPAM
+    assert not Subscription.objects.exists() and mailoutbox == []
+
+
+@pytest.mark.django_db
 def test_a_comment_the_checker_calls_ham_is_published(client, article, aged_form, checker_on):
     assert post(client, article, aged_form).status_code == 201
     assert Comment.objects.get().status == Comment.Status.APPROVED
