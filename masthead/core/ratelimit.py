@@ -21,6 +21,10 @@ from django.db import connection, transaction
 
 logger = logging.getLogger(__name__)
 _redis_client = None
+# After Redis failed to answer, it is left alone this long: a host that drops packets
+# would otherwise cost every limited request the full connect timeout.
+REDIS_BACKOFF_SECONDS = 5.0
+_redis_skipped_until = 0.0
 
 
 def _bucket(name: str, key: str) -> str:
@@ -45,7 +49,7 @@ def hits(name: str, key: str, *, window_seconds: int) -> int:
     """Count one hit and say how many this window has seen, this one included."""
     window = int(time.time()) // window_seconds * window_seconds
     bucket = _bucket(name, key)
-    if settings.MASTHEAD_PAGE_CACHE_REDIS_URL:
+    if settings.MASTHEAD_PAGE_CACHE_REDIS_URL and time.monotonic() >= _redis_skipped_until:
         counted = _redis_hits(bucket, window, window_seconds)
         if counted is not None:
             return counted
@@ -64,6 +68,7 @@ def _redis():
 
 
 def _redis_hits(bucket: str, window: int, window_seconds: int) -> int | None:
+    global _redis_skipped_until
     import redis
 
     key = f"masthead:ratelimit:{bucket}:{window}"
@@ -74,7 +79,8 @@ def _redis_hits(bucket: str, window: int, window_seconds: int) -> int | None:
         count, _ = pipe.execute()
         return int(count)
     except redis.RedisError:
-        logger.warning("Rate limits: Redis unreachable, counting in the database")
+        _redis_skipped_until = time.monotonic() + REDIS_BACKOFF_SECONDS
+        logger.warning("Rate limits: Redis unreachable, counting in the database for %s s", REDIS_BACKOFF_SECONDS)
         return None
 
 
@@ -106,5 +112,6 @@ def forget_expired() -> int:
 
 
 def reset_for_tests() -> None:
-    global _redis_client
+    global _redis_client, _redis_skipped_until
     _redis_client = None
+    _redis_skipped_until = 0.0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 
 import pytest
@@ -235,3 +236,17 @@ def test_with_redis_down_the_database_still_limits(redis_down, name, clock, capl
         assert allowed(name, "203.0.113.1", 8, limit=5) == 5
     assert RateLimitCounter.objects.get().hits == 8
     assert "Redis unreachable" in caplog.text
+
+
+@pytest.mark.django_db
+def test_with_redis_down_it_is_asked_once_then_left_alone_for_a_while(redis_down, name, monkeypatch):
+    """A Redis that drops packets costs one connect timeout, not one per request."""
+    attempts = []
+    real = ratelimit._redis_hits
+    monkeypatch.setattr(ratelimit, "_redis_hits", lambda *args: attempts.append(args) or real(*args))
+    assert allowed(name, "203.0.113.2", 8, limit=5) == 5
+    assert len(attempts) == 1
+    later = time.monotonic() + ratelimit.REDIS_BACKOFF_SECONDS + 1
+    monkeypatch.setattr(ratelimit.time, "monotonic", lambda: later)
+    allowed(name, "203.0.113.2", 1)
+    assert len(attempts) == 2
