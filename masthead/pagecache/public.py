@@ -97,8 +97,17 @@ def mark_public(request, response):
     if response.status_code != 200 or getattr(request, "is_preview", False):
         return response
     response["Cache-Control"] = settings.MASTHEAD_PUBLIC_CACHE_CONTROL
-    response[KEYS_HEADER] = " ".join(sorted(_collected_keys(request)))
-    response[QUERY_HEADER] = canonical_query(getattr(request, "_masthead_cache_query", {}))
+
+    def name_what_it_shows(rendered):
+        rendered[KEYS_HEADER] = " ".join(sorted(_collected_keys(request)))
+        rendered[QUERY_HEADER] = canonical_query(getattr(request, "_masthead_cache_query", {}))
+        return rendered
+
+    # A Wagtail page is a TemplateResponse rendered later: the parts its template adds
+    # (a discussion under an article names its own key) are known only once it is.
+    if getattr(response, "is_rendered", True):
+        return name_what_it_shows(response)
+    response.add_post_render_callback(name_what_it_shows)
     return response
 
 
