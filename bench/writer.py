@@ -130,7 +130,8 @@ def approve_comment(pk: int) -> None:
     from masthead.comments import services
     from masthead.comments.models import Comment
 
-    services.comment_set_status(comment=Comment.objects.get(pk=pk), status=Comment.Status.APPROVED)
+    # The service reads the comment again under a lock: its id is all it needs.
+    services.comment_set_status(comment=Comment(pk=pk), status=Comment.Status.APPROVED)
 
 
 LIMIT = 32_767  # the largest value the limits' fields hold
