@@ -967,7 +967,7 @@ def markdown(result: dict) -> str:
         "first, so the shared chrome is warm), with the page cache on: each request is a miss that renders "
         f"and stores. Readers: wrk spread over {READERS:,} articles, all stored first, for {result['duration']} s "
         "alone, then as long again while `bench/writer.py` edits one of those articles each second (a new "
-        "revision, published), approves ten pending comments on them each second (through the comment services, "
+        "revision, published), approves five pending comments on them each second (through the comment services, "
         "as a moderator does: each approval purges that article's thread) and "
         "publishes a new article every 30 seconds; then the same pair with `MASTHEAD_PAGE_CACHE=off`. "
         "Page-cache hits count `X-Cache`; fragment hits add up the `X-Fragments` header of the responses "

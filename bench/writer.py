@@ -6,7 +6,7 @@
 
 `write` runs with the same environment as `masthead serve` and, for `--duration` seconds,
 does what a busy newsroom does while readers read: it edits one of the readers' articles
-each second (a new revision, published, as the admin saves it), approves ten pending
+each second (a new revision, published, as the admin saves it), approves five pending
 comments on the readers' articles each second (through the comment services, as a
 moderator does in the admin: the article's thread is purged when it commits) and
 publishes a new article every 30 seconds. Before it says "ready" it makes sure there are
@@ -32,7 +32,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 EDITS_PER_SECOND = 1
-APPROVALS_PER_SECOND = 10
+# Five a second is a very busy comment desk; each is a real moderation, dearer than a purge.
+APPROVALS_PER_SECOND = 5
 SECONDS_BETWEEN_PUBLISHES = 30
 
 

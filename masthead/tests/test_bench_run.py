@@ -195,10 +195,10 @@ def test_the_cold_render_goal_is_set_at_100000_articles():
 def test_the_writer_is_asked_for_each_kind_of_write_at_its_rate():
     writer = load_writer()
 
-    assert writer.planned_writes(20) == writer.Writes(edits=20, approvals=200, publishes=1)
-    assert writer.planned_writes(60) == writer.Writes(edits=60, approvals=600, publishes=2)
+    assert writer.planned_writes(20) == writer.Writes(edits=20, approvals=100, publishes=1)
+    assert writer.planned_writes(60) == writer.Writes(edits=60, approvals=300, publishes=2)
     due = writer.schedule(60)
-    assert len(due) == 662
+    assert len(due) == 362
     assert due == sorted(due)
     assert [second for second, kind in due if kind == "publishes"] == [0, 30]
     assert all(0 <= second < 60 for second, _ in due)
