@@ -15,8 +15,15 @@ at 100,000 articles on PostgreSQL + Redis:
 - cold render: a different article on every request, none rendered before, page cache on
   (each request a miss that renders and stores, as readers meet a purged site),
 - reading under writes: readers spread over 1,000 articles, alone and then while
-  bench/writer.py edits, purges and publishes as a busy newsroom does; the same pair
-  with the page cache off.
+  bench/writer.py edits, approves comments and publishes as a busy newsroom does; the
+  same pair with the page cache off.
+
+and, at 100,000 articles only (with the 1,000,000 comments `masthead generate` adds):
+
+- posting comments through the real endpoint, as a browser does: the form fetched once
+  for its CSRF cookie and fields, then POST /comments/<id>/post/ asking for JSON, each
+  from a new reader (the site's posting limits raised for the one client),
+- the thread of the article with the most comments (5,000), the page cache off.
 
 Writes bench/results/latest.{md,json} and chart.svg, and the README's benchmark section.
 """
@@ -39,6 +46,8 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
@@ -197,9 +206,19 @@ def hit_ratio(hits: int, misses: int) -> float | None:
 
 
 def wrk(
-    url: str, *, duration: int, paths: list[str] | None = None, workdir: Path | None = None, warm_up: bool = True
+    url: str,
+    *,
+    duration: int,
+    paths: list[str] | None = None,
+    workdir: Path | None = None,
+    warm_up: bool = True,
+    connections: int = 32,
+    script: list[str] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> dict:
-    script = []
+    script = list(script or [])
+    for name, value in (headers or {}).items():
+        script += ["-H", f"{name}: {value}"]
     if paths:
         workdir.mkdir(parents=True, exist_ok=True)
         listing = workdir / "paths.txt"
@@ -210,9 +229,11 @@ def wrk(
     if warm_up:
         # A short run first, not measured: each server worker fills its memory (routes,
         # fragments, pages) on its first requests, as it does once after each publish.
-        subprocess.run(["wrk", f"-t{WRK_THREADS}", "-c32", "-d2s", *script, url], capture_output=True, check=True)
+        subprocess.run(
+            ["wrk", f"-t{WRK_THREADS}", f"-c{connections}", "-d2s", *script, url], capture_output=True, check=True
+        )
     output = subprocess.run(
-        ["wrk", f"-t{WRK_THREADS}", "-c32", f"-d{duration}s", "--latency", *script, url],
+        ["wrk", f"-t{WRK_THREADS}", f"-c{connections}", f"-d{duration}s", "--latency", *script, url],
         capture_output=True,
         text=True,
         check=True,
@@ -550,25 +571,156 @@ def run_large(duration: int, workdir: Path, *, articles: int, database: str, red
     subprocess.run([masthead, "collectstatic", "--noinput", "-v", "0"], env=environment, check=True)
     drain_tasks(environment)
     picked = pick_articles(environment, workdir, memory=DISTINCT_ARTICLES)
+    busiest = comment_limits_raise(environment)
     base = f"http://127.0.0.1:{port}"
-    rows, memory = {}, {}
+    rows, memory, comment_rows = {}, {}, {}
     with masthead_serve(environment, port) as server:
         for path in (ARTICLE, "/"):
             wait_for_hit(base + path)
         rows["article, page cache (Redis)"] = wrk(base + ARTICLE, duration=duration)
         rows["home, page cache (Redis)"] = wrk(base + "/", duration=duration)
         memory["page cache on"] = worker_memory_mb(server.pid)
+        page_ids = [pk for pk, _ in picked.readers if pk != busiest["busiest"]]
+        log(f"posting comments over {len(page_ids):,} articles through POST /comments/<id>/post/")
+        comment_rows[POSTING_ROW] = post_comments(base, page_ids, duration=duration, workdir=workdir / "posting")
     with masthead_serve({**environment, "MASTHEAD_PAGE_CACHE": "off"}, port) as server:
         fetch(base + ARTICLE)
         rows["article, uncached"] = wrk(base + ARTICLE, duration=duration)
         memory["page cache off"] = worker_memory_mb(server.pid)
+        log(f"the thread of the busiest article ({busiest['comments']:,} comments), page cache off")
+        comment_rows[THREAD_ROW] = read_thread(base, busiest, duration=duration)
         # Worker memory keeps what readers read (routes, fragments): read many articles.
         paths = [path for _, path in picked.memory]
         log(f"reading {len(paths):,} different articles, page cache off")
         read_each(base, paths)
         memory[f"page cache off, after {len(paths):,} different articles"] = worker_memory_mb(server.pid)
     new_rows = run_cold_and_writes(environment, port, duration=duration, workdir=workdir, picked=picked)
-    return {"rows": rows, "new_rows": new_rows, "worker_memory_mb": memory, "articles": articles}
+    return {
+        "rows": rows,
+        "new_rows": new_rows,
+        "comment_rows": comment_rows,
+        "worker_memory_mb": memory,
+        "articles": articles,
+    }
+
+
+POSTING_ROW = "posting comments: POST /comments/<id>/post/"
+THREAD_ROW = "thread of the busiest article, uncached"
+THREAD_CONNECTIONS = 4  # a reader's wait for the thread, not a queue behind 32 others
+# wrk's script for posting: the form's fields (CSRF token, issue time) and the CSRF cookie
+# fetched once, as a browser does; then each request a new reader's comment on the next
+# article of the list, asking for JSON as the page's script does.
+POSTING_SCRIPT = """
+local pages = {@PAGES@}
+local threads = 0
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Accept"] = "application/json"
+wrk.headers["Cookie"] = "@COOKIE@"
+
+function setup(thread)
+  threads = threads + 1
+  thread:set("prefix", tostring(threads))
+end
+
+function init(args)
+  counter = 0
+end
+
+function request()
+  counter = counter + 1
+  local n = prefix .. "x" .. counter
+  local body = "@FIXED@&name=Bench+reader+" .. n .. "&email=bench-" .. n .. "%40example.org"
+    .. "&body=Comment+" .. n .. "%3A+the+figures+in+the+third+paragraph+do+not+add+up."
+  return wrk.format(nil, pages[(counter % #pages) + 1], nil, body)
+end
+"""
+
+
+def comment_limits_raise(environment: dict) -> dict:
+    """Raise the site's posting limits (one client posts hundreds a second) and find the
+    busiest thread, in the bench's database."""
+    output = subprocess.run(
+        [sys.executable, str(WRITER), "comments"], env=environment, check=True, capture_output=True, text=True
+    ).stdout
+    busiest = json.loads(output)
+    if not busiest:
+        raise RuntimeError("the generated site has no comments: `masthead generate` should have added them")
+    return busiest
+
+
+def form_fields(html: str) -> dict[str, str]:
+    """The hidden fields of the comment form a browser sends back."""
+    fields = {}
+    for tag in re.findall(r"<input[^>]*>", html):
+        name = re.search(r'name="([^"]*)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name and name.group(1) in ("csrfmiddlewaretoken", "issued"):
+            fields[name.group(1)] = value.group(1) if value else ""
+    if set(fields) != {"csrfmiddlewaretoken", "issued"}:
+        raise RuntimeError(f"the comment form has no CSRF token or issue time: {sorted(fields)}")
+    return fields
+
+
+def posting_script(*, paths: list[str], cookie: str, fields: dict[str, str]) -> str:
+    fixed = urllib.parse.urlencode({**fields, "parent": "", "url": "", "notify": "", "company": ""})
+    return (
+        POSTING_SCRIPT.replace("@PAGES@", ", ".join(f'"{path}"' for path in paths))
+        .replace("@COOKIE@", cookie)
+        .replace("@FIXED@", fixed)
+    )
+
+
+def comment_form(base: str, page_id: int) -> tuple[str, dict[str, str]]:
+    """What a browser gets from the form: the CSRF cookie (as a Cookie header) and the fields."""
+    with urllib.request.urlopen(f"{base}/comments/{page_id}/form/", timeout=30) as response:
+        cookies = [header.split(";", 1)[0] for header in response.headers.get_all("Set-Cookie") or []]
+        html = response.read().decode()
+    csrf = [cookie for cookie in cookies if cookie.startswith("csrftoken=")]
+    if not csrf:
+        raise RuntimeError(f"the comment form set no CSRF cookie: {cookies}")
+    return "; ".join(csrf), form_fields(html)
+
+
+def post_comments(base: str, page_ids: list[int], *, duration: int, workdir: Path) -> dict:
+    cookie, fields = comment_form(base, page_ids[0])
+    paths = [f"/comments/{pk}/post/" for pk in page_ids]
+    # One post first, to fail here with the reason rather than with a row of errors.
+    body = urllib.parse.urlencode({**fields, "name": "Bench reader", "email": "bench@example.org", "body": "First."})
+    request = urllib.request.Request(
+        base + paths[0],
+        data=body.encode(),
+        headers={"Cookie": cookie, "Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            status, answer = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, answer = error.code, error.read()
+    if status != 201:
+        raise RuntimeError(f"posting a comment answered {status}: {answer[:500]!r}")
+    workdir.mkdir(parents=True, exist_ok=True)
+    script = workdir / "posting.lua"
+    script.write_text(posting_script(paths=paths, cookie=cookie, fields=fields))
+    row = wrk(base, duration=duration, script=["-s", str(script), "--timeout", "10s"])
+    row["note"] = (
+        "limits raised in the bench database's CommentSettings (posts per address per minute and per email "
+        "per hour 32,767, 0 s before a form may be sent); each post from a new address, so held for review"
+    )
+    return row
+
+
+def read_thread(base: str, busiest: dict, *, duration: int) -> dict:
+    path = f"/comments/{busiest['busiest']}/"
+    status, _, _ = fetch(base + path)
+    if status != 200:
+        raise RuntimeError(f"{path} answered {status}")
+    row = wrk(base + path, duration=duration, connections=THREAD_CONNECTIONS)
+    row["note"] = (
+        f"GET {path} ({busiest['comments']:,} comments: the first 20 top-level ones and their replies), "
+        f"MASTHEAD_PAGE_CACHE=off, wrk -c{THREAD_CONNECTIONS}"
+    )
+    return row
 
 
 def run_sqlite_generated(duration: int, workdir: Path, *, articles: int) -> dict:
@@ -728,6 +880,10 @@ GOALS = {
 # article rendered again and again.
 LARGE_GOALS = {COLD_ROW: Goal("≥ 350 req/s, p99 < 100 ms", min_rps=350, max_p99_ms=100)}
 MEMORY_GOAL_MB = 150
+COMMENT_GOALS = {
+    POSTING_ROW: Goal("≥ 200 comments/s", min_rps=200),
+    THREAD_ROW: Goal("p99 < 50 ms", max_p99_ms=50),
+}
 
 
 def goal_cell(goal: Goal | None, row: dict, rows: dict) -> str:
@@ -743,7 +899,7 @@ def percent(ratio: float | None) -> str:
 def new_rows_table(title: str, rows: dict, goals: dict) -> list[str]:
     lines = [
         f"| {title} | requests/s | p50 ms | p99 ms | errors | page-cache hits | fragment hits "
-        "| writes: edits / purges / publishes (writer's CPU) | goal |",
+        "| writes: edits / approvals / publishes (writer's CPU) | goal |",
         "|---|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for name, row in rows.items():
@@ -754,9 +910,24 @@ def new_rows_table(title: str, rows: dict, goals: dict) -> list[str]:
             f"| {name} | {row['rps']:,.0f} | {row['p50_ms']:.2f} | {row['p99_ms']:.2f} | {row['errors']} "
             f"| {percent(hit_ratio(counts['cache_hits'], counts['cache_misses']))} "
             f"| {percent(hit_ratio(counts['fragment_hits'], counts['fragment_misses']))} "
-            f"| {'{edits} / {purges} / {publishes}'.format(**writes) if writes else ''}"
+            f"| {'{edits} / {approvals} / {publishes}'.format(**writes) if writes else ''}"
             f"{f' ({cpu_share:.0%} of a core)' if cpu_share is not None else ''} "
             f"| {goal_cell(goals.get(name), row, rows)} |"
+        )
+    return lines
+
+
+def comment_rows_table(large: dict) -> list[str]:
+    rows = large["comment_rows"]
+    lines = [
+        f"| {large['articles']:,} articles and their comments, PostgreSQL + Redis | requests/s | p50 ms | p99 ms "
+        "| errors | goal | how |",
+        "|---|---:|---:|---:|---:|---|---|",
+    ]
+    for name, row in rows.items():
+        lines.append(
+            f"| {name} | {row['rps']:,.0f} | {row['p50_ms']:.2f} | {row['p99_ms']:.2f} | {row['errors']} "
+            f"| {goal_cell(COMMENT_GOALS.get(name), row, rows)} | {row.get('note', '')} |"
         )
     return lines
 
@@ -796,7 +967,8 @@ def markdown(result: dict) -> str:
         "first, so the shared chrome is warm), with the page cache on: each request is a miss that renders "
         f"and stores. Readers: wrk spread over {READERS:,} articles, all stored first, for {result['duration']} s "
         "alone, then as long again while `bench/writer.py` edits one of those articles each second (a new "
-        "revision, published), purges ten of their pages each second (the stand-in for approved comments) and "
+        "revision, published), approves five pending comments on them each second (through the comment services, "
+        "as a moderator does: each approval purges that article's thread) and "
         "publishes a new article every 30 seconds; then the same pair with `MASTHEAD_PAGE_CACHE=off`. "
         "Page-cache hits count `X-Cache`; fragment hits add up the `X-Fragments` header of the responses "
         "Django rendered (n/a: none had it). The writes column is what the writer did; a writer that did "
@@ -830,6 +1002,8 @@ def markdown(result: dict) -> str:
             )
         title = f"{large['articles']:,} articles, PostgreSQL + Redis"
         lines += ["", *new_rows_table(title, large["new_rows"], {**GOALS, **LARGE_GOALS})]
+        if large.get("comment_rows"):
+            lines += ["", *comment_rows_table(large)]
     return "\n".join(lines) + "\n"
 
 

@@ -1,15 +1,22 @@
 """The newsroom's writes for `make bench`'s "reading under writes" rows.
 
     python bench/writer.py articles --count 1000          JSON [[pk, address], ...] of live articles
+    python bench/writer.py comments                        raise the comment limits; JSON of the busiest thread
     python bench/writer.py write --duration 20 --articles FILE
 
 `write` runs with the same environment as `masthead serve` and, for `--duration` seconds,
 does what a busy newsroom does while readers read: it edits one of the readers' articles
-each second (a new revision, published, as the admin saves it), purges ten single-article
-keys each second (the stand-in for approved comments) and publishes a new article every
-30 seconds. It prints "ready" once Django is set up, then, at the end, one JSON line with
-the writes it did and the writes it was asked for, so the bench can show them and refuse
-a run whose writer fell behind.
+each second (a new revision, published, as the admin saves it), approves five pending
+comments on the readers' articles each second (through the comment services, as a
+moderator does in the admin: the article's thread is purged when it commits) and
+publishes a new article every 30 seconds. Before it says "ready" it makes sure there are
+enough pending comments to approve, posting the missing ones through the same services.
+At the end it prints one JSON line with the writes it did and the writes it was asked
+for, so the bench can show them and refuse a run whose writer fell behind.
+
+`comments` lifts the site's limits on posting (per address per minute, per email per
+hour, the minimum seconds before a form may be sent) so that one benchmark client may
+post hundreds of comments a second, and names the article with the most comments.
 """
 
 from __future__ import annotations
@@ -25,14 +32,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 EDITS_PER_SECOND = 1
-PURGES_PER_SECOND = 10
+# Five a second is a very busy comment desk; each is a real moderation, dearer than a purge.
+APPROVALS_PER_SECOND = 5
 SECONDS_BETWEEN_PUBLISHES = 30
 
 
 @dataclass
 class Writes:
     edits: int = 0
-    purges: int = 0
+    approvals: int = 0
     publishes: int = 0
 
 
@@ -40,7 +48,7 @@ def planned_writes(duration: float) -> Writes:
     """What the writer is asked for in `duration` seconds: the first of each kind at once."""
     return Writes(
         edits=math.ceil(duration * EDITS_PER_SECOND),
-        purges=math.ceil(duration * PURGES_PER_SECOND),
+        approvals=math.ceil(duration * APPROVALS_PER_SECOND),
         publishes=math.ceil(duration / SECONDS_BETWEEN_PUBLISHES),
     )
 
@@ -49,7 +57,7 @@ def schedule(duration: float) -> list[tuple[float, str]]:
     """Each planned write with the second, from the start, it is due at."""
     planned = planned_writes(duration)
     due = [(n / EDITS_PER_SECOND, "edits") for n in range(planned.edits)]
-    due += [(n / PURGES_PER_SECOND, "purges") for n in range(planned.purges)]
+    due += [(n / APPROVALS_PER_SECOND, "approvals") for n in range(planned.approvals)]
     due += [(n * SECONDS_BETWEEN_PUBLISHES, "publishes") for n in range(planned.publishes)]
     return sorted(due)
 
@@ -88,16 +96,61 @@ def edit_article(pk: int, number: int) -> None:
     revision.publish()
 
 
-def purge_article_page(pk: int) -> None:
-    """What approving a comment on article pk will cost (docs/architecture.md): the
-    article's page, not its body fragment, nor the listings that merely show it."""
-    from django.db import transaction
+def pending_comments(article_pks: list[int], count: int, *, seed: int = 2026) -> list[int]:
+    """`count` pending comments on the given articles, oldest first: the ones already
+    waiting, and new ones posted through the comment services (held, as the first comment
+    of a new address is) when there are too few."""
+    from wagtail.models import Page, Site
 
-    from masthead.pagecache import keys
-    from masthead.pagecache.purge import purge_keys
+    from masthead.comments import services
+    from masthead.comments.models import Comment, CommentSettings, ModerationPolicy
 
-    with transaction.atomic():  # the purge runs when this commits, as after a real write
-        purge_keys(keys.discussion(pk))
+    waiting = list(
+        Comment.objects.filter(page_id__in=article_pks, status=Comment.Status.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:count]
+    )
+    settings = CommentSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.moderation = ModerationPolicy.EVERYONE  # not saved: only these are held
+    rng = random.Random(seed)
+    pages = {page.pk: page for page in Page.objects.filter(pk__in=article_pks)}
+    for number in range(count - len(waiting)):
+        comment = services.comment_create(
+            page=pages[rng.choice(article_pks)],
+            author=services.Author(name=f"Bench reader {number}", email=f"bench-reader-{number}@example.org"),
+            body=f"Comment {number} waiting for a moderator: the figures in the third paragraph do not add up.",
+            settings=settings,
+        )
+        waiting.append(comment.pk)
+    return waiting
+
+
+def approve_comment(pk: int) -> None:
+    """A moderator's approval (docs/architecture.md): the article's thread and count are
+    purged when it commits, not its body fragment, nor the listings that merely show it."""
+    from masthead.comments import services
+    from masthead.comments.models import Comment
+
+    # The service reads the comment again under a lock: its id is all it needs.
+    services.comment_set_status(comment=Comment(pk=pk), status=Comment.Status.APPROVED)
+
+
+LIMIT = 32_767  # the largest value the limits' fields hold
+
+
+def comment_limits_raise() -> dict:
+    """Let one client post as fast as it can, and say where the busiest thread is."""
+    from django.db.models import Count
+    from wagtail.models import Site
+
+    from masthead.comments.models import Comment, CommentSettings
+
+    settings = CommentSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.posts_per_minute_per_ip = settings.posts_per_hour_per_email = LIMIT
+    settings.min_seconds_to_submit = 0
+    settings.save()
+    busiest = Comment.objects.values("page_id").annotate(comments=Count("pk")).order_by("-comments", "page_id").first()
+    return {"busiest": busiest["page_id"], "comments": busiest["comments"]} if busiest else {}
 
 
 def publish_new_article(like_pk: int, number: int) -> None:
@@ -118,13 +171,14 @@ def publish_new_article(like_pk: int, number: int) -> None:
     article.save_revision().publish()
 
 
-def write(duration: float, article_pks: list[int], *, seed: int = 2026) -> dict:
-    """Each write when it is due (late ones at once), none after `duration` seconds."""
+def write(duration: float, article_pks: list[int], *, pending: list[int], seed: int = 2026) -> dict:
+    """Each write when it is due (late ones at once), none after `duration` seconds;
+    `pending`: the comments to approve, in order."""
     rng = random.Random(seed)
     done = Writes()
     actions = {
         "edits": lambda: edit_article(rng.choice(article_pks), done.edits + 1),
-        "purges": lambda: purge_article_page(rng.choice(article_pks)),
+        "approvals": lambda: approve_comment(pending[done.approvals]),
         "publishes": lambda: publish_new_article(rng.choice(article_pks), done.publishes + 1),
     }
     started, cpu_started = time.monotonic(), time.process_time()
@@ -150,6 +204,7 @@ def main() -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     articles = commands.add_parser("articles", help="print live articles picked at random, as JSON")
     articles.add_argument("--count", type=int, required=True)
+    commands.add_parser("comments", help="raise the comment limits; print the busiest thread, as JSON")
     writer = commands.add_parser("write", help="write for --duration seconds, then print what was done")
     writer.add_argument("--duration", type=float, required=True)
     writer.add_argument("--articles", type=Path, required=True, help="JSON from `articles`: the ones readers read")
@@ -158,9 +213,13 @@ def main() -> None:
     if arguments.command == "articles":
         print(json.dumps(live_articles(arguments.count)))
         return
+    if arguments.command == "comments":
+        print(json.dumps(comment_limits_raise()))
+        return
     article_pks = [pk for pk, _ in json.loads(arguments.articles.read_text())]
+    pending = pending_comments(article_pks, planned_writes(arguments.duration).approvals)
     print("ready", flush=True)
-    print(json.dumps(write(arguments.duration, article_pks)), flush=True)
+    print(json.dumps(write(arguments.duration, article_pks, pending=pending)), flush=True)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ Writes rows in bulk (Wagtail's page tree paths are computed here rather than by 
 pages one at a time), so 100,000 articles take minutes. The articles are live, spread over
 the years asked for, with authors and tags; their revisions and search index entries are
 not made (benchmarks read pages, they do not edit them). Later features add their own
-generators (comments, view counts, subscribers) to GENERATORS.
+generators (view counts, subscribers) to GENERATORS; comments are in generate_comments.py.
+The planner's statistics are refreshed once all of them ran.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.utils.text import slugify
 from taggit.models import Tag
 from wagtail.models import Locale, Page
 
+from masthead.demo.generate_comments import COMMENTS_PER_ARTICLE, generate_comments
 from masthead.news.models import ArticleAuthor, ArticlePage, ArticleTag, Author, HomePage, SectionPage
 
 BATCH = 2000
@@ -77,6 +79,12 @@ class Size:
     sections: int = 20
     tags: int = 2_000
     years: int = 10
+    # None: ten per article (1,000,000 over 100,000 articles).
+    comments: int | None = None
+
+    @property
+    def comment_count(self) -> int:
+        return self.articles * COMMENTS_PER_ARTICLE if self.comments is None else self.comments
 
 
 def _path_step(number: int) -> str:
@@ -217,7 +225,6 @@ def generate_articles(size: Size, *, seed: int = 2026, progress=print) -> int:
                 SectionPage.objects.filter(pk=section.pk).update(numchild=per_section[section.pk])
         made += batch
         progress(f"{made:,} of {size.articles:,} articles")
-    refresh_planner_statistics()
     return made
 
 
@@ -229,4 +236,4 @@ def refresh_planner_statistics() -> None:
         cursor.execute("ANALYZE")
 
 
-GENERATORS = [("articles", generate_articles)]
+GENERATORS = [("articles", generate_articles), ("comments", generate_comments)]

@@ -238,6 +238,41 @@ def _front_page(home: HomePage) -> None:
     home.save_revision().publish()
 
 
+def _discussions(now) -> int:
+    """A few lively threads, posted through the comment services as readers would, back in
+    time after each article. An article that already has comments is left as it is."""
+    import copy
+
+    from masthead.comments import services as comments
+    from masthead.comments.models import Comment, CommentSettings, ModerationPolicy
+
+    site_settings = CommentSettings.for_site(Site.objects.get(is_default_site=True))
+    published_at_once = copy.copy(site_settings)
+    published_at_once.moderation = ModerationPolicy.NOBODY
+    held = copy.copy(site_settings)
+    held.moderation = ModerationPolicy.EVERYONE
+    added = 0
+    for spec in content.DISCUSSIONS:
+        article = ArticlePage.objects.filter(slug=spec["article"]).first()
+        if article is None or Comment.objects.filter(page=article).exists():
+            continue
+        posted = {}
+        for key, parent, name, email, minutes, body, likes, *flags in spec["comments"]:
+            comment = comments.comment_create(
+                page=article,
+                author=comments.Author(name=name, email=email, is_staff="staff" in flags),
+                body=body,
+                settings=held if "pending" in flags else published_at_once,
+                parent_id=posted[parent].pk if parent else None,
+                now=min(article.first_published_at + timedelta(minutes=minutes), now),
+            )
+            posted[key] = comment
+            for reader in range(likes):
+                comments.comment_like(comment=comment, reader_key=f"demo-reader-{reader}")
+            added += 1
+    return added
+
+
 def _warm_renditions() -> None:
     """Resize the demo's images now, so the first visit to each page is as fast as the rest."""
     from masthead.news.selectors import CARD_RENDITIONS, LEAD_RENDITIONS
@@ -265,5 +300,10 @@ def demo_load() -> dict[str, int]:
         _article(spec, sections=sections, authors=authors, sources=sources, now=now)
     _front_page(home)
     _house_ads()
+    comments_added = _discussions(now)
     _warm_renditions()
-    return {"articles_added": ArticlePage.objects.count() - before, "articles": ArticlePage.objects.count()}
+    return {
+        "articles_added": ArticlePage.objects.count() - before,
+        "articles": ArticlePage.objects.count(),
+        "comments_added": comments_added,
+    }

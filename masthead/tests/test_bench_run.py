@@ -160,7 +160,7 @@ def test_the_reading_rows_show_hit_ratios_writes_and_goals_against_the_readers_a
     alone = counted_row(1000, 10, cache_hits=1000)
     written = {
         **counted_row(790, 10, cache_hits=900, cache_misses=100, fragment_hits=30, fragment_misses=10),
-        "writes": {"done": {"edits": 20, "purges": 200, "publishes": 1}},
+        "writes": {"done": {"edits": 20, "approvals": 200, "publishes": 1}},
     }
     off_alone = counted_row(100, 40, uncached=100)
     off_written = counted_row(50, 90, uncached=50)
@@ -195,10 +195,10 @@ def test_the_cold_render_goal_is_set_at_100000_articles():
 def test_the_writer_is_asked_for_each_kind_of_write_at_its_rate():
     writer = load_writer()
 
-    assert writer.planned_writes(20) == writer.Writes(edits=20, purges=200, publishes=1)
-    assert writer.planned_writes(60) == writer.Writes(edits=60, purges=600, publishes=2)
+    assert writer.planned_writes(20) == writer.Writes(edits=20, approvals=100, publishes=1)
+    assert writer.planned_writes(60) == writer.Writes(edits=60, approvals=300, publishes=2)
     due = writer.schedule(60)
-    assert len(due) == 662
+    assert len(due) == 362
     assert due == sorted(due)
     assert [second for second, kind in due if kind == "publishes"] == [0, 30]
     assert all(0 <= second < 60 for second, _ in due)
@@ -206,12 +206,12 @@ def test_the_writer_is_asked_for_each_kind_of_write_at_its_rate():
 
 def test_a_writer_that_fell_behind_fails_the_run():
     bench = load_bench()
-    planned = {"edits": 20, "purges": 200, "publishes": 1}
+    planned = {"edits": 20, "approvals": 200, "publishes": 1}
 
     assert bench.writes_shortfall({"planned": planned, "done": planned}) == []
-    assert bench.writes_shortfall({"planned": planned, "done": {**planned, "purges": 180}}) == []
-    assert bench.writes_shortfall({"planned": planned, "done": {"edits": 20, "purges": 120, "publishes": 0}}) == [
-        "120 of 200 purges",
+    assert bench.writes_shortfall({"planned": planned, "done": {**planned, "approvals": 180}}) == []
+    assert bench.writes_shortfall({"planned": planned, "done": {"edits": 20, "approvals": 120, "publishes": 0}}) == [
+        "120 of 200 approvals",
         "0 of 1 publishes",
     ]
 
@@ -278,15 +278,42 @@ def test_the_writers_edit_is_a_published_revision_that_purges_the_article(newsro
 
 
 @pytest.mark.django_db
-def test_the_writers_purge_is_one_articles_own_page_on_commit(newsroom, django_capture_on_commit_callbacks):
+def test_the_writer_finds_or_posts_the_pending_comments_it_approves(newsroom):
+    from masthead.comments.models import Comment, Discussion
+    from masthead.comments.tests.factories import comment_settings, post_comment
+
     writer = load_writer()
     older, newer = newsroom["first"], newsroom["second"]
+    comment_settings()  # the site's own policy: a first comment waits for a moderator
+    waiting = post_comment(newer)
+    assert waiting.status == Comment.Status.PENDING
+
+    pending = writer.pending_comments([older.pk, newer.pk], 5)
+
+    assert len(pending) == 5 and pending[0] == waiting.pk
+    comments = Comment.objects.filter(pk__in=pending)
+    assert {comment.status for comment in comments} == {Comment.Status.PENDING}
+    assert {comment.page_id for comment in comments} <= {older.pk, newer.pk}
+    assert sum(Discussion.objects.values_list("pending_count", flat=True)) == 5
+
+
+@pytest.mark.django_db
+def test_the_writers_approval_purges_one_articles_own_page_on_commit(newsroom, django_capture_on_commit_callbacks):
+    from masthead.comments.models import Comment, Discussion
+
+    writer = load_writer()
+    older, newer = newsroom["first"], newsroom["second"]
+    # Saving the comment settings purges every page when it commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        [pending] = writer.pending_comments([newer.pk], 1)
     warm(newsroom, older.url, newer.url, "/", "/latest/")
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        writer.purge_article_page(newer.pk)
+        writer.approve_comment(pending)
 
     assert callbacks, "the purge did not wait for the commit"
+    assert Comment.objects.get(pk=pending).status == Comment.Status.APPROVED
+    assert Discussion.objects.get(page_id=newer.pk).approved_count == 1
     assert not is_hit(newsroom, newer.url)
     # A comment shows on the article's page only: the listings that show its card stay.
     assert is_hit(newsroom, older.url)
@@ -376,7 +403,7 @@ def test_the_readme_table_marks_each_goal_and_says_which_runs_were_skipped():
         "readers, page cache on, alone": counted_row(1000, 10, cache_hits=1000),
         "readers, page cache on, with the writer": {
             **counted_row(900, 20, cache_hits=990, cache_misses=10),
-            "writes": {"done": {"edits": 20, "purges": 200, "publishes": 1}},
+            "writes": {"done": {"edits": 20, "approvals": 200, "publishes": 1}},
         },
     }
     result = {
@@ -402,3 +429,113 @@ def test_the_readme_table_marks_each_goal_and_says_which_runs_were_skipped():
     assert "| SQLite: the demo + 20,000 generated articles |" in table
     assert "| 99.0% | n/a | 20 / 200 / 1 | ≥ 80% of alone, p99 < 50 ms ✓ |" in table
     assert "At 100,000 articles on PostgreSQL + Redis: skipped (--large-articles 0)." in table
+
+
+def test_the_comment_rows_show_their_goals_and_how_they_were_taken():
+    bench = load_bench()
+    large = {
+        "articles": 100_000,
+        "comment_rows": {
+            bench.POSTING_ROW: {**counted_row(240, 300), "note": "limits raised in CommentSettings"},
+            bench.THREAD_ROW: {**counted_row(150, 61), "note": "page cache off"},
+        },
+    }
+
+    table = bench.comment_rows_table(large)
+
+    assert table[0].startswith("| 100,000 articles and their comments, PostgreSQL + Redis |")
+    assert table[2].endswith("| ≥ 200 comments/s ✓ | limits raised in CommentSettings |")
+    assert table[3].endswith("| p99 < 50 ms ✗ | page cache off |")
+
+
+class RecordedPosts(http.server.BaseHTTPRequestHandler):
+    """Answers every post 201, as the comment endpoint does, and keeps what it was sent."""
+
+    protocol_version = "HTTP/1.1"
+    posts: ClassVar[list] = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+        type(self).posts.append((self.path, dict(self.headers), body))
+        self.send_response(201)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_posting_script_sends_a_new_readers_comment_with_the_forms_token_each_time(tmp_path):
+    """wrk posts like the page's script: the CSRF cookie and the form's fields every time,
+    JSON asked for, a different reader and text each post, over the articles given."""
+    import urllib.parse
+
+    if shutil.which("wrk") is None:
+        service_missing("wrk is not installed")
+    bench = load_bench()
+    RecordedPosts.posts = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), RecordedPosts)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    script = tmp_path / "posting.lua"
+    fields = {"csrfmiddlewaretoken": "tok+en/=", "issued": "1.5:abc"}
+    script.write_text(
+        bench.posting_script(paths=["/comments/7/post/", "/comments/9/post/"], cookie="csrftoken=abc", fields=fields)
+    )
+    try:
+        row = bench.wrk(
+            f"http://127.0.0.1:{server.server_address[1]}",
+            duration=1,
+            warm_up=False,
+            connections=4,
+            script=["-s", str(script)],
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    posts = RecordedPosts.posts
+    assert row["errors"] == 0 and len(posts) >= 10
+    assert {path for path, _, _ in posts} == {"/comments/7/post/", "/comments/9/post/"}
+    emails = set()
+    for _, headers, body in posts:
+        assert headers["Cookie"] == "csrftoken=abc"
+        assert headers["Accept"] == "application/json"
+        sent = urllib.parse.parse_qs(body, keep_blank_values=True)
+        assert sent["csrfmiddlewaretoken"] == ["tok+en/="] and sent["issued"] == ["1.5:abc"]
+        assert sent["company"] == [""] and sent["body"][0].startswith("Comment ")
+        emails.add(sent["email"][0])
+    assert len(emails) == len(posts)
+
+
+@pytest.mark.django_db
+def test_the_bench_posts_with_what_the_real_form_gives_once_the_limits_are_raised(newsroom, client):
+    """The fields the bench reads from the form, sent back with its CSRF cookie, are a
+    comment the site takes at once, however many come from one address."""
+    from django.test import Client
+
+    from masthead.comments.models import Comment, CommentSettings
+    from masthead.comments.tests.factories import post_comment
+
+    bench, writer = load_bench(), load_writer()
+    article = newsroom["second"]
+    post_comment(article)
+
+    busiest = writer.comment_limits_raise()
+
+    assert busiest == {"busiest": article.pk, "comments": 1}
+    limits = CommentSettings.objects.get()
+    assert limits.posts_per_minute_per_ip == limits.posts_per_hour_per_email == writer.LIMIT
+    browser = Client(enforce_csrf_checks=True)
+    form = browser.get(f"/comments/{article.pk}/form/")
+    fields = bench.form_fields(form.content.decode())
+    for number in range(8):
+        response = browser.post(
+            f"/comments/{article.pk}/post/",
+            {**fields, "name": f"Reader {number}", "email": f"reader{number}@example.org", "body": "Well said."},
+            headers={"accept": "application/json"},
+        )
+        assert response.status_code == 201, response.content
+    assert Comment.objects.filter(page=article).count() == 9
+    with pytest.raises(RuntimeError, match="no CSRF token"):
+        bench.form_fields("<form><input name='body'></form>")

@@ -77,7 +77,43 @@ def test_every_demo_article_renders(demo_site, client):
 
 
 def test_loading_twice_adds_nothing(demo_site):
-    assert demo_load()["articles_added"] == 0
+    from masthead.comments.models import Comment
+
+    comments = Comment.objects.count()
+    result = demo_load()
+    assert result["articles_added"] == 0
+    assert result["comments_added"] == 0
+    assert Comment.objects.count() == comments
+
+
+def test_demo_has_lively_threads_a_newcomer_sees_at_once(demo_site, client):
+    """Several articles open with 3 to 15 comments each under them, threaded, liked, one
+    of them answered by the newsroom with the badge; one comment waits for a moderator."""
+    from masthead.comments.models import Comment, Discussion
+
+    discussions = Discussion.objects.filter(approved_count__gt=0)
+    assert discussions.count() >= 3
+    assert all(3 <= discussion.approved_count <= 15 for discussion in discussions)
+    pending = Comment.objects.filter(status=Comment.Status.PENDING)
+    assert pending.count() == 1
+    assert Comment.objects.filter(depth__gte=2, status=Comment.Status.APPROVED).exists()
+    assert Comment.objects.filter(like_count__gt=0).count() >= 10
+    staff = Comment.objects.filter(is_staff_reply=True, status=Comment.Status.APPROVED)
+    assert staff.count() >= 2 and all(comment.parent_id for comment in staff)
+
+    for discussion in discussions:
+        article = ArticlePage.objects.get(pk=discussion.page_id)
+        body = client.get(article.url).content.decode()
+        assert f'data-comment-count="{article.pk}">{discussion.approved_count}<' in body
+        tree = html5lib.parse(body, namespaceHTMLElements=False)
+        shown = tree.findall(".//li[@data-comment]")
+        assert len(shown) == discussion.approved_count
+        assert tree.findall(".//ol[@class='comments comments--replies']"), "no threaded replies"
+    lead = ArticlePage.objects.get(slug=content.FRONT_PAGE["lead"])
+    lead_page = client.get(lead.url).content.decode()
+    assert '<span class="badge">Staff</span>' in lead_page
+    assert pending.get().body not in lead_page
+    assert pending.get().page_id == lead.pk
 
 
 def test_admin_password_is_made_once_and_never_changed(db):
