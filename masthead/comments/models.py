@@ -120,6 +120,8 @@ class Discussion(models.Model):
     """One per page that has ever been commented on: its counts and whether it is open.
     The counts are kept with each change, so a card's "Comments (N)" is one row."""
 
+    wagtail_reference_index_ignore = True  # as Comment
+
     page = models.OneToOneField(
         "wagtailcore.Page", on_delete=models.CASCADE, primary_key=True, related_name="discussion"
     )
@@ -133,6 +135,11 @@ class Discussion(models.Model):
 
 
 class Comment(models.Model):
+    # Readers' writes are not content: Wagtail's reference index (what uses a page or
+    # an image) would queue a task for each of them and list thousands of comments as
+    # "uses" of an article.
+    wagtail_reference_index_ignore = True
+
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         APPROVED = "approved", "Approved"
@@ -220,6 +227,8 @@ class CommentLike(models.Model):
     """One like per reader per comment. A guest is known by a random id in a cookie
     that only /comments/ sees, kept here as a keyed hash; a signed-in reader by user."""
 
+    wagtail_reference_index_ignore = True  # as Comment
+
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="likes")
     reader_key = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
@@ -233,6 +242,8 @@ class CommentLike(models.Model):
 
 class Subscription(models.Model):
     """ "Notify of": an address that wants mail about one page's comments."""
+
+    wagtail_reference_index_ignore = True  # as Comment
 
     class Scope(models.TextChoices):
         ALL = "all", "New comments on this article"
@@ -267,6 +278,8 @@ class EmailOptOut(models.Model):
     """An address that stopped every thread: no subscription mails it again, and a new
     subscription needs a fresh confirmation."""
 
+    wagtail_reference_index_ignore = True  # as Comment
+
     email = models.EmailField(unique=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -277,6 +290,8 @@ class EmailOptOut(models.Model):
 class Notification(models.Model):
     """One approved comment to tell one subscription about. Unique, so nobody is told
     twice; `sent_at` is set when the mail (alone or in a digest) went out."""
+
+    wagtail_reference_index_ignore = True  # as Comment
 
     subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="notifications")
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="notifications")
@@ -292,6 +307,8 @@ class Notification(models.Model):
 
 
 class Ban(models.Model):
+    wagtail_reference_index_ignore = True  # as Comment
+
     class Kind(models.TextChoices):
         EMAIL = "email", "Email address"
         IP = "ip", "Network address"

@@ -107,7 +107,7 @@ def comment_create(
         raise CommentRefused("Give a name to show with your comment.", field="name")
     email = author.email.strip().lower()
     body = _checked_body(body, settings)
-    discussion = Discussion.objects.filter(page_id=page.pk).first()
+    discussion, _ = Discussion.objects.get_or_create(page_id=page.pk)
     closed = comments_closed_reason(page=page, settings=settings, discussion=discussion)
     if closed and not author.is_staff:
         raise CommentRefused(closed, status=403)
@@ -124,7 +124,6 @@ def comment_create(
     )
     now = now or timezone.now()
     with transaction.atomic():
-        Discussion.objects.get_or_create(page_id=page.pk)
         comment = Comment.objects.create(
             page_id=page.pk,
             parent=parent,

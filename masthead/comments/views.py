@@ -24,7 +24,9 @@ from masthead.comments.models import Comment, CommentSettings
 from masthead.comments.selectors import InvalidCursor, Sort
 from masthead.core import ratelimit
 from masthead.core.client import client_ip
+from masthead.pagecache import fragments
 from masthead.pagecache import keys as cache_keys
+from masthead.pagecache.memory import WorkerMemory
 from masthead.pagecache.public import add_keys, add_query, mark_public, mark_short_lived
 
 MAX_IDS = 200
@@ -33,19 +35,41 @@ LIKES_PER_MINUTE_PER_IP = 60
 UNMARKED_FIELDS = {"parent", "notify", "issued"}
 
 
+# What every comment request asks first, kept by each worker until a purge names it: a
+# publish, unpublish or move purges the page's key, a privacy or settings change purges
+# everything (docs/architecture.md, "Invalidation rules").
+_commentable_pages = WorkerMemory("commentable-pages", max_entries=2000)
+_settings_by_site = WorkerMemory("comment-settings", max_entries=20)
+
+
 def comment_settings(request) -> CommentSettings:
     site = Site.find_for_request(request) or Site.objects.filter(is_default_site=True).first()
-    return CommentSettings.for_site(site)
+    return fragments.remember(
+        _settings_by_site, site.pk, lambda: CommentSettings.for_site(site), keys={cache_keys.SITE}, request=request
+    )
 
 
-def commentable_page(page_id: int) -> Page:
+def _public_commentable_page(page_id: int) -> Page | None:
+    page = Page.objects.live().filter(pk=page_id).select_related("content_type").first()
+    if page is None or not getattr(page.specific_class, "accepts_comments", False):
+        return None
+    if page.get_view_restrictions():
+        return None
+    return page
+
+
+def commentable_page(page_id: int, request=None) -> Page:
     """A live, public page whose type shows comments (`accepts_comments`), or 404."""
     if page_id > 2**62:
         raise Http404("No such page")
-    page = Page.objects.live().filter(pk=page_id).select_related("content_type").first()
-    if page is None or not getattr(page.specific_class, "accepts_comments", False):
-        raise Http404("No such page")
-    if page.get_view_restrictions():
+    page = fragments.remember(
+        _commentable_pages,
+        page_id,
+        lambda: _public_commentable_page(page_id),
+        keys={cache_keys.page(page_id)},
+        request=request,
+    )
+    if page is None:
         raise Http404("No such page")
     return page
 
@@ -84,7 +108,7 @@ def _thread_context(request, page: Page, *, sort: str, cursor: str) -> dict:
 
 
 def _thread_response(request, page_id: int, template: str):
-    page = commentable_page(page_id)
+    page = commentable_page(page_id, request)
     sort = Sort.parse(request.GET.get("sort"))
     cursor = request.GET.get("after", "")
     if request.GET.get("sort") == sort and sort != Sort.DEFAULT:
@@ -104,7 +128,7 @@ def thread(request, page_id: int):
     """The whole discussion of a page as a page of its own: the plain-link way in."""
     replies_of = _number(request.GET.get("replies", ""))
     if replies_of is not None:
-        page = commentable_page(page_id)
+        page = commentable_page(page_id, request)
         add_query(request, "replies", str(replies_of))
         add_keys(request, {cache_keys.discussion(page.pk), cache_keys.page(page.pk)})
         nodes = selectors.replies_of(page_id=page.pk, root_id=replies_of)
@@ -147,7 +171,7 @@ def _form_context(request, page: Page, form: CommentForm | None = None, *, paren
 @require_safe
 def reply(request, page_id: int):
     """The form as a page of its own (no script), also where a sent form lands."""
-    page = commentable_page(page_id)
+    page = commentable_page(page_id, request)
     context = _form_context(request, page, parent_id=request.GET.get("to", ""))
     sent = _number(request.GET.get("sent", ""))
     if sent is not None and sent in tokens.own_comment_ids(request):
@@ -158,7 +182,7 @@ def reply(request, page_id: int):
 @require_safe
 def form(request, page_id: int):
     """The form as a piece of HTML the page's script puts under the thread."""
-    page = commentable_page(page_id)
+    page = commentable_page(page_id, request)
     context = _form_context(request, page, parent_id=request.GET.get("to", ""))
     return _private(render(request, "comments/includes/form.html", context))
 
@@ -186,7 +210,7 @@ def _refuse(
 
 @require_POST
 def post(request, page_id: int):
-    page = commentable_page(page_id)
+    page = commentable_page(page_id, request)
     settings = comment_settings(request)
     signed_in = request.user.is_authenticated
     form = CommentForm(request.POST, signed_in=signed_in)
@@ -316,7 +340,7 @@ def _sent_message(comment: Comment) -> str:
 def me(request, page_id: int):
     """What this browser may see and do in the thread: its own comments (pending ones
     too, with edit links while they may be changed), what it liked, a CSRF token."""
-    page = commentable_page(page_id)
+    page = commentable_page(page_id, request)
     settings = comment_settings(request)
     own = selectors.own_comments(page_id=page.pk, comment_ids=tokens.own_comment_ids(request))
     key, new_cookie = tokens.reader_key(request)

@@ -17,7 +17,7 @@ import logging
 import time
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 
 logger = logging.getLogger(__name__)
 _redis_client = None
@@ -90,7 +90,8 @@ def _database_hits(bucket: str, window: int, window_seconds: int) -> int:
     table = connection.ops.quote_name(RateLimitCounter._meta.db_table)
     expires = window + window_seconds
     # One statement: concurrent hits from other workers add up instead of overwriting.
-    with transaction.atomic(), connection.cursor() as cursor:
+    # One statement, atomic by itself: no transaction around it.
+    with connection.cursor() as cursor:
         # The table name is the model's own; every value is a parameter.
         upsert = (
             f"INSERT INTO {table} (bucket, window_start, expires_at, hits) VALUES (%s, %s, %s, 1) "  # noqa: S608

@@ -41,7 +41,7 @@ def avatar(comment):
 
 
 @register.simple_tag
-def hidden_replies(thread, comment_id):
-    if thread is None:
-        return 0
-    return getattr(thread, "hidden_replies", {}).get(comment_id, 0)
+def comment_tree(nodes, page_id, thread=None):
+    from masthead.comments.rendering import comment_tree as render
+
+    return render(nodes, page_id=page_id, hidden_replies=getattr(thread, "hidden_replies", None))
