@@ -11,7 +11,10 @@ from urllib.parse import parse_qsl, urlencode
 
 from django.core.handlers.wsgi import get_path_info
 
-MEANINGFUL_PARAMETERS = frozenset({"older"})
+# `older`: listings' cursor. The comment pages' (masthead/comments/views.py): `sort`,
+# `after` (a thread's cursor), `replies` (one conversation), and the short-lived
+# counts' `pages` and `ids`.
+MEANINGFUL_PARAMETERS = frozenset({"older", "sort", "after", "replies", "pages", "ids"})
 NEVER_CACHED_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/", "/ads/")
 MAX_ADDRESS_LENGTH = 512
 

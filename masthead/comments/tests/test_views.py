@@ -1,6 +1,8 @@
 """Readers' endpoints: the thread under a cached article, posting with and without
 script, own comments, likes and counts."""
 
+import json
+
 import html5lib
 import pytest
 from django.db import connection
@@ -228,3 +230,34 @@ def test_posting_a_comment_has_a_pinned_query_count(client, article, aged_form):
     with CaptureQueriesContext(connection) as captured:
         assert guest_post(client, article, aged_form, json_reply=True, email="second@example.org").status_code == 201
     assert len(captured) == POST_QUERIES, "\n".join(query["sql"][:200] for query in captured)
+
+
+def test_behind_the_page_cache_each_comment_address_is_its_own_page(article, tmp_path):
+    """The page cache keeps a conversation, a sort, a later page of the thread and a set
+    of counts under their own addresses: none is answered with another's (found in review)."""
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from masthead.pagecache.stores import FileStore
+    from masthead.pagecache.tests.helpers import wsgi_request
+    from masthead.pagecache.wsgi import PageCacheApplication
+
+    settings = open_settings()
+    first = post_comment(article, body="The first conversation.", settings=settings)
+    for number in range(25):
+        post_comment(article, body=f"Later comment {number}.", settings=settings)
+    site = PageCacheApplication(WSGIHandler(), store=FileStore(tmp_path / "pages"))
+    path = f"/comments/{article.pk}/"
+
+    def body(address, query=""):
+        for _ in range(2):  # the second answer is the stored one
+            response = wsgi_request(site, address, query=query)
+        return response.body.decode()
+
+    thread = body(path)
+    assert "The first conversation." not in thread  # on a later page, newest first
+    assert "The first conversation." in body(path, f"replies={first.pk}")
+    assert "The first conversation." in body(path, "sort=oldest")
+    cursor = html5lib.parse(thread, namespaceHTMLElements=False).find(".//p[@class='comments__more']/a").get("href")
+    assert "The first conversation." in body(path, cursor.split("?", 1)[1].replace("&amp;", "&"))
+    assert json.loads(body("/comments/counts/")) == {}
+    assert json.loads(body("/comments/counts/", f"pages={article.pk}")) == {str(article.pk): 26}
