@@ -68,9 +68,10 @@ class ModeratorFormView(WagtailAdminTemplateMixin, FormView):
     template_name = "comments/admin/form.html"
     submit_button_label = "Save"
 
-    def dispatch(self, request, *args, **kwargs):
+    def setup(self, request, *args, **kwargs):
+        # Before any lookup: a 404 would tell a non-moderator which ids exist.
         _require_moderator(request)
-        return super().dispatch(request, *args, **kwargs)
+        super().setup(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return {

@@ -326,19 +326,23 @@ def comments_recount(page_id: int) -> None:
                 place[node] = (root or parent, depth + 1, f"{path}{node:0{PATH_DIGITS}d}.")
         return place[chain[0]] if chain else place[pk]
 
-    approved_children = {pk for pk, parent in parents.items() if parent and status[pk] == Comment.Status.APPROVED}
-    has_approved_child = {parents[pk] for pk in approved_children}
+    # Shown: approved, or kept as a placeholder because something under it is shown
+    # (whatever its own status), as the services keep it.
+    visible = {pk for pk in parents if status[pk] == Comment.Status.APPROVED}
+    for pk in list(visible):
+        ancestor = parents[pk]
+        while ancestor and ancestor in parents and ancestor not in visible:
+            visible.add(ancestor)
+            ancestor = parents[ancestor]
     replies = {}
     for pk in parents:
         root, _, _ = place_of(pk)
         if root and status[pk] == Comment.Status.APPROVED:
             replies[root] = replies.get(root, 0) + 1
     changed = []
-    for pk, _parent, root_id, depth, path, state, in_thread, reply_count in rows:
+    for pk, _parent, root_id, depth, path, _state, in_thread, reply_count in rows:
         root, new_depth, new_path = place[pk]
-        shown = state == Comment.Status.APPROVED or (
-            state in (Comment.Status.TRASH, Comment.Status.SPAM) and pk in has_approved_child
-        )
+        shown = pk in visible
         new = (root, new_depth, new_path, shown, replies.get(pk, 0) if root is None else 0)
         if new != (root_id, depth, path, in_thread, reply_count):
             comment = Comment(pk=pk)

@@ -10,7 +10,7 @@ thread (decision 0009).
 import ipaddress
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -73,7 +73,11 @@ class CommentSettings(BaseSiteSetting):
         help_text="Ask an Akismet-compatible service about each comment (its key comes from MASTHEAD_SPAM_CHECKER_KEY).",
     )
     spam_checker_url = models.URLField(
-        blank=True, default="https://rest.akismet.com", help_text="The service's base address."
+        blank=True,
+        default="https://rest.akismet.com",
+        # The site's key and readers' addresses go there: never in clear text.
+        validators=[URLValidator(schemes=["https"])],
+        help_text="The service's base address (https).",
     )
     removal_notice = models.TextField(
         blank=True,
@@ -148,6 +152,10 @@ class Comment(models.Model):
 
     page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="reader_comments")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
+    # The comment this one answers. Usually the parent; past the site's reply depth a
+    # reply is placed beside the comment it answers, and this still names that comment
+    # (its author is the one "replies to my comments" tells).
+    in_reply_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # The top-level comment of the thread this one is in; empty for a top-level comment.
     root = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     depth = models.PositiveSmallIntegerField(default=0)

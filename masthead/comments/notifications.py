@@ -247,11 +247,16 @@ def notifications_create(*, comment_id: int) -> list[int]:
     """Queue an approved comment for every active subscription it concerns; returns their
     ids. Scope "all" hears of every comment on the page, "replies" only of replies to a
     comment written from that address. Never the comment's own author."""
-    comment = Comment.objects.select_related("user", "parent", "parent__user").filter(pk=comment_id).first()
+    comment = (
+        Comment.objects.select_related("user", "parent", "parent__user", "in_reply_to", "in_reply_to__user")
+        .filter(pk=comment_id)
+        .first()
+    )
     if comment is None or comment.status != Comment.Status.APPROVED:
         return []
     authors = _addresses_of(comment)
-    parent_authors = _addresses_of(comment.parent)
+    # The comment it answers, which past the reply depth is not its parent in the tree.
+    parent_authors = _addresses_of(comment.in_reply_to or comment.parent)
     candidates = list(
         Subscription.objects.filter(page_id=comment.page_id, confirmed_at__isnull=False, stopped_at__isnull=True)
     )

@@ -110,7 +110,10 @@ def _after(queryset, *, sort: str, cursor: str):
     first, pk = _parse_cursor(cursor)
     if sort == Sort.LIKED:
         return queryset.filter(like_count__lt=first) | queryset.filter(like_count=first, id__lt=pk)
-    moment = datetime.fromtimestamp(first / 1_000_000, tz=timezone.UTC)
+    try:
+        moment = datetime.fromtimestamp(first / 1_000_000, tz=timezone.UTC)
+    except (ValueError, OverflowError, OSError):  # past the year 9999
+        raise InvalidCursor(cursor) from None
     if sort == Sort.OLDEST:
         return queryset.filter(created_at__gt=moment) | queryset.filter(created_at=moment, id__gt=pk)
     return queryset.filter(created_at__lt=moment) | queryset.filter(created_at=moment, id__lt=pk)
@@ -169,7 +172,8 @@ def _with_replies(roots: list[Comment]) -> tuple[list[Node], dict[int, int]]:
         if parent is None:  # its parent was removed and left no placeholder
             parent = by_id[reply.root_id]
         parent.replies.append(node)
-        shown_per_root[reply.root_id] = shown_per_root.get(reply.root_id, 0) + 1
+        if reply.status == Comment.Status.APPROVED:  # reply_count counts approved replies only
+            shown_per_root[reply.root_id] = shown_per_root.get(reply.root_id, 0) + 1
     hidden = {
         root.pk: root.reply_count - shown_per_root.get(root.pk, 0)
         for root in roots

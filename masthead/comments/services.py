@@ -127,6 +127,7 @@ def comment_create(
         comment = Comment.objects.create(
             page_id=page.pk,
             parent=parent,
+            in_reply_to_id=parent_id if parent else None,
             root_id=(parent.root_id or parent.pk) if parent else None,
             depth=parent.depth + 1 if parent else 0,
             user_id=author.user_id,
@@ -199,9 +200,7 @@ def comment_set_status(*, comment: Comment, status: str, moderator=None, reason:
             if status in (Comment.Status.TRASH, Comment.Status.SPAM):
                 comment.removal_reason = reason
             # Replies stay readable under "This comment was removed".
-            comment.in_thread = (
-                was_shown and Comment.objects.filter(parent=comment, status=Comment.Status.APPROVED).exists()
-            )
+            comment.in_thread = was_shown and Comment.objects.filter(parent=comment, in_thread=True).exists()
         comment.save(
             update_fields=["status", "moderated_at", "moderated_by", "removal_reason", "in_thread", "hold_reason"]
         )
@@ -212,7 +211,9 @@ def comment_set_status(*, comment: Comment, status: str, moderator=None, reason:
     return comment
 
 
-def comment_edit(*, comment: Comment, body: str, settings: CommentSettings, by_moderator=None) -> Comment:
+def comment_edit(
+    *, comment: Comment, body: str, settings: CommentSettings, by_moderator=None, spam_verdict=None
+) -> Comment:
     """A new text for a comment. A guest's edit passes the same checks as a new comment:
     a blocked word or too many links send it back to the queue."""
     body = _checked_body(body, settings)
@@ -224,7 +225,12 @@ def comment_edit(*, comment: Comment, body: str, settings: CommentSettings, by_m
         fields = ["body", "body_html", "edited_at"]
         if by_moderator is None and comment.status == Comment.Status.APPROVED:
             decision = moderation.decide(
-                settings=settings, body=body, email=comment.author_email, user_id=comment.user_id, is_staff=False
+                settings=settings,
+                body=body,
+                email=comment.author_email,
+                user_id=comment.user_id,
+                is_staff=False,
+                spam_verdict=spam_verdict,
             )
             if decision.status != Comment.Status.APPROVED:
                 comment.save(update_fields=fields)
@@ -244,10 +250,11 @@ def can_author_change(comment: Comment, settings: CommentSettings, *, now=None) 
     ) and now - comment.created_at <= timedelta(minutes=settings.edit_minutes)
 
 
-def comment_edit_by_author(*, comment: Comment, body: str, settings: CommentSettings) -> Comment:
+def comment_edit_by_author(*, comment: Comment, body: str, settings: CommentSettings, spam_verdict=None) -> Comment:
+    """As a new comment, an edit is asked of the spam checker (`spam_verdict`) last."""
     if not can_author_change(comment, settings):
         raise CommentRefused(f"Comments can be changed for {settings.edit_minutes} minutes after posting.", status=403)
-    return comment_edit(comment=comment, body=body, settings=settings)
+    return comment_edit(comment=comment, body=body, settings=settings, spam_verdict=spam_verdict)
 
 
 def comment_delete_by_author(*, comment: Comment, settings: CommentSettings) -> Comment:

@@ -441,8 +441,19 @@ def edit(request, comment_id: int):
                 form = EditForm(request.POST)
                 if not form.is_valid():
                     raise services.CommentRefused("Write something before you save.")
+                author = services.Author(
+                    name=comment.author_name,
+                    email=comment.author_email,
+                    url=comment.author_url,
+                    user_id=comment.user_id,
+                    ip=client_ip(request) or None,
+                    user_agent=request.headers.get("User-Agent", ""),
+                )
                 comment = services.comment_edit_by_author(
-                    comment=comment, body=form.cleaned_data["body"], settings=settings
+                    comment=comment,
+                    body=form.cleaned_data["body"],
+                    settings=settings,
+                    spam_verdict=_spam_verdict(request, page, author, form.cleaned_data["body"], settings),
                 )
                 message = "Your comment is saved."
         except services.CommentRefused as refusal:

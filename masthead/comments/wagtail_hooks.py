@@ -377,7 +377,7 @@ class CommentStatusAction(SnippetBulkAction):
 
     @classmethod
     def get_queryset(cls, model, object_ids):
-        ids = [int(pk) for pk in object_ids if pk.isdigit() and len(pk) < 19]
+        ids = [int(pk) for pk in object_ids if pk.isascii() and pk.isdigit() and len(pk) < 19]
         return list(Comment.objects.filter(pk__in=ids).select_related("page").order_by("-created_at"))
 
     def get_all_objects_in_listing_query(self, parent_id):

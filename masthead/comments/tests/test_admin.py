@@ -504,3 +504,17 @@ def test_the_dashboard_asks_about_comments_a_fixed_number_of_times_however_many_
     many = comment_queries()
 
     assert few == many == 2  # the count, shared by the panel and the summary, and the latest few
+
+
+def test_odd_digits_in_a_bulk_action_are_ignored_not_an_error(admin_client, article, held):
+    """ "²" passes str.isdigit() but not int() (found in review)."""
+    url = reverse("wagtail_bulk_action", args=("comments", "comment", "approve")) + "?id=%C2%B2&next=/admin/"
+    assert admin_client.get(url).status_code < 500
+
+
+def test_a_non_moderator_is_refused_before_any_lookup(author_client, article):
+    """403 whether the comment or page exists or not: a 404 would say which ids exist (found in review)."""
+    for name, args in (("reply", [999_999]), ("close", [999_999]), ("close", [article.pk])):
+        response = author_client.get(reverse(f"wagtailsnippets_comments_comment:{name}", args=args))
+        assert response.status_code in (302, 403), (name, args, response.status_code)
+        assert response.status_code != 404

@@ -307,3 +307,32 @@ def test_the_import_command_says_what_is_wrong_and_changes_nothing(copy_target, 
     with pytest.raises(CommandError, match="takes no comments"):
         call_command("comments_import", str(copy_target.get_parent().pk), str(bad))
     assert not Comment.objects.filter(page=copy_target).exists()
+
+
+def test_a_recount_keeps_what_the_services_keep_visible(site_tree):
+    """A comment sent back to the queue, and one under two removed ones, stay readable
+    after an import's recount, as the services left them (found in review)."""
+    from masthead.comments import selectors, services
+    from masthead.comments.exchange import comments_recount
+    from masthead.comments.models import Comment
+    from masthead.comments.tests.factories import open_settings, post_comment
+    from masthead.news.tests.factories import make_article
+
+    article = make_article(site_tree.sections["news"])
+    settings = open_settings()
+    queued = post_comment(article, settings=settings)
+    post_comment(article, parent=queued, settings=settings)
+    a = post_comment(article, settings=settings)
+    b = post_comment(article, parent=a, settings=settings)
+    post_comment(article, parent=b, settings=settings)
+    services.comment_set_status(comment=queued, status=Comment.Status.PENDING)
+    services.comment_set_status(comment=b, status=Comment.Status.TRASH)
+    services.comment_set_status(comment=a, status=Comment.Status.TRASH)
+
+    def shown():
+        return sorted(Comment.objects.filter(in_thread=True).values_list("pk", flat=True))
+
+    before = shown()
+    comments_recount(article.pk)
+    assert shown() == before and len(before) == 5
+    assert len(selectors.thread_page(page_id=article.pk).nodes) == 2

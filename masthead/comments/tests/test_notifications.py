@@ -480,3 +480,26 @@ def test_links_for_the_longest_addresses_work(client, article):
     assert subscription.is_active and subscription.scope == "replies"
     stop_all = client.post(f"/comments/notify/stop-all/{notifications.stop_all_token(address)}/")
     assert stop_all.status_code == 200 and EmailOptOut.objects.filter(email=address).exists()
+
+
+def test_replies_past_the_depth_tell_the_author_answered_not_the_one_above(
+    site_tree, django_capture_on_commit_callbacks
+):
+    """At the deepest level a reply is placed beside the comment it answers; "replies to my
+    comments" still tells that comment's author, and not its parent's (found in review)."""
+    from masthead.comments.models import Notification, Subscription
+    from masthead.comments.tests.factories import open_settings, post_comment
+    from masthead.news.tests.factories import make_article
+
+    article = make_article(site_tree.sections["news"])
+    settings = open_settings(max_depth=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        top = post_comment(article, email="top@example.org", settings=settings)
+        answered = post_comment(article, parent=top, email="answered@example.org", settings=settings)
+        for email in ("top@example.org", "answered@example.org"):
+            Subscription.objects.create(
+                page=article, email=email, scope=Subscription.Scope.REPLIES, confirmed_at=timezone.now()
+            )
+        third = post_comment(article, parent=answered, email="third@example.org", settings=settings)
+    told = set(Notification.objects.filter(comment=third).values_list("subscription__email", flat=True))
+    assert told == {"answered@example.org"}

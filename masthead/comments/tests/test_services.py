@@ -183,3 +183,39 @@ def test_a_comment_sent_back_to_the_queue_keeps_its_replies_readable(article):
     assert node.removed and node.replies[0].comment.pk == reply.pk
     discussion = Discussion.objects.get(page=article)
     assert (discussion.approved_count, discussion.pending_count) == (1, 1)
+
+
+def test_a_conversation_under_two_removed_comments_stays_readable(article):
+    """A → B → C, C approved: removing B, then A, keeps both as placeholders (found in review)."""
+    settings = open_settings()
+    a = post_comment(article, settings=settings)
+    b = post_comment(article, parent=a, settings=settings)
+    c = post_comment(article, parent=b, settings=settings)
+    services.comment_set_status(comment=b, status=Comment.Status.TRASH)
+    services.comment_set_status(comment=a, status=Comment.Status.TRASH)
+    (node,) = selectors.thread_page(page_id=article.pk).nodes
+    assert node.removed and node.replies[0].removed
+    assert node.replies[0].replies[0].comment.pk == c.pk
+
+
+def test_the_all_replies_link_counts_approved_replies_only(article, monkeypatch):
+    """A placeholder among the shown replies does not hide an approved one (found in review)."""
+    monkeypatch.setattr(selectors, "REPLIES_SHOWN", 3)
+    settings = open_settings()
+    top = post_comment(article, settings=settings)
+    removed = post_comment(article, parent=top, settings=settings)
+    post_comment(article, parent=removed, settings=settings)
+    services.comment_set_status(comment=removed, status=Comment.Status.TRASH)
+    post_comment(article, parent=top, settings=settings)
+    post_comment(article, parent=top, settings=settings)
+    page = selectors.thread_page(page_id=article.pk)
+    assert page.hidden_replies == {top.pk: 1}  # three approved replies, two of them shown
+
+
+def test_a_reply_past_the_depth_names_the_comment_it_answers(article):
+    """Placed beside the comment it answers, it still answers that comment (found in review)."""
+    settings = open_settings(max_depth=2)
+    top = post_comment(article, settings=settings)
+    answered = post_comment(article, parent=top, settings=settings)
+    reply = post_comment(article, parent=answered, settings=settings)
+    assert reply.parent_id == top.pk and reply.in_reply_to_id == answered.pk

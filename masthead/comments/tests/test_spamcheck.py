@@ -303,3 +303,30 @@ def test_staff_are_never_checked(admin_client, article, aged_form, checker_on):
     )
     assert response.status_code == 201
     assert Comment.objects.get().status == Comment.Status.APPROVED and checker_on.seen == []
+
+
+@pytest.mark.django_db
+def test_an_edit_is_asked_of_the_checker_too(
+    client, article, aged_form, akismet, settings, django_capture_on_commit_callbacks
+):
+    """Published as harmless text, then edited into spam within the edit window (found in review)."""
+    open_settings()
+    comment_id = post(client, article, aged_form, name=SPAM_AUTHOR).json()["id"]
+    assert Comment.objects.get(pk=comment_id).status == Comment.Status.APPROVED
+    settings.MASTHEAD_SPAM_CHECKER_KEY = API_KEY
+    with django_capture_on_commit_callbacks(execute=True):  # saved settings reach every worker
+        open_settings(spam_checker_enabled=True, spam_checker_url=akismet.url)
+    client.post(f"/comments/c/{comment_id}/edit/", {"body": "Cheap pills here"}, headers={"Accept": "application/json"})
+    assert Comment.objects.get(pk=comment_id).status == Comment.Status.SPAM
+
+
+def test_the_checker_is_reached_only_over_https():
+    """The site's key and readers' addresses go there (found in review)."""
+    from django.core.exceptions import ValidationError
+
+    from masthead.comments.models import CommentSettings
+
+    field = CommentSettings._meta.get_field("spam_checker_url")
+    with pytest.raises(ValidationError):
+        field.clean("http://checker.example", None)
+    assert field.clean("https://checker.example", None) == "https://checker.example"

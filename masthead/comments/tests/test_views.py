@@ -261,3 +261,25 @@ def test_behind_the_page_cache_each_comment_address_is_its_own_page(article, tmp
     assert "The first conversation." in body(path, cursor.split("?", 1)[1].replace("&amp;", "&"))
     assert json.loads(body("/comments/counts/")) == {}
     assert json.loads(body("/comments/counts/", f"pages={article.pk}")) == {str(article.pk): 26}
+
+
+def test_a_cursor_past_the_year_9999_is_a_broken_link_not_an_error(client, article):
+    open_settings()
+    post_comment(article)
+    for address in (f"/comments/{article.pk}/", f"/comments/{article.pk}/more/"):
+        assert client.get(address, {"after": "999999999999999999-1"}).status_code == 400
+
+
+def test_a_forwarded_address_that_is_not_one_is_ignored(client, article, aged_form, settings):
+    """Behind a proxy, a client-written X-Forwarded-For must not become the address kept
+    with a comment (found in review: PostgreSQL refused it with a 500)."""
+    settings.MASTHEAD_PROXY_HOPS = 1
+    open_settings()
+    response = client.post(
+        f"/comments/{article.pk}/post/",
+        {"name": "Ada", "email": "ada@example.org", "body": "Hello", "issued": aged_form},
+        headers={"Accept": "application/json", "X-Forwarded-For": "not-an-address"},
+        REMOTE_ADDR="198.51.100.4",
+    )
+    assert response.status_code == 201
+    assert Comment.objects.get().ip_address == "198.51.100.4"
