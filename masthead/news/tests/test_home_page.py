@@ -24,8 +24,10 @@ def home_html(client):
 
 def article_links(page, *, within: str = ".//main") -> list[str]:
     """The article addresses linked from a part of the page: a card's headline (its
-    picture links there too), not section or listing links."""
-    hrefs = [a.get("href") for a in page.find(within).iter("a") if a.get("class") != "card__image"]
+    picture and its comment count link there too), not section or listing links."""
+    hrefs = [
+        a.get("href") for a in page.find(within).iter("a") if a.get("class") not in ("card__image", "card__comments")
+    ]
     return [href for href in hrefs if href and href.count("/") == 3 and href.startswith("/") and "?" not in href]
 
 
