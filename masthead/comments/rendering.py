@@ -27,7 +27,8 @@ class _Addresses:
 
 def _when(moment) -> tuple[str, str]:
     local = timezone.localtime(moment)
-    return local.isoformat(), f"{local.day} {local:%b %Y, %H:%M}"
+    # Whole seconds: HTML's datetime takes at most three digits of a fraction.
+    return local.isoformat(timespec="seconds"), f"{local.day} {local:%b %Y, %H:%M}"
 
 
 def _comment(node: Node, addresses: _Addresses, hidden_replies: dict[int, int], out: list[str]) -> None:

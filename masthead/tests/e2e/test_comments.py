@@ -37,7 +37,7 @@ def collect_errors(page) -> list[str]:
 def test_a_guest_posts_replies_and_likes_without_a_reload(origin, browser, discussed):
     base, _ = origin
     article, first = discussed
-    comment_settings(moderation=ModerationPolicy.FIRST_TIME, min_seconds_to_submit=0)
+    comment_settings(moderation=ModerationPolicy.FIRST_TIME, min_seconds_to_submit=0, posts_per_minute_per_ip=100)
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     errors = collect_errors(page)
     page.goto(base + article.url)
@@ -124,7 +124,7 @@ def test_a_reply_reaches_the_subscriber_once_after_the_moderator_approves_it(ori
     tree = build_site()
     article = make_article(tree.sections["news"], title="Night buses return to the old town")
     make_article(tree.sections["news"], title="Market square repaved", hours_ago=5)
-    comment_settings(moderation=ModerationPolicy.FIRST_TIME, min_seconds_to_submit=0)
+    comment_settings(moderation=ModerationPolicy.FIRST_TIME, min_seconds_to_submit=0, posts_per_minute_per_ip=100)
     get_user_model().objects.create_superuser("moderator", "moderator@example.org", "a long moderator password")
 
     first = browser.new_context(viewport={"width": 1280, "height": 900})

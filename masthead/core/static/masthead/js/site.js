@@ -68,7 +68,17 @@
     });
     return open || (target && target.closest("[data-discussion]"));
   }
-  document.addEventListener("toggle", function (event) {
+  // A click on "Leave a Reply" or "Reply" before the thread's script has arrived waits
+  // for it, then is made again, rather than leaving for the form's own page.
+  document.addEventListener("click", function (event) {
+    if (window.MastheadComments || !event.target.closest) return;
+    var action = event.target.closest("[data-open-form], [data-reply-to], [data-more], [data-sort]");
+    if (!action || !action.closest("[data-discussion][data-script]")) return;
+    event.preventDefault();
+    loadThreads(document);
+    threadScript.addEventListener("load", function () { action.click(); });
+  });
+    document.addEventListener("toggle", function (event) {
     if (event.target.open && event.target.closest && event.target.closest("[data-discussion]")) loadThreads(document);
   }, true);
   window.addEventListener("hashchange", function () { if (wantsThread()) loadThreads(document); });
