@@ -256,7 +256,12 @@ def test_get_endpoints_take_hostile_query_strings_without_a_500(client, articles
     comment = post_comment(article, settings=lenient)
     endpoints = [(path, name) for path, names in get_endpoints(article, comment) for name in names]
     baselines = Baseline(
-        [*pages_of_thread(client, article), client.get(f"/comments/{article.pk}/reply/?to=1").content.decode()]
+        [
+            *pages_of_thread(client, article),
+            client.get(f"/comments/{article.pk}/reply/?to=1").content.decode(),
+            # The form fragment heads itself with the article's next level (h3), not h2.
+            client.get(f"/comments/{article.pk}/form/").content.decode(),
+        ]
     )
     for number, text in enumerate(hostile_strings()):
         path, name = endpoints[number % len(endpoints)]
