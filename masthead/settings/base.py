@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "masthead.news",
     "masthead.comments",
     "masthead.ads",
+    "masthead.analytics",
     "masthead.pagecache",
     "masthead.demo",
     "wagtail.contrib.settings",
