@@ -352,16 +352,3 @@ class Ban(models.Model):
                 self.value = str(ipaddress.ip_network(self.value, strict=False))
         except (ValueError, ValidationError):
             raise ValidationError({"value": f"Not a valid {self.get_kind_display().lower()}."}) from None
-
-    def matches(self, *, email: str, ip: str | None) -> bool:
-        if self.kind == self.Kind.EMAIL:
-            return bool(email) and email.lower() == self.value
-        if not ip:
-            return False
-        try:
-            address = ipaddress.ip_address(ip)
-            if self.kind == self.Kind.IP:
-                return address == ipaddress.ip_address(self.value)
-            return address in ipaddress.ip_network(self.value, strict=False)
-        except ValueError:
-            return False

@@ -4,12 +4,15 @@ voice (masthead.comments.spamcheck)."""
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 
 from django.utils import timezone
 
 from masthead.comments.models import Ban, Comment, CommentSettings, ModerationPolicy
 from masthead.comments.text import link_count
+from masthead.pagecache import fragments
+from masthead.pagecache.memory import WorkerMemory
 
 
 @dataclass(frozen=True)
@@ -18,13 +21,54 @@ class Decision:
     hold_reason: str = ""
 
 
-def active_bans():
-    now = timezone.now()
-    return Ban.objects.filter(expires_at__isnull=True) | Ban.objects.filter(expires_at__gt=now)
+# Every post asks whether its author is banned. Bans change a few times a day, so each
+# worker keeps the list until a ban is saved or deleted (invalidation.bans_changed purges
+# this key) instead of asking the database on every post.
+BANS_KEY = "comment-bans"
+_bans = WorkerMemory("comment-bans", max_entries=1)
+
+
+class BanList:
+    """Every ban, looked up by email and address in one step; ranges are checked in turn."""
+
+    def __init__(self, bans):
+        self.emails: dict[str, list] = {}
+        self.ips: dict[ipaddress.IPv4Address | ipaddress.IPv6Address, list] = {}
+        self.networks: list[tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, object]] = []
+        for ban in bans:
+            try:
+                if ban.kind == Ban.Kind.EMAIL:
+                    self.emails.setdefault(ban.value.lower(), []).append(ban.expires_at)
+                elif ban.kind == Ban.Kind.IP:
+                    self.ips.setdefault(ipaddress.ip_address(ban.value), []).append(ban.expires_at)
+                else:
+                    self.networks.append((ipaddress.ip_network(ban.value, strict=False), ban.expires_at))
+            except ValueError:  # a value saved before it was checked can ban nobody
+                continue
+
+    def matches(self, *, email: str, ip: str | None, now) -> bool:
+        def active(expiries) -> bool:
+            return any(expires is None or expires > now for expires in expiries)
+
+        if email and active(self.emails.get(email.lower(), ())):
+            return True
+        if not ip:
+            return False
+        try:
+            address = ipaddress.ip_address(ip)
+        except ValueError:
+            return False
+        if active(self.ips.get(address, ())):
+            return True
+        return any(address in network and active([expires]) for network, expires in self.networks)
+
+
+def ban_list() -> BanList:
+    return fragments.remember(_bans, "every-ban", lambda: BanList(Ban.objects.all()), keys={BANS_KEY})
 
 
 def is_banned(*, email: str, ip: str | None) -> bool:
-    return any(ban.matches(email=email, ip=ip) for ban in active_bans())
+    return ban_list().matches(email=email, ip=ip, now=timezone.now())
 
 
 def has_approved_comment(*, email: str, user_id: int | None) -> bool:

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
+from django.db import connection
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from masthead.comments.models import Comment, Discussion
 
@@ -58,9 +58,29 @@ _THREAD_FIELDS = (
 )
 
 
+class ThreadComment:
+    """A comment as the thread shows it: its row's values, nothing else. A page of a
+    thread holds up to a thousand of them, and a model instance (with deferred fields, as
+    `only()` makes) costs several times a plain object, as does compiling the window query
+    through the ORM; both were most of an uncached thread's time."""
+
+    __slots__ = _THREAD_FIELDS
+
+    def __init__(self, row):
+        for name, value in zip(_THREAD_FIELDS, row, strict=True):
+            setattr(self, name, value)
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    def __repr__(self):
+        return f"<ThreadComment {self.id}>"
+
+
 @dataclass
 class Node:
-    comment: Comment
+    comment: ThreadComment
     replies: list[Node] = field(default_factory=list)
 
     @property
@@ -84,7 +104,7 @@ def discussion_for(page_id: int) -> Discussion:
     return Discussion.objects.filter(page_id=page_id).first() or Discussion(page_id=page_id)
 
 
-def _cursor_for(comment: Comment, sort: str) -> str:
+def _cursor_for(comment: ThreadComment, sort: str) -> str:
     if sort == Sort.LIKED:
         return f"{comment.like_count}-{comment.pk}"
     return f"{int(comment.created_at.timestamp() * 1_000_000)}-{comment.pk}"
@@ -106,44 +126,87 @@ def _parse_cursor(cursor: str) -> tuple[int, int]:
     return first, second
 
 
-def _after(queryset, *, sort: str, cursor: str):
+def _after(*, sort: str, cursor: str) -> tuple[str, list]:
+    """The SQL condition (and its parameters) for the top-level comments after `cursor`."""
     first, pk = _parse_cursor(cursor)
     if sort == Sort.LIKED:
-        return queryset.filter(like_count__lt=first) | queryset.filter(like_count=first, id__lt=pk)
+        return "(like_count < %s OR (like_count = %s AND id < %s))", [first, first, pk]
     try:
         moment = datetime.fromtimestamp(first / 1_000_000, tz=timezone.UTC)
     except (ValueError, OverflowError, OSError):  # past the year 9999
         raise InvalidCursor(cursor) from None
+    stored = connection.ops.adapt_datetimefield_value(moment)
     if sort == Sort.OLDEST:
-        return queryset.filter(created_at__gt=moment) | queryset.filter(created_at=moment, id__gt=pk)
-    return queryset.filter(created_at__lt=moment) | queryset.filter(created_at=moment, id__lt=pk)
+        return "(created_at > %s OR (created_at = %s AND id > %s))", [stored, stored, pk]
+    return "(created_at < %s OR (created_at = %s AND id < %s))", [stored, stored, pk]
 
 
+# Each is an index's order (comment_thread_time, comment_thread_likes), read forwards or back.
 _ORDER = {
-    Sort.NEWEST: ("-created_at", "-id"),
-    Sort.OLDEST: ("created_at", "id"),
-    Sort.LIKED: ("-like_count", "-id"),
+    Sort.NEWEST: "created_at DESC, id DESC",
+    Sort.OLDEST: "created_at ASC, id ASC",
+    Sort.LIKED: "like_count DESC, id DESC",
 }
+
+
+# The thread's reads are plain SQL. Only the model's own table and column names and the
+# fixed fragments below are written into it; every value is a parameter.
+_TABLE = Comment._meta.db_table
+_COLUMNS = ", ".join(Comment._meta.get_field(name.removesuffix("_id")).column for name in _THREAD_FIELDS)
+_ROOTS_SQL = (
+    f"SELECT {_COLUMNS} FROM {_TABLE} WHERE page_id = %s AND in_thread = %s AND depth = 0{{after}} "  # noqa: S608
+    "ORDER BY {order} LIMIT %s"
+)
+# The first REPLIES_SHOWN of each conversation in tree order, on the comment_replies index.
+_REPLIES_SQL = (
+    f"SELECT {_COLUMNS} FROM (SELECT {_COLUMNS}, ROW_NUMBER() OVER (PARTITION BY root_id ORDER BY path) AS place "  # noqa: S608
+    f"FROM {_TABLE} WHERE root_id IN ({{roots}}) AND in_thread = %s) numbered WHERE place <= %s ORDER BY root_id, path"
+)
+_ROOT_SQL = f"SELECT {_COLUMNS} FROM {_TABLE} WHERE id = %s AND page_id = %s AND depth = 0 AND in_thread = %s"  # noqa: S608
+_DISCUSSION_SQL = f"SELECT approved_count, closed FROM {Discussion._meta.db_table} WHERE page_id = %s"  # noqa: S608
+_CONVERSATION_SQL = f"SELECT {_COLUMNS} FROM {_TABLE} WHERE root_id = %s AND in_thread = %s ORDER BY path"  # noqa: S608
+
+
+def _rows(sql: str, params: list) -> list[ThreadComment]:
+    """ThreadComments from plain SQL, their dates as the ORM would give them: SQLite's
+    driver returns naive datetimes (or text), which the backend's converter makes aware."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    comments = [ThreadComment(row) for row in rows]
+    if comments and not timezone.is_aware(_as_datetime(comments[0].created_at)):
+        convert = connection.ops.convert_datetimefield_value
+        for comment in comments:
+            comment.created_at = convert(comment.created_at, None, connection)
+            comment.edited_at = convert(comment.edited_at, None, connection)
+    return comments
+
+
+def _as_datetime(value) -> datetime:
+    return parse_datetime(value) if isinstance(value, str) else value
 
 
 def thread_page(*, page_id: int, sort: str = Sort.DEFAULT, cursor: str = "", limit: int = PAGE_SIZE) -> ThreadPage:
     """One page of top-level comments with their replies. Raises InvalidCursor."""
-    discussion = discussion_for(page_id)
-    if not discussion.approved_count and not cursor:
+    with connection.cursor() as database:
+        database.execute(_DISCUSSION_SQL, [page_id])
+        approved_count, closed = database.fetchone() or (0, False)
+    if not approved_count and not cursor:
         # Nothing approved: no comment, and no removed one kept for its replies.
-        return ThreadPage(page_id=page_id, sort=sort, approved_count=0, closed=discussion.closed, nodes=[])
-    roots_query = Comment.objects.filter(page_id=page_id, in_thread=True, depth=0).only(*_THREAD_FIELDS)
-    if cursor:
-        roots_query = _after(roots_query, sort=sort, cursor=cursor)
-    roots = list(roots_query.order_by(*_ORDER[sort])[: limit + 1])
+        return ThreadPage(page_id=page_id, sort=sort, approved_count=0, closed=bool(closed), nodes=[])
+    condition, params = _after(sort=sort, cursor=cursor) if cursor else ("", [])
+    roots = _rows(
+        _ROOTS_SQL.format(after=f" AND {condition}" if condition else "", order=_ORDER[sort]),
+        [page_id, True, *params, limit + 1],
+    )
     more = len(roots) > limit
     roots = roots[:limit]
     nodes, hidden = _with_replies(roots)
     return ThreadPage(
         page_id=page_id,
         sort=sort,
-        approved_count=discussion.approved_count,
-        closed=discussion.closed,
+        approved_count=approved_count,
+        closed=bool(closed),
         nodes=nodes,
         next_cursor=_cursor_for(roots[-1], sort) if more else "",
         cursor=cursor,
@@ -151,18 +214,15 @@ def thread_page(*, page_id: int, sort: str = Sort.DEFAULT, cursor: str = "", lim
     )
 
 
-def _with_replies(roots: list[Comment]) -> tuple[list[Node], dict[int, int]]:
+def _with_replies(roots: list[ThreadComment]) -> tuple[list[Node], dict[int, int]]:
     if not roots:
         return [], {}
     with_replies = [root.pk for root in roots if root.reply_count]
     replies = []
     if with_replies:
-        numbered = (
-            Comment.objects.filter(root_id__in=with_replies, in_thread=True)
-            .only(*_THREAD_FIELDS)
-            .annotate(place=Window(RowNumber(), partition_by=[F("root_id")], order_by=[F("path").asc()]))
+        replies = _rows(
+            _REPLIES_SQL.format(roots=", ".join(["%s"] * len(with_replies))), [*with_replies, True, REPLIES_SHOWN]
         )
-        replies = list(numbered.filter(place__lte=REPLIES_SHOWN).order_by("root_id", "path"))
     by_id = {root.pk: Node(root) for root in roots}
     shown_per_root: dict[int, int] = {}
     for reply in replies:
@@ -184,11 +244,12 @@ def _with_replies(roots: list[Comment]) -> tuple[list[Node], dict[int, int]]:
 
 def replies_of(*, page_id: int, root_id: int) -> list[Node]:
     """A whole thread under one top-level comment (the "all replies" link)."""
-    root = Comment.objects.filter(pk=root_id, page_id=page_id, depth=0, in_thread=True).only(*_THREAD_FIELDS).first()
-    if root is None:
+    found = _rows(_ROOT_SQL, [root_id, page_id, True])
+    if not found:
         return []
+    root = found[0]
     by_id = {root.pk: Node(root)}
-    for reply in Comment.objects.filter(root_id=root_id, in_thread=True).only(*_THREAD_FIELDS).order_by("path"):
+    for reply in _rows(_CONVERSATION_SQL, [root_id, True]):
         node = by_id[reply.pk] = Node(reply)
         (by_id.get(reply.parent_id) or by_id[root.pk]).replies.append(node)
     return [by_id[root.pk]]

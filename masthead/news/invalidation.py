@@ -48,7 +48,7 @@ def page_moved(sender, instance, parent_page_before=None, parent_page_after=None
 
     specific = instance.specific_deferred
     if PageViewRestriction.objects.exists():
-        # Workers know private pages by their tree paths (news/privacy.py), which a move
+        # Workers know private pages by their tree paths (core/privacy.py), which a move
         # changes (the moved page's, and its siblings' in a reorder): read them again.
         purge_everything()
     elif isinstance(specific, ArticlePage):

@@ -379,9 +379,9 @@ class ArticlePage(PublicPageMixin, Page):
         return bool(self.source_id and self.source.canonical_to_original and self.original_url)
 
     def get_view_restrictions(self):
-        """As Wagtail's, from the rows each worker keeps (masthead.news.privacy): an
+        """As Wagtail's, from the rows each worker keeps (masthead.core.privacy): an
         article read for the first time costs no query for them."""
-        from masthead.news import privacy
+        from masthead.core import privacy
 
         return restrictions_queryset(privacy.view_restrictions(self))
 

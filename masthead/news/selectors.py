@@ -16,9 +16,9 @@ from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
 
 from masthead.core.models import NewsImage
+from masthead.core.privacy import NOTHING_PRIVATE, private_q
 from masthead.news.models import TOP_STORY_SLOTS, ArticleAuthor, ArticlePage, Author, SectionPage
 from masthead.news.pagination import Cursor
-from masthead.news.privacy import NOTHING_PRIVATE, private_q
 from masthead.pagecache import keys as cache_keys
 
 # Pictures go out as WebP at two widths (srcset): exactly the renditions the templates'

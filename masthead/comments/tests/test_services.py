@@ -143,6 +143,32 @@ def test_bans_by_email_address_and_range_refuse_until_they_expire(article):
     assert post_comment(article, settings=settings, ip="198.51.100.7").status == "approved"
 
 
+def test_a_ban_reaches_the_list_each_worker_keeps_as_soon_as_it_is_saved_and_lifted(
+    article, django_capture_on_commit_callbacks
+):
+    """Workers keep the ban list between posts: saving or deleting a ban must retire it."""
+    settings = open_settings()
+    post_comment(article, email="first@example.org", settings=settings, ip="192.0.2.1")  # the list is now kept
+    with django_capture_on_commit_callbacks(execute=True):
+        ban = Ban.objects.create(kind=Ban.Kind.IP, value="192.0.2.1")
+    with pytest.raises(services.CommentRefused):
+        post_comment(article, email="second@example.org", settings=settings, ip="192.0.2.1")
+    with django_capture_on_commit_callbacks(execute=True):
+        ban.delete()
+    assert post_comment(article, email="third@example.org", settings=settings, ip="192.0.2.1").status == "approved"
+
+
+def test_a_ban_matches_however_the_address_is_written(article):
+    """Stored addresses are normalised; an IPv6 address may arrive in another spelling."""
+    settings = open_settings()
+    Ban.objects.create(kind=Ban.Kind.IP, value="2001:db8::1")
+    Ban.objects.create(kind=Ban.Kind.NETWORK, value="2001:db8:1::/48")
+    for spelling in ("2001:DB8:0:0:0:0:0:1", "2001:db8:1:ffff::9"):
+        with pytest.raises(services.CommentRefused):
+            post_comment(article, settings=settings, ip=spelling)
+    assert post_comment(article, settings=settings, ip="2001:db8:2::1").status == "approved"
+
+
 def test_closed_discussions_and_old_articles_take_no_comments(article):
     settings = open_settings()
     services.discussion_set_closed(page_id=article.pk, closed=True)

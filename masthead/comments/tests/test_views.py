@@ -217,11 +217,11 @@ def test_the_thread_page_has_a_pinned_query_count_whatever_the_thread_size(clien
     assert len(captured) == THREAD_PAGE_QUERIES, "\n".join(query["sql"][:200] for query in captured)
 
 
-# A guest's comment on a page read before: the comment settings and the page are
-# remembered. Left: two rate-limit counters (in Redis when the site has one), the
-# discussion row, the ban list, whether the address has an approved comment; then the
-# insert, its path and the count in one transaction (a savepoint here, inside the test's).
-POST_QUERIES = 10
+# A guest's comment on a page read before: the comment settings, the page and the ban
+# list are remembered. Left: two rate-limit counters (in Redis when the site has one), the
+# discussion row, whether the address has an approved comment; then the insert, its path
+# and the count in one transaction (a savepoint here, inside the test's).
+POST_QUERIES = 9
 
 
 def test_posting_a_comment_has_a_pinned_query_count(client, article, aged_form):
@@ -283,3 +283,20 @@ def test_a_forwarded_address_that_is_not_one_is_ignored(client, article, aged_fo
     )
     assert response.status_code == 201
     assert Comment.objects.get().ip_address == "198.51.100.4"
+
+
+def test_a_page_behind_a_password_or_under_a_private_section_takes_no_comments(
+    client, article, aged_form, django_capture_on_commit_callbacks
+):
+    """Privacy is read from the restrictions each worker keeps: a new one reaches them."""
+    from wagtail.models import PageViewRestriction
+
+    open_settings()
+    assert client.get(f"/comments/{article.pk}/").status_code == 200  # the page is now remembered
+    with django_capture_on_commit_callbacks(execute=True):  # a privacy change purges everything
+        PageViewRestriction.objects.create(
+            page=article.get_parent(), restriction_type=PageViewRestriction.PASSWORD, password="s3cret"
+        )
+    assert client.get(f"/comments/{article.pk}/").status_code == 404
+    assert guest_post(client, article, aged_form).status_code == 404
+    assert not Comment.objects.filter(page=article).exists()

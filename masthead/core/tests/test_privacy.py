@@ -3,7 +3,7 @@
 import pytest
 from wagtail.models import Page, PageViewRestriction
 
-from masthead.news import privacy
+from masthead.core import privacy
 from masthead.news.tests.factories import make_article
 from masthead.pagecache.purge import page_store
 
