@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
 
 from django.conf import settings
@@ -21,9 +22,14 @@ from django.db import connection
 
 logger = logging.getLogger(__name__)
 _redis_client = None
+# One client per process: a client replaced by another thread's is garbage-collected and
+# closes its pool's connections, under the threads still reading from them.
+_redis_client_lock = threading.Lock()
 # After Redis failed to answer, it is left alone this long: a host that drops packets
 # would otherwise cost every limited request the full connect timeout.
 REDIS_BACKOFF_SECONDS = 5.0
+# A limit check waits at most this long for Redis before counting in the database.
+REDIS_TIMEOUT_SECONDS = 1.0
 _redis_skipped_until = 0.0
 
 
@@ -61,9 +67,13 @@ def _redis():
     if _redis_client is None:
         import redis
 
-        _redis_client = redis.Redis.from_url(
-            settings.MASTHEAD_PAGE_CACHE_REDIS_URL, socket_connect_timeout=1, socket_timeout=1
-        )
+        with _redis_client_lock:
+            if _redis_client is None:
+                _redis_client = redis.Redis.from_url(
+                    settings.MASTHEAD_PAGE_CACHE_REDIS_URL,
+                    socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+                    socket_timeout=REDIS_TIMEOUT_SECONDS,
+                )
     return _redis_client
 
 
@@ -78,9 +88,11 @@ def _redis_hits(bucket: str, window: int, window_seconds: int) -> int | None:
         pipe.expire(key, window_seconds + 1)
         count, _ = pipe.execute()
         return int(count)
-    except redis.RedisError:
+    except redis.RedisError as error:
         _redis_skipped_until = time.monotonic() + REDIS_BACKOFF_SECONDS
-        logger.warning("Rate limits: Redis unreachable, counting in the database for %s s", REDIS_BACKOFF_SECONDS)
+        logger.warning(
+            "Rate limits: Redis unreachable (%r), counting in the database for %s s", error, REDIS_BACKOFF_SECONDS
+        )
         return None
 
 

@@ -227,6 +227,29 @@ def test_concurrent_hits_in_redis_add_up(redis_limits, name):
     assert ratelimit.hits(name, "198.51.100.9", window_seconds=3600) == THREADS * HITS_PER_THREAD + 1
 
 
+
+@pytest.mark.django_db
+@pytest.mark.redis
+def test_workers_starting_at_once_share_one_redis_client(redis_limits, name, monkeypatch):
+    """Found by CI on a busy machine: threads that all found no client each made one, and
+    the ones replaced were garbage-collected, closing their pool's connections under the
+    threads still using them; those hits fell back to the database."""
+    made = []
+    make_client = redis.Redis.from_url
+
+    def slow_from_url(*args, **kwargs):
+        time.sleep(0.2)  # a busy machine: long enough for every thread to find no client
+        client = make_client(*args, **kwargs)
+        made.append(client)
+        return client
+
+    monkeypatch.setattr(redis.Redis, "from_url", slow_from_url)
+    passed, errors = hit_from_threads(name, "198.51.100.10", limit=THREADS * HITS_PER_THREAD)
+    assert errors == []
+    assert passed == THREADS * HITS_PER_THREAD
+    assert len(made) == 1
+    assert not RateLimitCounter.objects.exists()  # every hit was counted in Redis
+
 # Redis down.
 
 
