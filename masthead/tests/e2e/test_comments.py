@@ -86,6 +86,43 @@ def test_a_guest_posts_replies_and_likes_without_a_reload(origin, browser, discu
     assert errors == []
 
 
+def test_the_form_waits_for_the_first_token_a_reader_is_given(origin, browser, discussed):
+    """A first-time reader has no csrftoken cookie, so each request that asks for a token
+    makes a new one and the cookie keeps whichever answer came last. The thread's state
+    and the form asked at once could disagree and the post be refused (CI on a busy
+    machine: a 403). So while the first of them is under way, the other is not asked."""
+    base, _ = origin
+    article, _ = discussed
+    comment_settings(moderation=ModerationPolicy.FIRST_TIME, min_seconds_to_submit=0, posts_per_minute_per_ip=100)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors = collect_errors(page)
+    held, asked = [], []
+
+    def hold(route):
+        held.append(route)  # the state's request waits until let go
+
+    page.on("request", lambda request: asked.append(request.url))
+    page.route("**/comments/*/me/**", hold)
+    page.goto(base + article.url)
+    section = page.locator(f"#comments-{article.pk}")
+    section.locator(".discussion__summary").click()
+    section.get_by_role("link", name="Leave a Reply").click()
+    page.wait_for_timeout(1500)  # ample time for the form's request, were it sent now
+    assert held
+    assert not [url for url in asked if "/form/" in url]
+    for route in held:
+        route.continue_()
+    page.unroute("**/comments/*/me/**")
+    form = section.locator("form[data-comment-form]")
+    form.get_by_label("Comment").fill("Is the depot staying where it is?")
+    form.get_by_label("Name").fill("Nora Vidal")
+    form.get_by_label("Email").fill("nora@example.org")
+    form.get_by_role("button", name="Post Comment").click()
+    section.locator("[data-own-comments] .comment--own").wait_for()
+    assert Comment.objects.filter(author_name="Nora Vidal").exists()
+    assert errors == []
+
+
 def test_without_script_the_links_and_the_form_post_work(origin, browser, discussed):
     base, _ = origin
     article, _ = discussed

@@ -24,6 +24,19 @@
     });
   }
 
+  // A reader without the csrftoken cookie gets a new token from every request that asks
+  // for one, and the cookie keeps whichever answer came last: the thread's state and the
+  // form asked at once could disagree and the post be refused. So the first of them goes
+  // alone; the rest follow it, by when the cookie is set.
+  var firstToken = null;
+
+  function afterFirstToken(request) {
+    if (firstToken) return firstToken.then(request);
+    var result = request();
+    firstToken = result.then(function () {}, function () {});
+    return result;
+  }
+
   function nodesFrom(text) {
     var holder = document.createElement("div");
     holder.innerHTML = text;
@@ -88,7 +101,9 @@
 
   function loadState(section) {
     var ids = visibleIds(section).slice(0, 200).join(",");
-    return json(section.getAttribute("data-me-url") + "?ids=" + ids).then(function (state) {
+    return afterFirstToken(function () {
+      return json(section.getAttribute("data-me-url") + "?ids=" + ids);
+    }).then(function (state) {
       csrf = state.csrf || csrf;
       showOwn(section, state);
     }).catch(function () {});
@@ -96,7 +111,7 @@
 
   function openForm(section, replyTo, anchor) {
     var url = section.getAttribute("data-form-url") + (replyTo ? "?to=" + replyTo : "");
-    return html(url).then(function (text) {
+    return afterFirstToken(function () { return html(url); }).then(function (text) {
       var form = nodesFrom(text).firstElementChild;
       var old = section.querySelector(".comment-form");
       if (old) old.remove();
