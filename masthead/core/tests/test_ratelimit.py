@@ -227,7 +227,6 @@ def test_concurrent_hits_in_redis_add_up(redis_limits, name):
     assert ratelimit.hits(name, "198.51.100.9", window_seconds=3600) == THREADS * HITS_PER_THREAD + 1
 
 
-
 @pytest.mark.django_db
 @pytest.mark.redis
 def test_workers_starting_at_once_share_one_redis_client(redis_limits, name, monkeypatch):
@@ -249,6 +248,7 @@ def test_workers_starting_at_once_share_one_redis_client(redis_limits, name, mon
     assert passed == THREADS * HITS_PER_THREAD
     assert len(made) == 1
     assert not RateLimitCounter.objects.exists()  # every hit was counted in Redis
+
 
 # Redis down.
 
