@@ -26,6 +26,7 @@ and, at 100,000 articles only (with the 1,000,000 comments `masthead generate` a
 - the thread of the article with the most comments (5,000), the page cache off.
 
 Writes bench/results/latest.{md,json} and chart.svg, and the README's benchmark section.
+Then beacon ingestion (bench/beacons.py; alone: `--only beacons`), which writes its own.
 """
 
 from __future__ import annotations
@@ -570,6 +571,7 @@ def run_large(duration: int, workdir: Path, *, articles: int, database: str, red
     )
     subprocess.run([masthead, "collectstatic", "--noinput", "-v", "0"], env=environment, check=True)
     drain_tasks(environment)
+    audience = audience_timings(environment)
     picked = pick_articles(environment, workdir, memory=DISTINCT_ARTICLES)
     busiest = comment_limits_raise(environment)
     base = f"http://127.0.0.1:{port}"
@@ -601,6 +603,7 @@ def run_large(duration: int, workdir: Path, *, articles: int, database: str, red
         "comment_rows": comment_rows,
         "worker_memory_mb": memory,
         "articles": articles,
+        "audience": audience,
     }
 
 
@@ -723,6 +726,36 @@ def read_thread(base: str, busiest: dict, *, duration: int) -> dict:
     return row
 
 
+AUDIENCE_GOAL_MS = 500
+
+
+def audience_timings(environment: dict) -> dict:
+    """The audience dashboard's pages, signed in as an editor, rendered in the bench's
+    data (`masthead audience_timings`, which also runs alone on any site)."""
+    log("timing the audience dashboard's pages")
+    finished = subprocess.run(
+        [str(BIN / "masthead"), "audience_timings"], env=environment, check=True, capture_output=True, text=True
+    )
+    return json.loads(finished.stdout.strip().splitlines()[-1])
+
+
+def audience_table(title: str, timings: dict) -> list[str]:
+    lines = [
+        f"| audience dashboard, {title} | first ms | median ms | slowest ms | goal |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for name, row in timings.items():
+        if "median_ms" not in row:  # the worker's job: no goal, shown for what it costs
+            lines.append(f"| {name} | {row['ms']:.0f} | | | |")
+            continue
+        met = "✓" if max(row["first_ms"], row["max_ms"]) < AUDIENCE_GOAL_MS else "✗"
+        lines.append(
+            f"| {name} | {row['first_ms']:.0f} | {row['median_ms']:.0f} | {row['max_ms']:.0f} "
+            f"| < {AUDIENCE_GOAL_MS} ms {met} |"
+        )
+    return lines
+
+
 def run_sqlite_generated(duration: int, workdir: Path, *, articles: int) -> dict:
     """Cold render and reading under writes on the embedded default. The demo has too few
     articles for either (a cold render needs a new one for every request, the readers
@@ -739,9 +772,10 @@ def run_sqlite_generated(duration: int, workdir: Path, *, articles: int) -> dict
         stdout=subprocess.DEVNULL,
     )
     drain_tasks(environment)
+    audience = audience_timings(environment)
     picked = pick_articles(environment, workdir)
     new_rows = run_cold_and_writes(environment, port, duration=duration, workdir=workdir, picked=picked)
-    return {"new_rows": new_rows, "articles": articles}
+    return {"new_rows": new_rows, "articles": articles, "audience": audience}
 
 
 class Picked(NamedTuple):
@@ -980,6 +1014,8 @@ def markdown(result: dict) -> str:
     elif sqlite:
         title = f"SQLite: the demo + {sqlite['articles']:,} generated articles"
         lines += ["", *new_rows_table(title, sqlite["new_rows"], GOALS)]
+        if sqlite.get("audience"):
+            lines += ["", *audience_table(title, sqlite["audience"])]
     large = result["large"]
     if isinstance(large, str):
         lines += ["", f"At 100,000 articles on PostgreSQL + Redis: {large}"]
@@ -1004,6 +1040,8 @@ def markdown(result: dict) -> str:
         lines += ["", *new_rows_table(title, large["new_rows"], {**GOALS, **LARGE_GOALS})]
         if large.get("comment_rows"):
             lines += ["", *comment_rows_table(large)]
+        if large.get("audience"):
+            lines += ["", *audience_table(title, large["audience"])]
     return "\n".join(lines) + "\n"
 
 
@@ -1070,8 +1108,16 @@ def main() -> None:
         "--database-name", default="masthead_bench", help="PostgreSQL database the large run drops and fills"
     )
     parser.add_argument("--redis-db", type=int, default=14, help="Redis database the large run empties and uses")
+    parser.add_argument(
+        "--only",
+        choices=["beacons"],
+        help="run one part alone: `beacons` writes bench/results/beacons.* and its own README block",
+    )
     arguments = parser.parse_args()
     duration = arguments.duration or (5 if arguments.quick else 20)
+    if arguments.only == "beacons":
+        run_beacons_alone(duration)
+        return
     nginx_turns = 1 if arguments.quick else NGINX_TURNS
     sqlite_articles = arguments.sqlite_articles
     if sqlite_articles is None:
@@ -1115,7 +1161,18 @@ def main() -> None:
     (RESULTS / "chart.svg").write_text(chart_svg(result))
     update_readme(table)
     print(table)
+    run_beacons_alone(duration)
     log("done")
+
+
+def run_beacons_alone(duration: int) -> None:
+    """Beacon ingestion (bench/beacons.py), with its own results and README block."""
+    import beacons
+
+    ensure_tools()
+    with tempfile.TemporaryDirectory(prefix="masthead-bench-beacons-") as temporary:
+        os.chmod(temporary, 0o755)  # nginx's workers run as an unprivileged user
+        beacons.main(duration, Path(temporary))
 
 
 def platform_memory() -> str:

@@ -49,6 +49,40 @@ def page_cache_dir(settings, tmp_path):
     page_store.cache_clear()
 
 
+class Inbox:
+    """What a real SMTP server (aiosmtpd) received."""
+
+    def __init__(self):
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    """An aiosmtpd server on a free loopback port, and Django's mail pointed at it."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 10},
+        }
+    }
+    yield inbox
+    controller.stop()
+
+
 @pytest.fixture
 def site_tree(db):
     from masthead.news.tests.factories import build_site
@@ -95,3 +129,7 @@ def load_demo_newsroom(copy: list[sqlite3.Connection]) -> None:
         database = sqlite3.connect(":memory:", check_same_thread=False)
         connection.connection.backup(database)
         copy.append(database)
+
+
+# Masthead's local PayPal sandbox on a free loopback port, settings pointing at it (issue 11).
+from masthead.paypal_sandbox.testing import paypal_sandbox  # noqa: E402, F401

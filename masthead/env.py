@@ -10,6 +10,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,10 +59,35 @@ class Config:
     proxy_hops: int = 0
     # The key for an Akismet-compatible spam checker (off unless site settings turn it on).
     spam_checker_key: str = ""
+    paypal: PayPalConfig | None = None
 
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+
+# PayPal's own sandbox: where real credentials from the developer dashboard go first.
+PAYPAL_SANDBOX_API_BASE = "https://api-m.sandbox.paypal.com"
+# Nothing listens on port 9 (discard): without credentials and without a running local
+# sandbox (`masthead serve` starts one), every PayPal call fails fast as unavailable.
+PAYPAL_NOWHERE = "http://127.0.0.1:9"
+
+
+@dataclass(frozen=True)
+class PayPalConfig:
+    """How Masthead reaches PayPal, or Masthead's local PayPal sandbox (issue 11).
+
+    `sandbox_local` is True when no credentials are set outside production: payments then
+    go to masthead/paypal_sandbox (demo payments, no money moves), whose fixed loopback
+    credentials the settings fill in. In production without credentials, donations are
+    off and there is no PayPalConfig at all (decision 0013).
+    """
+
+    api_base: str
+    client_id: str
+    client_secret: str
+    webhook_id: str
+    sandbox_local: bool
 
 
 def _secret_key_for_development(data_dir: Path) -> str:
@@ -129,6 +155,43 @@ def load() -> Config:
         test_redis_url=_get("MASTHEAD_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
         proxy_hops=_proxy_hops(),
         spam_checker_key=_get("MASTHEAD_SPAM_CHECKER_KEY"),
+        paypal=_paypal(is_production=env == "production"),
+    )
+
+
+def _paypal(*, is_production: bool) -> PayPalConfig | None:
+    client_id, client_secret = _get("PAYPAL_CLIENT_ID"), _get("PAYPAL_CLIENT_SECRET")
+    webhook_id, api_base = _get("PAYPAL_WEBHOOK_ID"), _get("PAYPAL_API_BASE").rstrip("/")
+    if bool(client_id) != bool(client_secret):
+        raise ConfigurationError("PAYPAL_CLIENT_ID and PAYPAL_CLIENT_SECRET go together: set both or neither.")
+    if api_base and not api_base.startswith(("http://", "https://")):
+        raise ConfigurationError("PAYPAL_API_BASE must start with https:// (or http:// for a local sandbox)")
+    if not client_id:
+        if is_production:
+            return None  # donations are off, which is a choice, not an error
+        if api_base and urlsplit(api_base).hostname not in {"127.0.0.1", "localhost", "::1"}:
+            raise ConfigurationError(
+                "PAYPAL_API_BASE without PAYPAL_CLIENT_ID and PAYPAL_CLIENT_SECRET can only be the local "
+                "PayPal sandbox on this machine (127.0.0.1)."
+            )
+        # The local sandbox's credentials are filled in by the settings from the sandbox package.
+        return PayPalConfig(
+            api_base=api_base or PAYPAL_NOWHERE, client_id="", client_secret="", webhook_id="", sandbox_local=True
+        )
+    api_base = api_base or PAYPAL_SANDBOX_API_BASE
+    if is_production:
+        if not api_base.startswith("https://"):
+            raise ConfigurationError("PAYPAL_API_BASE must start with https:// in production")
+        if not webhook_id:
+            # Without it no webhook can be verified: payments would settle only through
+            # `masthead donations reconcile`, and refunds made at PayPal would go unseen.
+            raise ConfigurationError("Production PayPal settings need PAYPAL_WEBHOOK_ID with the credentials.")
+    return PayPalConfig(
+        api_base=api_base,
+        client_id=client_id,
+        client_secret=client_secret,
+        webhook_id=webhook_id,
+        sandbox_local=False,
     )
 
 
@@ -157,6 +220,10 @@ _CONFIGURATION = {
     "REDIS_URL",
     "EMAIL_URL",
     "DEFAULT_FROM_EMAIL",
+    "PAYPAL_CLIENT_ID",
+    "PAYPAL_CLIENT_SECRET",
+    "PAYPAL_WEBHOOK_ID",
+    "PAYPAL_API_BASE",
 }
 # What a test run keeps of it: whether missing services fail (CI sets it), where the
 # PostgreSQL pass runs (`make test-postgres` sets both), the Redis database the tests may
@@ -196,3 +263,9 @@ def settings_module() -> str:
 def use_settings() -> None:
     """Point Django at the settings for this environment (wsgi, manage.py, the CLI)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module())
+
+
+def child_environment(**overrides: str) -> dict[str, str]:
+    """This process's environment with `overrides`, for a child process (`masthead serve`
+    hands its workers the address of the local PayPal sandbox it started)."""
+    return {**os.environ, **overrides}

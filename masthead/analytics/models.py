@@ -66,6 +66,36 @@ class PageViewsHourly(models.Model):
         return f"{self.views} views of page {self.page_id} at {self.hour:%Y-%m-%d %H}:00"
 
 
+class PageViewsDaily(models.Model):
+    """Views of one page in one day (UTC): what "Most read this month" and the dashboard's
+    longer charts read, so they never sum thousands of hours. Written beside the hourly
+    row by the same flush."""
+
+    wagtail_reference_index_ignore = True
+
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["page", "day"], name="analytics_page_day_unique")]
+        indexes = [models.Index(fields=["day", "page"], name="analytics_day_page")]
+
+    def __str__(self):
+        return f"{self.views} views of page {self.page_id} on {self.day}"
+
+
+class SiteViewsDaily(models.Model):
+    """Views of every page in one day (UTC): the dashboard's site chart over a year is 365
+    rows, whatever the number of articles."""
+
+    day = models.DateField(primary_key=True)
+    views = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.views} views on {self.day}"
+
+
 class PageViewTotal(models.Model):
     """All views of one page: the number it shows."""
 
@@ -73,6 +103,11 @@ class PageViewTotal(models.Model):
 
     page = models.OneToOneField("wagtailcore.Page", on_delete=models.CASCADE, primary_key=True, related_name="+")
     views = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        # Who may open the audience dashboard (granted to Editors and Moderators by
+        # migration 0003); counts themselves are never edited by hand.
+        permissions = [("view_reports", "Can see the audience reports")]
 
     def __str__(self):
         return f"{self.views} views of page {self.page_id}"
@@ -113,6 +148,29 @@ class AdCountsHourly(models.Model):
 
     def __str__(self):
         return f"Creative {self.creative_id} at {self.hour:%Y-%m-%d %H}:00"
+
+
+class DailySalt(models.Model):
+    """The day's secret that a reader's address and browser are hashed with to tell one
+    visit from another. Yesterday's is deleted once the day is over, and with it any way
+    to link a hash back to an address (see `visitors.py` and the privacy note)."""
+
+    day = models.DateField(primary_key=True)
+    salt = models.CharField(max_length=64)
+
+    def __str__(self):
+        return f"Salt of {self.day}"
+
+
+class RecentView(models.Model):
+    """A reader (by the day's hash) who viewed a page in the last 30 minutes, when there
+    is no Redis to remember it: a second view before `expires_at` is not counted."""
+
+    key = models.CharField(max_length=32, primary_key=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return self.key
 
 
 class AppliedBatch(models.Model):

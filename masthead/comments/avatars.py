@@ -34,9 +34,10 @@ def avatar_svg(*, name: str, seed: str, size: int = 40) -> str:
 @lru_cache(maxsize=4096)
 def _avatar_svg(name: str, seed: str, size: int) -> str:
     return format_html(
-        '<svg class="avatar" width="{}" height="{}" viewBox="0 0 40 40" aria-hidden="true" focusable="false">'
-        '<rect width="40" height="40" rx="20" fill="{}"/>'
-        '<text x="20" y="25" text-anchor="middle" font-size="15" font-family="sans-serif" fill="#fff">{}</text></svg>',
+        # The circle, the white letters and their font come from site.css (.avatar): said
+        # once there rather than on each of a thread's avatars.
+        '<svg class="avatar" width="{}" height="{}" viewBox="0 0 40 40" aria-hidden="true">'
+        '<rect width="40" height="40" fill="{}"/><text x="20" y="25">{}</text></svg>',
         size,
         size,
         colour(seed or name),

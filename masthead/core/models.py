@@ -90,7 +90,13 @@ class SiteSettings(ClusterableModel, BaseSiteSetting):
         default="Liked it? Take a second to support {site} on Patreon!",
         help_text="Shown under each article; {site} becomes the site name. Empty hides it everywhere.",
     )
-    supporter_cta_url = models.URLField(blank=True, help_text="Where the supporter call to action links to.")
+    supporter_cta_url = models.CharField(
+        max_length=500,
+        blank=True,
+        validators=[validate_menu_link],
+        help_text="Where the supporter call to action links to: /donate/ for this site's donate page, or an "
+        "outside page such as https://www.patreon.com/….",
+    )
     allow_unsigned_articles = models.BooleanField(
         default=False,
         help_text="Let articles go out without a byline, e.g. editorials. Off: publishing needs an author.",

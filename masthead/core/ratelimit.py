@@ -14,22 +14,20 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 import time
 
 from django.conf import settings
 from django.db import connection
 
+from masthead.core.redis_clients import SharedClient
+
 logger = logging.getLogger(__name__)
-_redis_client = None
-# One client per process: a client replaced by another thread's is garbage-collected and
-# closes its pool's connections, under the threads still reading from them.
-_redis_client_lock = threading.Lock()
 # After Redis failed to answer, it is left alone this long: a host that drops packets
 # would otherwise cost every limited request the full connect timeout.
 REDIS_BACKOFF_SECONDS = 5.0
 # A limit check waits at most this long for Redis before counting in the database.
 REDIS_TIMEOUT_SECONDS = 1.0
+_redis_client = SharedClient(timeout_seconds=REDIS_TIMEOUT_SECONDS)
 _redis_skipped_until = 0.0
 
 
@@ -63,18 +61,7 @@ def hits(name: str, key: str, *, window_seconds: int) -> int:
 
 
 def _redis():
-    global _redis_client
-    if _redis_client is None:
-        import redis
-
-        with _redis_client_lock:
-            if _redis_client is None:
-                _redis_client = redis.Redis.from_url(
-                    settings.MASTHEAD_PAGE_CACHE_REDIS_URL,
-                    socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
-                    socket_timeout=REDIS_TIMEOUT_SECONDS,
-                )
-    return _redis_client
+    return _redis_client.get(settings.MASTHEAD_PAGE_CACHE_REDIS_URL)
 
 
 def _redis_hits(bucket: str, window: int, window_seconds: int) -> int | None:
@@ -125,6 +112,6 @@ def forget_expired() -> int:
 
 
 def reset_for_tests() -> None:
-    global _redis_client, _redis_skipped_until
-    _redis_client = None
+    global _redis_skipped_until
+    _redis_client.forget()
     _redis_skipped_until = 0.0

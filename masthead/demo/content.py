@@ -24,7 +24,28 @@ SITE = {
         "Documentaries, explainers and interviews from our video desk. Subscribe on YouTube for new films every week."
     ),
     "supporter_cta_url": "https://www.patreon.com/meridianledger",
+    # The call to action under each article leads to the site's own donate page.
+    "donate_url": "/donate/",
+    "donate_cta_text": "Liked it? Take a second to support {site} with a donation!",
 }
+
+# A campaign with some way to go, and the donors who gave towards it (issue 11).
+DONATION_CAMPAIGN = {"goal_amount": "5000", "goal_currency": "EUR", "goal_label": "this month"}
+DONORS = [
+    # name, amount, currency, days ago, public message
+    ("Marta Kowalski", "50", "EUR", 1, "For the harbour reporting. Keep going."),
+    ("", "25", "EUR", 2, ""),
+    ("Tomás Ibarra", "100", "EUR", 3, "Local news matters."),
+    ("Ines Haddad", "25", "USD", 4, ""),
+    ("", "10", "EUR", 5, ""),
+    ("Oskar Lind", "25", "GBP", 6, "From a former Aldmere resident."),
+    ("June Park", "100", "EUR", 8, ""),
+    ("Ravi Menon", "50", "USD", 10, "Thank you for the council coverage."),
+    ("", "10", "EUR", 12, ""),
+    ("Elena Rossi", "25", "EUR", 40, ""),
+    ("Sam Okafor", "100", "USD", 45, ""),
+    ("Lea Vogel", "50", "EUR", 70, "Monthly, when I can."),
+]
 
 SECTIONS = [
     {

@@ -4,7 +4,8 @@ Writes rows in bulk (Wagtail's page tree paths are computed here rather than by 
 pages one at a time), so 100,000 articles take minutes. The articles are live, spread over
 the years asked for, with authors and tags; their revisions and search index entries are
 not made (benchmarks read pages, they do not edit them). Later features add their own
-generators (view counts, subscribers) to GENERATORS; comments are in generate_comments.py.
+generators (view counts, subscribers) to GENERATORS; comments are in generate_comments.py,
+view history in generate_audience.py, donations in generate_donations.py.
 The planner's statistics are refreshed once all of them ran.
 """
 
@@ -23,7 +24,9 @@ from django.utils.text import slugify
 from taggit.models import Tag
 from wagtail.models import Locale, Page
 
+from masthead.demo.generate_audience import generate_audience
 from masthead.demo.generate_comments import COMMENTS_PER_ARTICLE, generate_comments
+from masthead.demo.generate_donations import generate_donations
 from masthead.news.models import ArticleAuthor, ArticlePage, ArticleTag, Author, HomePage, SectionPage
 
 BATCH = 2000
@@ -236,4 +239,9 @@ def refresh_planner_statistics() -> None:
         cursor.execute("ANALYZE")
 
 
-GENERATORS = [("articles", generate_articles), ("comments", generate_comments)]
+GENERATORS = [
+    ("articles", generate_articles),
+    ("comments", generate_comments),
+    ("audience history", generate_audience),
+    ("donations", generate_donations),
+]

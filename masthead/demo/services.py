@@ -6,6 +6,7 @@ import io
 import json
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
@@ -19,7 +20,9 @@ from masthead.ads.models import AdCreative, AdSlot
 from masthead.core.models import MenuItem, NewsImage, SiteSettings, SocialLink
 from masthead.core.signal_handlers import site_address_from_site_url
 from masthead.demo import content
+from masthead.demo.generate_audience import generate_audience
 from masthead.demo.illustrations import illustration
+from masthead.donations.models import Donation, DonationSettings, DonationState
 from masthead.news.models import ArticleAuthor, ArticlePage, Author, AuthorLink, HomePage, SectionPage, Source
 
 ADMIN_USERNAME = "admin"
@@ -85,7 +88,8 @@ def _site_settings(home: HomePage, sections: dict[str, SectionPage]) -> None:
     settings.footer_text = content.SITE["footer_text"]
     settings.youtube_channel_url = "https://www.youtube.com/@meridianledger"
     settings.youtube_box_text = content.SITE["youtube_box_text"]
-    settings.supporter_cta_url = content.SITE["supporter_cta_url"]
+    settings.supporter_cta_url = content.SITE["donate_url"]
+    settings.supporter_cta_text = content.SITE["donate_cta_text"]
     settings.save()
     menu = [("Latest", None, "/latest/")]
     menu += [(section.title, section, "") for section in sections.values()]
@@ -225,6 +229,46 @@ def _house_ads() -> None:
         creative.save()
 
 
+def _donations(home: HomePage, now) -> int:
+    """A campaign goal and donors who gave towards it, spread over the last months; on
+    a site that has donations, nothing is added. Receipts count as sent: no mail goes out."""
+    site = Site.objects.get(root_page=home)
+    settings, _ = DonationSettings.objects.get_or_create(site=site)
+    if Donation.objects.exists():
+        return 0
+    for name, value in content.DONATION_CAMPAIGN.items():
+        setattr(settings, name, Decimal(value) if name == "goal_amount" else value)
+    settings.save()
+    donations = []
+    month_began = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    for number, (name, amount, currency, days_ago, message) in enumerate(content.DONORS, start=1):
+        at = now - timedelta(days=days_ago, hours=number)
+        if days_ago < 30:
+            # The recent ones fall in this month whatever day the demo is loaded on, so the
+            # campaign's bar has something to show.
+            at = max(at, month_began + (now - month_began) * (len(content.DONORS) - number) / len(content.DONORS))
+        donations.append(
+            Donation(
+                site=site,
+                amount=Decimal(amount),
+                currency=currency,
+                name=name,
+                anonymous=not name,
+                message=message,
+                email=f"donor{number}@example.org",
+                provider_order_id=f"DEMO-ORDER-{number}",
+                capture_id=f"DEMO-CAPTURE-{number}",
+                state=DonationState.COMPLETED,
+                created_at=at,
+                approved_at=at,
+                completed_at=at,
+                receipt_sent_at=at,
+            )
+        )
+    Donation.objects.bulk_create(donations)
+    return len(donations)
+
+
 def _front_page(home: HomePage) -> None:
     """The editor's lead and top stories, chosen once: an editor's later choice stays."""
     if home.lead_story_id or home.chosen_top_story_ids():
@@ -300,7 +344,11 @@ def demo_load() -> dict[str, int]:
         _article(spec, sections=sections, authors=authors, sources=sources, now=now)
     _front_page(home)
     _house_ads()
+    _donations(home, now)
     comments_added = _discussions(now)
+    # Two months of readers, so Trending, Most read and the dashboard have shape at once;
+    # with thirty articles, half keep a few readers a day so the site's chart has no gaps.
+    generate_audience(hourly_days=14, daily_days=60, evergreen_share=0.5, progress=lambda line: None)
     _warm_renditions()
     return {
         "articles_added": ArticlePage.objects.count() - before,

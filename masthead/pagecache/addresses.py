@@ -13,8 +13,8 @@ from django.core.handlers.wsgi import get_path_info
 
 # `older`: listings' cursor. The comment pages' (masthead/comments/views.py): `sort`,
 # `after` (a thread's cursor), `replies` (one conversation), and the short-lived
-# counts' `pages` and `ids`.
-MEANINGFUL_PARAMETERS = frozenset({"older", "sort", "after", "replies", "pages", "ids"})
+# counts' `pages` and `ids`. Trending's (masthead/analytics/trending_views.py): `section`.
+MEANINGFUL_PARAMETERS = frozenset({"older", "sort", "after", "replies", "pages", "ids", "section"})
 NEVER_CACHED_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/", "/ads/")
 MAX_ADDRESS_LENGTH = 512
 

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "masthead.comments",
     "masthead.ads",
     "masthead.analytics",
+    "masthead.donations",
     "masthead.pagecache",
     "masthead.demo",
     "wagtail.contrib.settings",
@@ -215,7 +216,7 @@ MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "BACKEND": "masthead.core.staticfiles.MinifiedStaticFilesStorage",
     },
 }
 WHITENOISE_MAX_AGE = 3600
@@ -284,6 +285,44 @@ TAGGIT_CASE_INSENSITIVE = True
 
 MASTHEAD_PROXY_HOPS = CONFIG.proxy_hops
 MASTHEAD_SPAM_CHECKER_KEY = CONFIG.spam_checker_key
+
+
+# Donations through PayPal (issue 11, decision 0013). Without credentials outside
+# production, payments go to Masthead's local PayPal sandbox (demo payments, no money
+# moves: templates show a banner when PAYPAL_SANDBOX_LOCAL); in production without
+# credentials, donations are off (DONATIONS_ENABLED False).
+def _paypal_settings() -> dict:
+    from masthead import paypal_sandbox
+
+    paypal = CONFIG.paypal
+    if paypal is None:
+        return {"API_BASE": env.PAYPAL_NOWHERE, "CLIENT_ID": "", "CLIENT_SECRET": "", "WEBHOOK_ID": "", "LOCAL": False}
+    if paypal.sandbox_local:
+        return {
+            "API_BASE": paypal.api_base,
+            "CLIENT_ID": paypal_sandbox.LOCAL_CLIENT_ID,
+            "CLIENT_SECRET": paypal_sandbox.LOCAL_CLIENT_SECRET,
+            "WEBHOOK_ID": paypal_sandbox.LOCAL_WEBHOOK_ID,
+            "LOCAL": True,
+        }
+    return {
+        "API_BASE": paypal.api_base,
+        "CLIENT_ID": paypal.client_id,
+        "CLIENT_SECRET": paypal.client_secret,
+        "WEBHOOK_ID": paypal.webhook_id,
+        "LOCAL": False,
+    }
+
+
+_PAYPAL = _paypal_settings()
+PAYPAL_API_BASE = _PAYPAL["API_BASE"]
+PAYPAL_CLIENT_ID = _PAYPAL["CLIENT_ID"]
+PAYPAL_CLIENT_SECRET = _PAYPAL["CLIENT_SECRET"]
+PAYPAL_WEBHOOK_ID = _PAYPAL["WEBHOOK_ID"]
+PAYPAL_SANDBOX_LOCAL = _PAYPAL["LOCAL"]
+DONATIONS_ENABLED = bool(PAYPAL_CLIENT_ID)
+# A reader is waiting on every call but webhook verification: fail fast, let reconcile retry.
+PAYPAL_TIMEOUT_SECONDS = 8
 
 MASTHEAD_PAGE_CACHE = CONFIG.page_cache
 MASTHEAD_PAGE_CACHE_DIR = DATA_DIR / "pages"

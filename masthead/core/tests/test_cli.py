@@ -1,7 +1,9 @@
 """`masthead serve` runs the site and the worker as one process tree, says when it is
 ready, stops all of it on a signal, and refuses to start beside another server."""
 
+import base64
 import contextlib
+import json
 import os
 import queue
 import shutil
@@ -17,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from masthead.cli import READY_MESSAGE
+from masthead.cli import READY_MESSAGE, SANDBOX_MESSAGE
 from masthead.core.tests.processes import MASTHEAD, PROJECT, clean_environment, free_port
+from masthead.paypal_sandbox import LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET
 
 pytestmark = pytest.mark.timeout_sensitive
 
@@ -174,6 +177,33 @@ def test_serve_says_it_is_ready_only_after_the_startup_purge_and_the_workers_fir
     assert b"Stored by the code before" not in body
     assert fetch(f"http://127.0.0.1:{port}{ARTICLE}")[1]["x-cache"] == "hit"
     assert fetch(f"http://127.0.0.1:{port}/admin/login/")[0] == 200
+
+
+@reads_proc
+def test_serve_without_paypal_credentials_runs_the_local_paypal_sandbox_for_its_workers(site):
+    """The demo takes donations end to end: serve starts Masthead's local PayPal sandbox
+    on a loopback port of its own, says where, and hands that address to granian's
+    workers and the task worker as PAYPAL_API_BASE."""
+    serving, _, _ = site
+    serving.wait_for_line(READY_MESSAGE, 90)
+    line = serving.wait_for_line(SANDBOX_MESSAGE, 10)
+    base_url = line.removeprefix(SANDBOX_MESSAGE).split()[0]
+    assert base_url.startswith("http://127.0.0.1:")
+
+    request = urllib.request.Request(
+        f"{base_url}/v1/oauth2/token",
+        data=b"grant_type=client_credentials",
+        headers={
+            "Authorization": "Basic " + base64.b64encode(f"{LOCAL_CLIENT_ID}:{LOCAL_CLIENT_SECRET}".encode()).decode()
+        },
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert json.loads(response.read())["token_type"] == "Bearer"
+
+    children = descendants(serving.process.pid)
+    environments = [Path(f"/proc/{pid}/environ").read_bytes().split(b"\0") for pid in children]
+    given = [environment for environment in environments if f"PAYPAL_API_BASE={base_url}".encode() in environment]
+    assert len(given) >= 3  # granian, its two workers and the task worker (and what they started)
 
 
 def test_a_standalone_worker_retries_a_waiting_purge_and_readers_then_get_the_new_page(demo_data, tmp_path):

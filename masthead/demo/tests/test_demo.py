@@ -24,12 +24,17 @@ def demo_site(django_db_setup, django_db_blocker):
         from wagtail.models import Page
 
         from masthead.ads.models import AdCreative
+        from masthead.analytics.models import SiteViewsDaily
         from masthead.core.models import NewsImage, SiteSettings
+        from masthead.donations.models import Donation, DonationSettings
         from masthead.news.models import Source
 
+        # Donations keep their site (PROTECT): they go first.
+        Donation.objects.all().delete()
+        DonationSettings.objects.all().delete()
         for page in Page.objects.filter(depth=2):
             page.delete()
-        for model in (AdCreative, Author, Source, SiteSettings, NewsImage, Tag, get_user_model()):
+        for model in (AdCreative, Author, Source, SiteSettings, NewsImage, Tag, SiteViewsDaily, get_user_model()):
             model.objects.all().delete()
 
 
@@ -84,6 +89,37 @@ def test_loading_twice_adds_nothing(demo_site):
     assert result["articles_added"] == 0
     assert result["comments_added"] == 0
     assert Comment.objects.count() == comments
+
+
+def test_demo_has_two_months_of_readers_so_trending_most_read_and_the_dashboard_have_shape(demo_site, client):
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from masthead.analytics.models import PageViewsHourly, PageViewTotal, SiteViewsDaily
+    from masthead.analytics.trending import reader_lists_build
+
+    lists = reader_lists_build()
+    assert len(lists["trending"]) == 5 and len(lists["day"]) == 5 and len(lists["month"]) == 5
+    today = timezone.now().date()
+    last_month = set(SiteViewsDaily.objects.filter(day__gt=today - timedelta(days=30)).values_list("day", flat=True))
+    assert len(last_month) == 30  # readers every day: the month's chart has no gaps
+    assert SiteViewsDaily.objects.earliest("day").day <= today - timedelta(days=40)
+    assert PageViewsHourly.objects.exists()
+    # Every article has readers, but one published an hour before dawn may have none yet.
+    assert PageViewTotal.objects.count() >= ArticlePage.objects.live().count() - 2
+    client.force_login(get_user_model().objects.create_superuser("demo-reader", "r@example.org", "pw-for-tests-only"))
+    assert b'class="pygal-chart"' in client.get("/admin/audience/?period=month").content
+
+
+def test_loading_twice_adds_no_reader_history(demo_site):
+    from masthead.analytics.models import PageViewTotal
+
+    assert demo_load()["articles_added"] == 0
+    totals = dict(PageViewTotal.objects.values_list("page_id", "views"))
+    demo_load()
+    assert dict(PageViewTotal.objects.values_list("page_id", "views")) == totals
 
 
 def test_demo_has_lively_threads_a_newcomer_sees_at_once(demo_site, client):
@@ -147,3 +183,21 @@ def test_demo_front_page_shows_the_editors_lead_and_top_stories(demo_site, clien
     assert len(home.chosen_top_story_ids()) == len(content.FRONT_PAGE["top_stories"]) == top.count()
     lead_at = body.index(f'href="{lead.url}"')
     assert all(lead_at < body.index(f'href="{article.url}"') < body.index("staff-picks-heading") for article in top)
+
+
+def test_demo_has_a_campaign_with_donors_and_articles_ask_for_donations(demo_site, client):
+    from masthead.donations.models import Donation
+
+    assert Donation.objects.filter(state="completed").count() == len(content.DONORS)
+    progress = client.get("/donations/progress/").content.decode()
+    assert " of €5,000 this month" in progress
+    article = ArticlePage.objects.live().first()
+    assert b'<a href="/donate/" rel="noopener">Liked it? Take a second to support' in client.get(article.url).content
+
+
+def test_loading_twice_adds_no_donations(demo_site):
+    from masthead.donations.models import Donation
+
+    before = Donation.objects.count()
+    demo_load()
+    assert Donation.objects.count() == before

@@ -124,3 +124,13 @@ def test_generate_takes_the_number_of_comments_asked_for(site_tree):
 
     call_command("generate", articles=10, authors=2, sections=1, tags=3, years=1, comments=0, stdout=io.StringIO())
     assert Comment.objects.count() == 45
+
+
+def test_generate_adds_donations_for_the_admin_to_be_measured_at_size(site_tree, admin_client):
+    from masthead.donations.models import Donation
+
+    call_command("generate", articles=120, authors=7, sections=4, tags=15, years=2, comments=0, stdout=io.StringIO())
+
+    assert Donation.objects.count() == 60
+    assert Donation.objects.filter(state="completed", capture_id__isnull=True).count() == 0
+    assert admin_client.get("/admin/donations/").status_code == 200

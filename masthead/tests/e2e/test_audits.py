@@ -48,10 +48,17 @@ PAGES = [
     "staff picks",
     "tag",
     "author",
+    "trending",
+    "trending in a section",
+    "privacy note on audience counts",
+    "donate",
+    "donation form",
+    "donation thank you",
+    "donation declined or failed",
     "not found (404)",
     "broken older link (400)",
 ]
-STATUS = {"not found (404)": 404, "broken older link (400)": 400}
+STATUS = {"not found (404)": 404, "broken older link (400)": 400, "donation declined or failed": 404}
 NU_CHECKER = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
@@ -88,6 +95,14 @@ def _addresses() -> dict[str, str]:
         "staff picks": "/staff-picks/",
         "tag": f"/tag/{tag.slug}/",
         "author": Author.objects.filter(article_links__isnull=False).first().get_absolute_url(),
+        "trending": "/trending/",
+        "trending in a section": f"/trending/?section={SectionPage.objects.live().first().slug}",
+        "privacy note on audience counts": "/privacy/audience/",
+        "donate": "/donate/",
+        "donation form": "/donations/give/?amount=other&other_amount=30&currency=EUR",
+        "donation thank you": "/donations/thank-you/",
+        # PayPal's return with an order we never made: the result page's error shape.
+        "donation declined or failed": "/donations/return/?token=NOT-OURS",
         "not found (404)": "/no-such-section/no-such-article/",
         "broken older link (400)": "/latest/?older=not-a-cursor",
     }
@@ -114,6 +129,13 @@ def _visit(
     page = context.new_page()
     response = page.goto(base + path)
     html = response.text()
+    # Trending and Most read arrive after the page (site.js fills their placeholders):
+    # axe looks at them filled in.
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('[data-audience-boxes]')).every(n => n.querySelector('ol, p.empty'))"
+    )
+    # So does the campaign's progress bar in the donate box.
+    page.wait_for_function("() => !document.querySelector('[data-donation-progress]:not([data-filled])')")
     if append:
         _append_next_article(page)
         html = "<!DOCTYPE html>\n" + page.evaluate("document.documentElement.outerHTML")

@@ -85,6 +85,55 @@
   refreshCounts(document);
   if (wantsThread()) loadThreads(document);
 
+  // Audience counts (decision 0011): a beacon per article and ad shown, not in previews.
+  var countViews = document.querySelector("[data-count-views]");
+  function beacon(fields) {
+    if (navigator.sendBeacon) navigator.sendBeacon("/analytics/beacon/", new URLSearchParams(fields));
+  }
+  function countView(article, ref) {
+    var node = article && article.querySelector("[data-view-count]");
+    if (node) beacon({ page: node.getAttribute("data-view-count"), ref: ref || "" });
+  }
+  function watcher(options, callback) {
+    var observer = "IntersectionObserver" in window && new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) { observer.unobserve(entry.target); callback(entry.target); }
+      });
+    }, options);
+    return observer;
+  }
+  var viewWatcher = countViews && watcher({ rootMargin: "-45% 0px -50% 0px" }, countView);
+  var adWatcher = !document.querySelector("wagtail-userbar") && watcher({ threshold: 0.5 }, function (ad) {
+    beacon({ ad: ad.getAttribute("data-ad-creative"), event: "impression" });
+  });
+  function watchShown(root) {
+    if (viewWatcher && root.matches("article")) viewWatcher.observe(root);
+    if (adWatcher) root.querySelectorAll("[data-ad-creative]").forEach(function (ad) { adWatcher.observe(ad); });
+  }
+  function shown() {
+    if (countViews) countView(countViews.querySelector("article"), document.referrer);
+    watchShown(document.body);
+  }
+  if (document.prerendering) document.addEventListener("prerenderingchange", shown, { once: true }); else shown();
+  if (adWatcher) document.addEventListener("click", function (event) {
+    var ad = event.target.closest("[data-ad-creative]");
+    if (ad && event.target.closest("a[href]")) beacon({ ad: ad.getAttribute("data-ad-creative"), event: "click" });
+  });
+  function refreshViewCounts(root) {
+    var targets = root.querySelectorAll("[data-view-count]"), ids = {};
+    targets.forEach(function (node) { ids[node.getAttribute("data-view-count")] = 1; });
+    if (targets.length) fetch("/analytics/counts/?pages=" + Object.keys(ids))
+      .then(function (response) { return response.json(); })
+      .then(function (labels) {
+        targets.forEach(function (node) {
+          var label = labels[node.getAttribute("data-view-count")];
+          if (label) { node.textContent = label; node.hidden = false; }
+        });
+      }).catch(function () {});
+  }
+  refreshViewCounts(document);
+
+
   var stream = document.querySelector("[data-article-stream]");
   if (!stream || !("IntersectionObserver" in window)) return;
 
@@ -152,6 +201,8 @@
         appended += 1;
         nodes.forEach(function (node) { if (node.matches("article")) visibility.observe(node); });
         nodes.forEach(function (node) {
+          watchShown(node);
+          refreshViewCounts(node);
           refreshCounts(node);
           if (window.MastheadComments) window.MastheadComments.enhance(node);
         });
@@ -174,4 +225,80 @@
 
   watchArticles(stream);
   watchContinueLink();
+})();
+
+// Audience boxes (Trending, Most read): a placeholder with a plain link in the cached
+// page, filled from /trending/boxes/, a short-lived fragment the page cache keeps for a
+// minute, so readers' views never purge or vary the page. Articles appended by
+// continuous reading bring their own placeholder: the stream is watched for them.
+(function () {
+  function fill(root) {
+    root.querySelectorAll("[data-audience-boxes]:not([data-audience-filled])").forEach(function (holder) {
+      holder.setAttribute("data-audience-filled", "");
+      fetch(holder.getAttribute("data-audience-boxes"), { headers: { Accept: "text/html" } })
+        .then(function (response) {
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          return response.text();
+        })
+        .then(function (html) { holder.innerHTML = html; })
+        .catch(function () {});  // the plain link stays
+    });
+  }
+  fill(document);
+  var stream = document.querySelector("[data-article-stream]");
+  if (stream && "MutationObserver" in window) {
+    new MutationObserver(function () { fill(stream); }).observe(stream, { childList: true });
+  }
+})();
+
+// Donations (decision 0014), on every page with the donate box: the campaign's
+// short-lived bar, and quick donate straight to PayPal (a token fetched from an uncached
+// URL only when the reader presses it; without script the button leads to the form
+// page). The amount chooser's slider is in donate.js, loaded by the donate pages only.
+(function () {
+  if (!window.fetch) return;
+
+  document.querySelectorAll("[data-donation-progress]").forEach(function (holder) {
+    fetch(holder.getAttribute("data-donation-progress"), { headers: { Accept: "text/html" } })
+      .then(function (response) { if (!response.ok) throw new Error("HTTP " + response.status); return response.text(); })
+      .then(function (html) { holder.innerHTML = html; })
+      .catch(function () {})
+      .then(function () { holder.setAttribute("data-filled", ""); });
+  });
+
+  // The waiting state while the server talks to PayPal: one press, and a spoken status.
+  function waiting(form, on, message) {
+    var button = form.querySelector("button[type='submit']");
+    var status = form.querySelector("[data-donate-status]");
+    if (button) button.disabled = on;
+    form.setAttribute("aria-busy", on ? "true" : "false");
+    if (status) status.textContent = message || "";
+  }
+  document.querySelectorAll("[data-quick-donate]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      waiting(form, true, "Contacting PayPal…");
+      fetch(form.getAttribute("data-token-url"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.json(); })
+        .then(function (token) {
+          return fetch(form.getAttribute("data-quick-donate"), {
+            method: "POST",
+            credentials: "same-origin",
+            headers: { Accept: "application/json", "X-CSRFToken": token.csrf },
+            body: new URLSearchParams({ quick: "1" })
+          });
+        })
+        .then(function (response) { return response.json(); })
+        .then(function (answer) {
+          if (answer.ok && answer.redirect) { location.assign(answer.redirect); return; }
+          waiting(form, false, answer.message || "That did not work: please try again.");
+        })
+        .catch(function () { form.submit(); });  // the plain way still works
+    });
+  });
+  // Back from PayPal with the browser's back button: the page comes from the cache.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("[data-quick-donate]").forEach(function (form) { waiting(form, false, ""); });
+  });
 })();

@@ -1,0 +1,181 @@
+"""With REDIS_URL: beacons count in Redis, the flush moves counts to the tables once and
+only once, and a Redis that is down sends beacons to the database instead."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from masthead.analytics import counting, flush
+from masthead.analytics.models import AppliedBatch, PageViewsHourly, PageViewTotal, ReferrerDaily, SiteViewsDaily
+from masthead.analytics.tests.test_group_commit import wait_until
+from masthead.core.tests.processes import RedisServer
+from masthead.news.tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def articles(site_tree):
+    return [make_article(site_tree.sections["news"]) for _ in range(2)]
+
+
+def totals(*pages) -> list[int]:
+    found = dict(PageViewTotal.objects.values_list("page_id", "views"))
+    return [found.get(page.pk, 0) for page in pages]
+
+
+def test_beacons_wait_in_redis_until_the_flush(beacons, redis_counts, articles):
+    first, second = articles
+    beacons.view(first.pk, body_extra="&ref=https%3A%2F%2Fsearch.example%2F")
+    beacons.view(first.pk, address="198.51.100.4")
+    beacons.view(second.pk)
+    assert not PageViewTotal.objects.exists()
+    assert redis_counts.exists(counting.LIVE_KEY)
+    assert flush.flush_counts() == 1
+    assert totals(first, second) == [2, 1]
+    assert sum(PageViewsHourly.objects.values_list("views", flat=True)) == 3
+    assert SiteViewsDaily.objects.get().views == 3
+    assert ReferrerDaily.objects.get().domain == "search.example"
+    assert not list(redis_counts.scan_iter(match="masthead:analytics:batch:*"))
+
+
+def test_the_dedupe_window_is_thirty_minutes_in_redis(beacons, redis_counts, articles):
+    first, _ = articles
+    beacons.view(first.pk)
+    beacons.view(first.pk)
+    (seen,) = redis_counts.scan_iter(match=counting.SEEN_PREFIX + "*")
+    assert 1790 <= redis_counts.ttl(seen) <= 1800
+    redis_counts.delete(seen)  # what Redis does when the 30 minutes are over
+    beacons.view(first.pk)
+    flush.flush_counts()
+    assert totals(first) == [2]
+
+
+def test_a_flush_run_twice_counts_once(beacons, redis_counts, articles):
+    first, _ = articles
+    beacons.view(first.pk)
+    assert flush.flush_counts() == 1
+    assert flush.flush_counts() == 0
+    assert totals(first) == [1]
+
+
+def test_a_flush_that_crashed_after_its_commit_is_not_counted_again(beacons, redis_counts, articles, monkeypatch):
+    first, second = articles
+    beacons.view(first.pk)
+
+    def crash(batch_key):
+        raise RuntimeError("killed between the commit and the key's deletion")
+
+    monkeypatch.setattr(flush, "after_commit_before_delete", crash)
+    with pytest.raises(RuntimeError):
+        flush.flush_counts()
+    assert totals(first) == [1] and AppliedBatch.objects.count() == 1
+    assert len(list(redis_counts.scan_iter(match="masthead:analytics:batch:*"))) == 1  # still in Redis
+    monkeypatch.undo()
+    beacons.view(second.pk)
+    assert flush.flush_counts() == 1  # only the new batch is applied; the old one is deleted
+    assert totals(first, second) == [1, 1]
+    assert not list(redis_counts.scan_iter(match="masthead:analytics:batch:*"))
+
+
+def test_a_flush_that_crashed_before_its_commit_applies_the_batch_next_time(
+    beacons, redis_counts, articles, monkeypatch
+):
+    first, _ = articles
+    beacons.view(first.pk)
+    real_add_counts = flush.tables.add_counts
+
+    def crash(batch):
+        raise RuntimeError("the database went away mid-write")
+
+    monkeypatch.setattr(flush.tables, "add_counts", crash)
+    with pytest.raises(RuntimeError):
+        flush.flush_counts()
+    assert totals(first) == [0] and not AppliedBatch.objects.exists()
+    monkeypatch.setattr(flush.tables, "add_counts", real_add_counts)
+    assert flush.flush_counts() == 1
+    assert totals(first) == [1]
+
+
+def test_counts_of_a_page_deleted_before_the_flush_are_dropped(beacons, redis_counts, articles):
+    first, second = articles
+    beacons.view(first.pk)
+    beacons.view(second.pk)
+    second.delete()
+    assert flush.flush_counts() == 1
+    assert list(PageViewTotal.objects.values_list("page_id", "views")) == [(first.pk, 1)]
+
+
+def test_with_redis_down_beacons_count_in_the_database(beacons, articles, settings, tmp_path, monkeypatch):
+    first, second = articles
+    server = RedisServer(tmp_path / "redis").start()
+    try:
+        settings.MASTHEAD_PAGE_CACHE_REDIS_URL = server.url
+        counting.reset_for_tests()
+        beacons.view(first.pk)
+        assert totals(first) == [0]  # in Redis
+        server.stop()
+        beacons.view(second.pk)  # Redis refuses: straight into the tables
+        assert totals(second) == [1]
+        beacons.view(second.pk)  # the database's own dedupe holds while Redis is away
+        assert totals(second) == [1]
+        server.start()  # with its data: the first view is still waiting there
+        monkeypatch.setattr(counting, "_redis_skipped_until", 0.0)  # the back-off is over
+        beacons.view(first.pk, address="198.51.100.4")
+        assert flush.flush_counts() == 1
+        assert totals(first, second) == [2, 1]
+    finally:
+        server.stop(keep_data=False)
+
+
+def test_a_beacon_while_redis_is_down_waits_for_it_only_once(beacons, articles, settings, tmp_path, monkeypatch):
+    """After one failure the worker leaves Redis alone for a few seconds."""
+    first, second = articles
+    server = RedisServer(tmp_path / "redis")  # never started: nothing listens on its port
+    settings.MASTHEAD_PAGE_CACHE_REDIS_URL = server.url
+    calls = []
+    real = counting._redis_count_once
+    monkeypatch.setattr(counting, "_redis_count_once", lambda *a, **k: calls.append(1) or real(*a, **k))
+    beacons.view(first.pk)
+    beacons.view(second.pk)
+    assert len(calls) == 1
+    assert totals(first, second) == [1, 1]
+
+
+def test_beacons_that_arrive_while_redis_is_busy_share_its_next_call(beacons, redis_counts, articles, monkeypatch):
+    """The first beacon goes alone; those that arrive meanwhile go together in one script
+    call, each counted once (a reader's repeat in the same group too), and none is
+    acknowledged before its call is answered."""
+    first, second = articles
+    beacons.view(first.pk, address="198.51.100.1")  # the worker learns the ids and the salt
+    groups = []
+    answered = []
+    first_call_held = threading.Event()
+
+    def send_once_the_rest_wait(group):
+        groups.append(len(group))
+        if len(groups) == 1:
+            first_call_held.set()
+            wait_until(lambda: counting._group_commit.queued() == 5)
+            assert answered == []  # everyone is still waiting for Redis
+        return counting._redis_count_group(group)
+
+    monkeypatch.setattr(counting, "_group_commit", counting.GroupCommit(send_once_the_rest_wait))
+
+    def view(address):
+        answered.append(beacons.send(f"page={second.pk}", address=address)[0])
+
+    threads = [threading.Thread(target=view, args=("198.51.100.2",))]
+    threads[0].start()
+    first_call_held.wait(10)
+    for address in ["198.51.100.3", "198.51.100.4", "198.51.100.5", "198.51.100.5", "198.51.100.6"]:
+        threads.append(threading.Thread(target=view, args=(address,)))
+        threads[-1].start()
+    for thread in threads:
+        thread.join(10)
+    assert groups == [1, 5]
+    assert answered == [204] * 6
+    assert flush.flush_counts() == 1
+    assert totals(first, second) == [1, 5]
