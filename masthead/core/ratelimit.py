@@ -60,6 +60,24 @@ def hits(name: str, key: str, *, window_seconds: int) -> int:
     return _database_hits(bucket, window, window_seconds)
 
 
+def seen(name: str, key: str, *, window_seconds: int) -> int:
+    """How many hits `key` had under `name` this window, without counting one: for limits
+    that count only failures, checked before the attempt."""
+    window = int(time.time()) // window_seconds * window_seconds
+    bucket = _bucket(name, key)
+    if settings.MASTHEAD_PAGE_CACHE_REDIS_URL and time.monotonic() >= _redis_skipped_until:
+        import redis
+
+        try:
+            return int(_redis().get(f"masthead:ratelimit:{bucket}:{window}") or 0)
+        except redis.RedisError:
+            pass  # as hits() does: the database's count stands in while Redis is away
+    from masthead.core.models import RateLimitCounter
+
+    counter = RateLimitCounter.objects.filter(bucket=bucket, window_start=window).values_list("hits", flat=True)
+    return next(iter(counter), 0)
+
+
 def _redis():
     return _redis_client.get(settings.MASTHEAD_PAGE_CACHE_REDIS_URL)
 

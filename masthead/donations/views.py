@@ -34,6 +34,12 @@ PROGRESS_SECONDS = 60
 STARTS_PER_IP = 10  # orders one address may create per STARTS_WINDOW_SECONDS
 STARTS_WINDOW_SECONDS = 600
 MAX_WEBHOOK_BYTES = 256 * 1024
+# Each notification costs a call to PayPal's verify-signature API: an address whose
+# notifications PayPal refused this often in a window is answered 429 without asking
+# PayPal again. Only refusals count, so PayPal's own deliveries are never held back (and
+# a 429 would only make PayPal send again later).
+REFUSED_WEBHOOKS_PER_IP = 20
+REFUSED_WEBHOOKS_WINDOW_SECONDS = 600
 
 
 def _site(request) -> Site:
@@ -266,10 +272,17 @@ def paypal_webhook(request):
     length = str(request.META.get("CONTENT_LENGTH") or "0")
     if not length.isascii() or not length.isdigit() or int(length) > MAX_WEBHOOK_BYTES:
         return HttpResponse("too large", status=413, content_type="text/plain")
+    sender = client_ip(request)
+    window = REFUSED_WEBHOOKS_WINDOW_SECONDS
+    if ratelimit.seen("webhook-refused", sender, window_seconds=window) >= REFUSED_WEBHOOKS_PER_IP:
+        response = HttpResponse("too many refused notifications", status=429, content_type="text/plain")
+        response["Retry-After"] = str(ratelimit.retry_after(window))
+        return response
     raw = request.body
     try:
         outcome = services.webhook_receive(headers=request.headers, raw_body=raw)
     except services.WebhookRejected:
+        ratelimit.hits("webhook-refused", sender, window_seconds=window)
         return HttpResponse("not verified", status=400, content_type="text/plain")
     except ProviderError as error:
         logger.warning("Webhook not verified now (%s): PayPal will send it again", error)

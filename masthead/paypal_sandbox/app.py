@@ -215,6 +215,7 @@ class SandboxApp:
         self._failures: list[int] = []
         self._events: dict[str, dict[str, Any]] = {}  # every event the sandbox sent, by id
         self._senders: list[threading.Thread] = []
+        self.verifications = 0  # verify-webhook-signature calls answered, for tests
 
     # Controls for tests and the demo
 
@@ -296,6 +297,8 @@ class SandboxApp:
             self._send_in_background(event)
             return 202, event
         if parts == ["v1", "notifications", "verify-webhook-signature"] and method == "POST":
+            with self._lock:
+                self.verifications += 1
             return 200, {"verification_status": "SUCCESS" if self._verify(request.body) else "FAILURE"}
         raise _Refusal(404, "NOT_FOUND", "The specified resource does not exist.")
 

@@ -211,6 +211,23 @@ def test_redis_lets_the_limit_through_and_refuses_the_rest(redis_limits, name, c
 
 
 @pytest.mark.django_db
+def test_seen_tells_the_count_without_adding_to_it(no_redis, name, clock):
+    assert ratelimit.seen(name, "203.0.113.1", window_seconds=60) == 0
+    allowed(name, "203.0.113.1", 3)
+    assert [ratelimit.seen(name, "203.0.113.1", window_seconds=60) for _ in range(2)] == [3, 3]
+    clock[0] += 60
+    assert ratelimit.seen(name, "203.0.113.1", window_seconds=60) == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.redis
+def test_seen_tells_the_count_in_redis_without_adding_to_it(redis_limits, name, clock):
+    allowed(name, "203.0.113.1", 3)
+    assert [ratelimit.seen(name, "203.0.113.1", window_seconds=60) for _ in range(2)] == [3, 3]
+    assert ratelimit.seen(name, "203.0.113.2", window_seconds=60) == 0
+
+
+@pytest.mark.django_db
 @pytest.mark.redis
 def test_a_new_window_starts_from_zero_in_redis(redis_limits, name, clock):
     assert allowed(name, "203.0.113.1", 6) == 5

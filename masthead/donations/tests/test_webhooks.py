@@ -9,7 +9,7 @@ from django.core import mail
 from django.db import connection
 from django.test import Client
 
-from masthead.donations import services
+from masthead.donations import services, views
 from masthead.donations.models import Donation, DonationState, WebhookEvent
 from masthead.donations.tests.factories import approved_donation, post_webhook, signed_delivery, start_donation
 
@@ -141,3 +141,20 @@ def test_ten_deliveries_at_once_complete_once_with_one_receipt(site_tree, paypal
     assert Donation.objects.get().state == DonationState.COMPLETED
     assert WebhookEvent.objects.count() == 1
     assert len(mail.outbox) == 1
+
+
+def test_an_address_that_keeps_sending_forgeries_is_refused_without_asking_paypal(site_tree, paypal_sandbox):
+    donation = approved_donation(site_tree.site)
+    paypal_sandbox.app._capture(donation.provider_order_id)
+    body, headers = signed_delivery(paypal_sandbox, paypal_sandbox.capture_event(donation.provider_order_id))
+    forged = {**headers, "PAYPAL-TRANSMISSION-SIG": "Zm9yZ2Vk" + headers["PAYPAL-TRANSMISSION-SIG"][8:]}
+    attacker, paypal = Client(REMOTE_ADDR="203.0.113.9"), Client(REMOTE_ADDR="198.51.100.7")
+
+    refusals = [post_webhook(attacker, body, forged).status_code for _ in range(views.REFUSED_WEBHOOKS_PER_IP)]
+    asked = paypal_sandbox.app.verifications
+    held_back = post_webhook(attacker, body, headers)  # even a genuine one, from there, for now
+
+    assert set(refusals) == {400}
+    assert held_back.status_code == 429 and int(held_back["Retry-After"]) > 0
+    assert paypal_sandbox.app.verifications == asked, "PayPal was not asked about the held-back one"
+    assert post_webhook(paypal, body, headers).content == b"now completed"
