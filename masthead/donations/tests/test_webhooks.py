@@ -158,3 +158,24 @@ def test_an_address_that_keeps_sending_forgeries_is_refused_without_asking_paypa
     assert held_back.status_code == 429 and int(held_back["Retry-After"]) > 0
     assert paypal_sandbox.app.verifications == asked, "PayPal was not asked about the held-back one"
     assert post_webhook(paypal, body, headers).content == b"now completed"
+
+
+def test_a_return_that_read_the_donation_before_the_webhook_completed_it_shows_it_completed(
+    site_tree, paypal_sandbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    """PayPal's webhook may land while the reader's return is on its way: the return read
+    the donation as created, the webhook then completed it. The return must show it
+    completed (not fail on the move back to approved) and no second receipt goes."""
+    donation = approved_donation(site_tree.site)
+    read_by_the_return = Donation.objects.get(pk=donation.pk)
+    paypal_sandbox.app._capture(donation.provider_order_id)
+    body, headers = signed_delivery(paypal_sandbox, paypal_sandbox.capture_event(donation.provider_order_id))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_webhook(Client(), body, headers).content == b"now completed"
+    monkeypatch.setattr(services, "donation_for_order", lambda order_id: read_by_the_return)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        shown = services.donation_capture(order_id=donation.provider_order_id)
+
+    assert shown.state == DonationState.COMPLETED
+    assert len(mail.outbox) == 1
