@@ -21,7 +21,9 @@ import logging
 import time
 from urllib.parse import parse_qsl, urlsplit
 
-from masthead.analytics import bots, counting, known, visitors
+from django.conf import settings
+
+from masthead.analytics import bots, counting, known, spool, visitors
 
 logger = logging.getLogger(__name__)
 
@@ -143,8 +145,11 @@ def handle(environ, start_response):
             user_agent=user_agent,
             viewed=viewed,
         )
-        counting.count_once(counted, visitor=visitor, now=now)
-    except Exception:  # the database behind a list or a salt, or both stores down
+        if settings.MASTHEAD_PAGE_CACHE_REDIS_URL:
+            spool.append(spool.line(counted, visitor=visitor, now=now))  # shipped to Redis by the worker's thread
+        else:
+            counting.count_once(counted, visitor=visitor, now=now)
+    except Exception:  # the database behind a list or a salt, the spool's disk, the database
         logger.exception("Analytics: beacon not stored")
         _drop_broken_connections()
         return _answer(start_response, "503 Service Unavailable", "Not counted; try later.\n", [("Retry-After", "5")])

@@ -279,6 +279,31 @@ def _database_count_once_now(counted: Counted, *, visitor: str, now: float) -> b
         raise StorageUnavailable(str(error)) from error
 
 
+def database_count_each(events: list[tuple[Counted, str, float]]) -> int:
+    """Count (counted, visitor, time) events in the database in one transaction, each
+    once per visitor in the window; returns how many counted. Raises
+    `StorageUnavailable` if the database is down (the spool keeps them meanwhile)."""
+    if connection.vendor == "sqlite":
+        with _sqlite_writes:
+            return _database_count_each_now(events)
+    return _database_count_each_now(events)
+
+
+def _database_count_each_now(events: list[tuple[Counted, str, float]]) -> int:
+    try:
+        with transaction.atomic():
+            counted = [(one, now) for one, visitor, now in events if _claim_recent_view(visitor, now)]
+            tables.add_counts(tables.Batch.of_events(counted))
+            return len(counted)
+    except IntegrityError:
+        # A page or creative deleted since its beacon: one at a time, so only its own
+        # counts are dropped.
+        return sum(_database_count_once_now(one, visitor=visitor, now=now) for one, visitor, now in events)
+    except DatabaseError as error:
+        connection.close_if_unusable_or_obsolete()
+        raise StorageUnavailable(str(error)) from error
+
+
 def _claim_recent_view(visitor: str, now: float) -> bool:
     """Remember the visitor for the window; False if an unexpired row already does."""
     from masthead.analytics.models import RecentView

@@ -21,7 +21,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from masthead.analytics import counting, tables
+from masthead.analytics import counting, spool, tables
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +33,7 @@ def flush_counts() -> int:
         return 0
     import redis
 
+    _ship_spools()
     client = counting.redis_client()
     try:
         waiting = sorted(key.decode() for key in client.scan_iter(match=counting.BATCH_PREFIX + "*", count=1000))
@@ -46,6 +47,15 @@ def flush_counts() -> int:
     except redis.RedisError as error:
         logger.warning("Analytics flush: Redis unreachable (%r); the counts wait there for the next flush", error)
         return 0
+
+
+def _ship_spools() -> None:
+    """Beacons still in spool files go first (dead workers' ones included), so a flush
+    moves every beacon acknowledged before it."""
+    try:
+        spool.ship_everything()
+    except Exception:  # the database down as well as Redis: they wait in the spool
+        logger.exception("Analytics flush: the beacon spools could not be shipped now")
 
 
 def apply_batch(client, batch_key: str) -> bool:

@@ -327,6 +327,9 @@ PAYPAL_TIMEOUT_SECONDS = 8
 MASTHEAD_PAGE_CACHE = CONFIG.page_cache
 MASTHEAD_PAGE_CACHE_DIR = DATA_DIR / "pages"
 MASTHEAD_PAGE_CACHE_REDIS_URL = CONFIG.redis_url
+# With REDIS_URL, beacons are spooled here and shipped to Redis by each worker
+# (masthead/analytics/spool.py).
+MASTHEAD_ANALYTICS_SPOOL_DIR = DATA_DIR / "spool"
 # Static publishing: cached pages are also written here for nginx to serve directly.
 MASTHEAD_STATIC_PUBLISH_DIR = CONFIG.static_publish_dir
 # A CDN or cache in front of Masthead that accepts HTTP PURGE (Varnish, Fastly, nginx's

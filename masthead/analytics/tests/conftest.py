@@ -10,7 +10,7 @@ import pytest
 import redis
 from django.conf import settings as django_settings
 
-from masthead.analytics import counting, known, visitors
+from masthead.analytics import counting, known, spool, visitors
 from masthead.analytics.beacon import BeaconApplication
 from masthead.conftest import service_missing
 
@@ -18,12 +18,14 @@ BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Ge
 
 
 @pytest.fixture(autouse=True)
-def _fresh_memories(settings):
+def _fresh_memories(settings, tmp_path):
+    """No shipper thread either: tests ship spools when they choose (`spool.ship_now`)."""
     settings.MASTHEAD_PAGE_CACHE_REDIS_URL = ""
-    for module in (counting, known, visitors):
+    settings.MASTHEAD_ANALYTICS_SPOOL_DIR = tmp_path / "spool"
+    for module in (counting, known, visitors, spool):
         module.reset_for_tests()
     yield
-    for module in (counting, known, visitors):
+    for module in (counting, known, visitors, spool):
         module.reset_for_tests()
 
 

@@ -1,5 +1,6 @@
-"""With REDIS_URL: beacons count in Redis, the flush moves counts to the tables once and
-only once, and a Redis that is down sends beacons to the database instead."""
+"""With REDIS_URL: beacons are spooled, shipped to Redis and counted there, the flush
+moves counts to the tables once and only once, and a Redis that is down sends the
+spooled beacons to the database instead."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import threading
 
 import pytest
 
-from masthead.analytics import counting, flush
+from masthead.analytics import counting, flush, spool
 from masthead.analytics.models import AppliedBatch, PageViewsHourly, PageViewTotal, ReferrerDaily, SiteViewsDaily
 from masthead.analytics.tests.test_group_commit import wait_until
 from masthead.core.tests.processes import RedisServer
@@ -31,6 +32,8 @@ def test_beacons_wait_in_redis_until_the_flush(beacons, redis_counts, articles):
     beacons.view(first.pk, body_extra="&ref=https%3A%2F%2Fsearch.example%2F")
     beacons.view(first.pk, address="198.51.100.4")
     beacons.view(second.pk)
+    assert not redis_counts.exists(counting.LIVE_KEY)  # in the spool
+    assert spool.ship_now() > 0
     assert not PageViewTotal.objects.exists()
     assert redis_counts.exists(counting.LIVE_KEY)
     assert flush.flush_counts() == 1
@@ -45,6 +48,7 @@ def test_the_dedupe_window_is_thirty_minutes_in_redis(beacons, redis_counts, art
     first, _ = articles
     beacons.view(first.pk)
     beacons.view(first.pk)
+    spool.ship_now()
     (seen,) = redis_counts.scan_iter(match=counting.SEEN_PREFIX + "*")
     assert 1790 <= redis_counts.ttl(seen) <= 1800
     redis_counts.delete(seen)  # what Redis does when the 30 minutes are over
@@ -108,38 +112,46 @@ def test_counts_of_a_page_deleted_before_the_flush_are_dropped(beacons, redis_co
     assert list(PageViewTotal.objects.values_list("page_id", "views")) == [(first.pk, 1)]
 
 
-def test_with_redis_down_beacons_count_in_the_database(beacons, articles, settings, tmp_path, monkeypatch):
+def test_with_redis_down_beacons_count_in_the_database(beacons, articles, settings, tmp_path):
     first, second = articles
     server = RedisServer(tmp_path / "redis").start()
     try:
         settings.MASTHEAD_PAGE_CACHE_REDIS_URL = server.url
         counting.reset_for_tests()
         beacons.view(first.pk)
+        spool.ship_now()
         assert totals(first) == [0]  # in Redis
         server.stop()
-        beacons.view(second.pk)  # Redis refuses: straight into the tables
+        beacons.view(second.pk)
+        spool.ship_now()  # Redis refuses: straight into the tables
         assert totals(second) == [1]
-        beacons.view(second.pk)  # the database's own dedupe holds while Redis is away
+        beacons.view(second.pk)
+        spool.ship_now()  # the database's own dedupe holds while Redis is away
         assert totals(second) == [1]
         server.start()  # with its data: the first view is still waiting there
-        monkeypatch.setattr(counting, "_redis_skipped_until", 0.0)  # the back-off is over
+        spool._this_process().redis_skipped_until = 0.0  # the back-off is over
         beacons.view(first.pk, address="198.51.100.4")
         assert flush.flush_counts() == 1
         assert totals(first, second) == [2, 1]
+        assert not list(spool.directory().glob("*.spool.shipped")) or all(
+            spool._read_shipped(path) == path.stat().st_size for path in spool.directory().glob("*.spool")
+        )
     finally:
         server.stop(keep_data=False)
 
 
-def test_a_beacon_while_redis_is_down_waits_for_it_only_once(beacons, articles, settings, tmp_path, monkeypatch):
-    """After one failure the worker leaves Redis alone for a few seconds."""
+def test_a_shipper_finding_redis_down_leaves_it_alone_for_a_while(beacons, articles, settings, tmp_path, monkeypatch):
+    """After one failure the worker ships to the database without trying Redis again."""
     first, second = articles
     server = RedisServer(tmp_path / "redis")  # never started: nothing listens on its port
     settings.MASTHEAD_PAGE_CACHE_REDIS_URL = server.url
     calls = []
-    real = counting._redis_count_once
-    monkeypatch.setattr(counting, "_redis_count_once", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = spool._to_redis
+    monkeypatch.setattr(spool, "_to_redis", lambda *a, **k: calls.append(1) or real(*a, **k))
     beacons.view(first.pk)
+    spool.ship_now()
     beacons.view(second.pk)
+    spool.ship_now()
     assert len(calls) == 1
     assert totals(first, second) == [1, 1]
 

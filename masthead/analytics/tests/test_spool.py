@@ -1,0 +1,238 @@
+"""The beacon spool (spool.py): a beacon is acknowledged once its line is on file; the
+lines reach Redis (or the database while Redis is down) once and only once, whatever
+is shipped twice, cut short by a crash or left behind by a dead worker."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from masthead.analytics import counting, flush, spool
+from masthead.analytics.models import PageViewTotal, RecentView
+from masthead.core.tests.processes import RedisServer
+from masthead.news.tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+NOON = datetime.datetime(2026, 12, 4, 12, 0, tzinfo=datetime.UTC).timestamp()
+VISITOR = "0123456789abcdef0123456789abcdef"
+
+
+@pytest.fixture
+def articles(site_tree):
+    return [make_article(site_tree.sections["news"]) for _ in range(2)]
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    now = [NOON]
+    monkeypatch.setattr("masthead.analytics.beacon.time.time", lambda: now[0])
+    return now
+
+
+def totals(*pages) -> list[int]:
+    found = dict(PageViewTotal.objects.values_list("page_id", "views"))
+    return [found.get(page.pk, 0) for page in pages]
+
+
+def spool_files():
+    return sorted(spool.directory().glob("*.spool"))
+
+
+def view_line(page, *, visitor=VISITOR, at=NOON, domain="") -> bytes:
+    return spool.line(counting.Counted("view", page.pk, domain), visitor=visitor, now=at)
+
+
+def visitor(n: int) -> str:
+    return f"{n:032x}"
+
+
+def test_a_beacon_is_acknowledged_from_the_spool_before_redis_has_it(beacons, redis_counts, articles):
+    first, _ = articles
+    beacons.view(first.pk, address="192.0.2.99")
+    (path,) = spool_files()
+    text = path.read_text()
+    assert text.endswith(f" view {first.pk} \n") and "192.0.2.99" not in text  # the hash, never the address
+    assert not redis_counts.exists(counting.LIVE_KEY)
+    spool.ship_now()
+    assert flush.flush_counts() == 1
+    assert totals(first) == [1]
+
+
+def test_the_dedupe_window_holds_on_the_beacons_times_however_late_they_are_shipped(
+    beacons, redis_counts, articles, clock
+):
+    """One view per reader per article per 30 minutes, judged by when the beacons came,
+    though all of them reach Redis long after (the clock is a day behind Redis's)."""
+    first, second = articles
+    beacons.view(first.pk)
+    clock[0] += 29 * 60 + 59
+    beacons.view(first.pk)  # within the window: not counted
+    beacons.view(second.pk)  # another article: counted
+    clock[0] += 1
+    beacons.view(first.pk)  # the window is over: counted
+    beacons.view(first.pk)  # and a new one begins
+    flush.flush_counts()
+    assert totals(first, second) == [2, 1]
+
+
+def test_a_line_cut_short_at_the_end_of_a_spool_is_skipped_and_the_rest_shipped(redis_counts, articles):
+    first, second = articles
+    spool.directory().mkdir(parents=True)
+    orphan = spool.directory() / "beacons-1-1-dead.spool"
+    whole = view_line(first, visitor=visitor(1)) + view_line(second, visitor=visitor(2))
+    orphan.write_bytes(whole + view_line(first, visitor=visitor(3))[:-9])  # its writer died mid-line
+    assert spool.ship_everything() == len(whole)
+    flush.flush_counts()
+    assert totals(first, second) == [1, 1]
+    assert spool_files() == []  # shipped and deleted
+
+
+def test_a_malformed_line_inside_a_spool_costs_only_itself(redis_counts, articles):
+    first, second = articles
+    spool.directory().mkdir(parents=True)
+    orphan = spool.directory() / "beacons-1-1-dead.spool"
+    orphan.write_bytes(view_line(first, visitor=visitor(1)) + b"12 zz view\n" + view_line(second, visitor=visitor(2)))
+    spool.ship_everything()
+    flush.flush_counts()
+    assert totals(first, second) == [1, 1]
+
+
+def test_a_segment_shipped_twice_counts_once(beacons, redis_counts, articles):
+    """The worker died after Redis counted a segment and before it wrote its offset:
+    the next shipper starts at the old offset, finds the segment's marker and moves on."""
+    first, second = articles
+    beacons.view(first.pk, address="198.51.100.1")
+    beacons.view(second.pk, address="198.51.100.1")
+    (path,) = spool_files()
+    spool.ship_now()
+    assert spool._read_shipped(path) == path.stat().st_size
+    (spool.directory() / (path.name + ".shipped")).write_text("0")  # the offset was never written
+    spool.reset_for_tests()  # the worker is gone; its flock with it
+    beacons.view(second.pk, address="198.51.100.2")  # a new worker, a new spool
+    assert spool.adopt_orphans() == 1
+    spool.ship_now()
+    assert flush.flush_counts() == 1
+    assert totals(first, second) == [1, 2]
+
+
+def test_a_segment_shipped_by_two_shippers_at_once_counts_once(redis_counts, articles):
+    first, _ = articles
+    spool.directory().mkdir(parents=True)
+    path = spool.directory() / "beacons-1-1-both.spool"
+    path.write_bytes(b"".join(view_line(first, visitor=visitor(n)) for n in range(1, 11)))
+    one, other = (spool.SpoolFile(path, os.open(path, os.O_RDONLY), own=False) for _ in range(2))
+    process = spool._this_process()
+    assert spool._ship_round(process, [one]) == path.stat().st_size
+    assert spool._ship_round(process, [other]) == path.stat().st_size  # moved on by the marker
+    one.close()
+    other.close()
+    flush.flush_counts()
+    assert totals(first) == [10]
+
+
+def test_an_orphaned_spool_of_a_dead_worker_is_recovered_once(redis_counts, articles):
+    """A real process writes a spool under its flock and dies; the flock goes with it."""
+    first, second = articles
+    folder = spool.directory()
+    folder.mkdir(parents=True)
+    lines = view_line(first, visitor=visitor(1)) + view_line(second, visitor=visitor(2), domain="search.example")
+    worker = textwrap.dedent(f"""
+        import fcntl, os
+        fd = os.open({str(folder / "beacons-999999-1-dead.spool")!r}, os.O_RDWR | os.O_APPEND | os.O_CREAT)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.write(fd, {lines!r})
+        print("written", flush=True)
+        input()
+    """)
+    process = subprocess.Popen([sys.executable, "-c", worker], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline() == "written\n"
+        assert spool.adopt_orphans() == 0  # its worker lives: not an orphan
+    finally:
+        process.kill()
+        process.wait()
+    assert spool.adopt_orphans() == 1
+    assert spool.adopt_orphans() == 0  # adopted once
+    spool.ship_now()
+    assert spool_files() == []
+    assert flush.flush_counts() == 1
+    assert flush.flush_counts() == 0
+    assert totals(first, second) == [1, 1]
+
+
+def test_with_redis_down_the_spool_goes_to_the_database_and_nothing_is_lost(beacons, articles, settings, tmp_path):
+    first, second = articles
+    settings.MASTHEAD_PAGE_CACHE_REDIS_URL = RedisServer(tmp_path / "redis").url  # nothing listens there
+    for n in range(30):
+        beacons.view(first.pk if n % 3 else second.pk, address=f"198.51.100.{n}")
+    beacons.view(second.pk, address="198.51.100.0")  # a repeat: the database's dedupe holds
+    spool.ship_now()
+    assert totals(first, second) == [20, 10]
+    assert RecentView.objects.count() == 30
+
+
+def test_with_redis_and_the_database_down_the_lines_wait_in_the_spool(
+    beacons, articles, settings, tmp_path, monkeypatch
+):
+    first, _ = articles
+    settings.MASTHEAD_PAGE_CACHE_REDIS_URL = RedisServer(tmp_path / "redis").url  # nothing listens there
+    beacons.view(first.pk)
+
+    def database_down(events):
+        raise counting.StorageUnavailable("the database went away")
+
+    monkeypatch.setattr(counting, "database_count_each", database_down)
+    with pytest.raises(counting.StorageUnavailable):
+        spool.ship_now()
+    assert totals(first) == [0]
+    monkeypatch.undo()
+    spool.ship_now()  # back: the line was kept
+    assert totals(first) == [1]
+
+
+def test_a_spool_shipped_past_its_size_is_rotated_and_deleted(beacons, redis_counts, articles, monkeypatch):
+    first, _ = articles
+    monkeypatch.setattr(spool, "ROTATE_BYTES", 200)
+    for n in range(4):
+        beacons.view(first.pk, address=f"198.51.100.{n}")
+    (old,) = spool_files()
+    spool.ship_now()
+    assert not old.exists() and not (old.parent / (old.name + ".shipped")).exists()
+    beacons.view(first.pk, address="198.51.100.9")  # the writer opens a new file
+    (new,) = spool_files()
+    assert new != old
+    flush.flush_counts()
+    assert totals(first) == [5]
+
+
+def test_a_beacon_answers_503_when_its_spool_cannot_be_written(beacons, redis_counts, articles, settings, tmp_path):
+    first, _ = articles
+    (tmp_path / "not-a-folder").write_text("")
+    settings.MASTHEAD_ANALYTICS_SPOOL_DIR = tmp_path / "not-a-folder" / "spool"
+    status, headers, _ = beacons.send(f"page={first.pk}")
+    assert status == 503 and headers["Retry-After"] == "5"
+
+
+def test_a_forked_worker_writes_a_spool_of_its_own(beacons, redis_counts, articles):
+    first, _ = articles
+    beacons.view(first.pk, address="198.51.100.1")
+    pid = os.fork()
+    if pid == 0:  # the child: as granian's worker after the fork
+        code = 1
+        try:
+            beacons.view(first.pk, address="198.51.100.2")
+            code = 0 if len(spool_files()) == 2 else 2
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert spool.adopt_orphans() == 1  # the child is gone: its spool is an orphan
+    spool.ship_now()
+    flush.flush_counts()
+    assert totals(first) == [2]
