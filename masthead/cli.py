@@ -22,12 +22,10 @@ import time
 from masthead import env
 
 SERVER_WORKERS = 2
-# Eight threads a worker, for the analytics beacon: beacons that wait for Redis in one
-# worker share its next call (analytics.counting.GroupCommit), and a group is at most the
-# worker's threads. Measured with the bench's beacons (the bare-WSGI reference on the same
-# number of threads): 164-179 µs of CPU a beacon against 181-220 µs with 2 threads and no
-# groups; the rate against bare in the same run moved within a shared machine's noise.
-# Page-cache hits lost about 5% in one trial (10,300/s against 10,900/s): hits and renders
+# Eight threads a worker. Chosen when a beacon waited for its worker's Redis call (the
+# threads' beacons shared it); beacons no longer wait (they are spooled, decision 0015)
+# and eight was kept, untried against fewer. The bench's bare-WSGI reference runs with
+# the same. Page-cache hits lost about 5% against 2 threads in one trial: hits and renders
 # hold the GIL, so more threads add switching, not speed. SQLite writes are queued per
 # worker (counting._sqlite_writes) so eight threads do not fight over its lock.
 SERVER_BLOCKING_THREADS = 8

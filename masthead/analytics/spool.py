@@ -60,8 +60,10 @@ SHIPPED_SUFFIX = ".shipped"
 ROTATE_BYTES = 4 * 1024 * 1024
 # At most this much goes in one Redis call (about 800 beacons, a few ms of Lua).
 SEGMENT_BYTES = 64 * 1024
-# The shipper's sleep when there was nothing to ship: a count reaches Redis this much
-# after its beacon at worst, and an idle worker wakes 100 times a second.
+# The shipper's sleep after a round that caught up: lines gather meanwhile, so a busy
+# worker makes about 100 calls a second whatever its rate (each beacon's share of a call
+# shrinks as the rate grows), and an idle one wakes 100 times a second. A count reaches
+# Redis this much after its beacon, plus the call.
 IDLE_SECONDS = 0.01
 ADOPT_SECONDS = 10.0
 MARKER_PREFIX = "masthead:analytics:shipped:"
@@ -90,6 +92,7 @@ local window = tonumber(ARGV[1])
 local clock = redis.call('TIME')
 local keep_until = tonumber(clock[1]) * 1000 + window
 local results = {}
+local counts = {}
 for s = 2, #KEYS do
   local done = redis.call('GET', KEYS[s])
   if done then
@@ -102,13 +105,22 @@ for s = 2, #KEYS do
       if ms and #visitor == 32 and (kind == 'view' or kind == 'impression' or kind == 'click') then
         local at = tonumber(ms)
         local key = 'masthead:analytics:seen:' .. visitor
-        if tonumber(redis.call('GET', key) or '0') <= at then
-          local ends = at + window
-          redis.call('SET', key, string.format('%d', ends), 'PXAT', string.format('%d', math.max(ends, keep_until)))
+        local ends = string.format('%d', at + window)
+        local keep = string.format('%d', math.max(at + window, keep_until))
+        -- One call for a new visitor (most): set unless set, and say what was there.
+        local before = redis.call('SET', key, ends, 'NX', 'GET', 'PXAT', keep)
+        local fresh = not before
+        if before and tonumber(before) <= at then
+          redis.call('SET', key, ends, 'PXAT', keep)
+          fresh = true
+        end
+        if fresh then
           local hour = string.format('%d', math.floor(at / 3600000) * 3600)
-          redis.call('HINCRBY', live, kind .. '|' .. id .. '|' .. hour, 1)
+          local field = kind .. '|' .. id .. '|' .. hour
+          counts[field] = (counts[field] or 0) + 1
           if kind == 'view' and domain ~= '' then
-            redis.call('HINCRBY', live, 'ref|' .. id .. '|' .. hour .. '|' .. domain, 1)
+            field = 'ref|' .. id .. '|' .. hour .. '|' .. domain
+            counts[field] = (counts[field] or 0) + 1
           end
           counted = counted + 1
         end
@@ -118,6 +130,10 @@ for s = 2, #KEYS do
     results[#results + 1] = 1
     results[#results + 1] = counted
   end
+end
+-- One HINCRBY per field, not per line: a call's lines are mostly a few pages' views.
+for field, amount in pairs(counts) do
+  redis.call('HINCRBY', live, field, amount)
 end
 return results
 """
@@ -166,10 +182,14 @@ class SpoolFile:
         self.retired = orphan  # no more lines will be written to it
         self.shipped = _read_shipped(path)
         self.marker_base = MARKER_PREFIX + path.name + ":"
+        self.shipped_fd: int | None = None
 
     def close(self) -> None:
-        with contextlib.suppress(OSError):
-            os.close(self.fd)
+        for fd in (self.shipped_fd, self.fd):
+            if fd is not None:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self.shipped_fd = None
 
 
 def _shipped_path(path: Path) -> Path:
@@ -185,11 +205,9 @@ def _read_shipped(path: Path) -> int:
 
 
 def _write_shipped(spool: SpoolFile) -> None:
-    fd = os.open(_shipped_path(spool.path), os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600)
-    try:
-        os.pwrite(fd, b"%020d\n" % spool.shipped, 0)  # fixed width: never a shorter text over a longer
-    finally:
-        os.close(fd)
+    if spool.shipped_fd is None:
+        spool.shipped_fd = os.open(_shipped_path(spool.path), os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    os.pwrite(spool.shipped_fd, b"%020d\n" % spool.shipped, 0)  # fixed width: never a shorter text over a longer
 
 
 class _Process:
@@ -283,7 +301,7 @@ def _ship_forever(process: _Process) -> None:
             close_old_connections()
             shipped = 0
             time.sleep(1.0)
-        if not shipped:
+        if shipped < SEGMENT_BYTES:  # caught up: let lines gather for a bigger, cheaper call
             time.sleep(IDLE_SECONDS)
 
 

@@ -4,13 +4,10 @@ spooled beacons to the database instead."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from masthead.analytics import counting, flush, spool
 from masthead.analytics.models import AppliedBatch, PageViewsHourly, PageViewTotal, ReferrerDaily, SiteViewsDaily
-from masthead.analytics.tests.test_group_commit import wait_until
 from masthead.core.tests.processes import RedisServer
 from masthead.news.tests.factories import make_article
 
@@ -154,40 +151,3 @@ def test_a_shipper_finding_redis_down_leaves_it_alone_for_a_while(beacons, artic
     spool.ship_now()
     assert len(calls) == 1
     assert totals(first, second) == [1, 1]
-
-
-def test_beacons_that_arrive_while_redis_is_busy_share_its_next_call(beacons, redis_counts, articles, monkeypatch):
-    """The first beacon goes alone; those that arrive meanwhile go together in one script
-    call, each counted once (a reader's repeat in the same group too), and none is
-    acknowledged before its call is answered."""
-    first, second = articles
-    beacons.view(first.pk, address="198.51.100.1")  # the worker learns the ids and the salt
-    groups = []
-    answered = []
-    first_call_held = threading.Event()
-
-    def send_once_the_rest_wait(group):
-        groups.append(len(group))
-        if len(groups) == 1:
-            first_call_held.set()
-            wait_until(lambda: counting._group_commit.queued() == 5)
-            assert answered == []  # everyone is still waiting for Redis
-        return counting._redis_count_group(group)
-
-    monkeypatch.setattr(counting, "_group_commit", counting.GroupCommit(send_once_the_rest_wait))
-
-    def view(address):
-        answered.append(beacons.send(f"page={second.pk}", address=address)[0])
-
-    threads = [threading.Thread(target=view, args=("198.51.100.2",))]
-    threads[0].start()
-    first_call_held.wait(10)
-    for address in ["198.51.100.3", "198.51.100.4", "198.51.100.5", "198.51.100.5", "198.51.100.6"]:
-        threads.append(threading.Thread(target=view, args=(address,)))
-        threads[-1].start()
-    for thread in threads:
-        thread.join(10)
-    assert groups == [1, 5]
-    assert answered == [204] * 6
-    assert flush.flush_counts() == 1
-    assert totals(first, second) == [1, 5]

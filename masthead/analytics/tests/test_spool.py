@@ -4,11 +4,15 @@ is shipped twice, cut short by a crash or left behind by a dead worker."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
+import socket
 import subprocess
 import sys
 import textwrap
+import threading
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -236,3 +240,88 @@ def test_a_forked_worker_writes_a_spool_of_its_own(beacons, redis_counts, articl
     spool.ship_now()
     flush.flush_counts()
     assert totals(first) == [2]
+
+
+class AnswerDroppingProxy:
+    """A TCP proxy in front of the test Redis. While `drop_answers` is set it passes each
+    request on and, instead of passing Redis's answer back, closes the connection: the
+    shipper sent a call that Redis ran, and never learns it."""
+
+    def __init__(self, upstream_url: str):
+        parts = urlsplit(upstream_url)
+        self.upstream = (parts.hostname, parts.port or 6379)
+        self.database = parts.path or "/0"
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.drop_answers = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.listener.getsockname()[1]}{self.database}"
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.upstream)
+            threading.Thread(target=self._pump, args=(client, server, False), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, True), daemon=True).start()
+
+    def _pump(self, source, target, answers):
+        try:
+            while data := source.recv(65536):
+                if answers and self.drop_answers:
+                    break
+                target.sendall(data)
+        except OSError:
+            pass
+        for end in (source, target):
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+            end.close()
+
+    def close(self):
+        self.listener.close()
+
+
+@pytest.fixture
+def proxy(redis_counts, settings):
+    proxy = AnswerDroppingProxy(settings.MASTHEAD_PAGE_CACHE_REDIS_URL)
+    settings.MASTHEAD_PAGE_CACHE_REDIS_URL = proxy.url
+    yield proxy
+    proxy.close()
+
+
+def test_a_call_whose_answer_was_lost_waits_for_redis_to_say_it_was_counted(beacons, proxy, articles):
+    """Redis ran the call but its answer never came: the lines do not go to the
+    database (they would count twice); once Redis answers, the segment's marker says
+    they were counted, and they are not counted again."""
+    first, second = articles
+    beacons.view(first.pk)
+    spool.ship_now()  # connected, through the proxy
+    proxy.drop_answers = True
+    beacons.view(second.pk)
+    assert spool.ship_now() == 0  # sent, counted by Redis, unanswered: waiting
+    assert spool.ship_now() == 0  # still waiting (Redis is retried after a moment)
+    assert not RecentView.objects.exists()  # nothing went to the database
+    proxy.drop_answers = False
+    spool._this_process().redis_skipped_until = 0.0  # the moment is over
+    assert spool.ship_now() > 0  # moved past the segment by its marker
+    assert flush.flush_counts() == 1
+    assert totals(first, second) == [1, 1]
+
+
+def test_redis_that_stays_away_after_a_lost_answer_is_given_up_on(beacons, proxy, articles, monkeypatch):
+    """Waiting is bounded: after UNANSWERED_GIVE_UP_SECONDS the lines go to the database
+    (if Redis had counted the unanswered call, it is then counted twice; see 0015)."""
+    first, second = articles
+    beacons.view(first.pk)
+    spool.ship_now()
+    proxy.drop_answers = True
+    beacons.view(second.pk)
+    assert spool.ship_now() == 0
+    monkeypatch.setattr(spool, "UNANSWERED_GIVE_UP_SECONDS", 0.0)
+    assert spool.ship_now() > 0
+    assert totals(first, second) == [0, 1]  # the second in the database; the first waits in Redis
