@@ -17,16 +17,19 @@ offset shipped so far. Once shipped past `ROTATE_BYTES` a file is retired (its w
 opens a new one), drained and deleted, so spools stay small.
 
 Shipping is idempotent. One Lua call takes a segment `[start, end)` of each file and
-counts it with the same dedupe as before (`SET seen NX PXAT <beacon time + window>`,
-then `HINCRBY` on the live hash), and records `shipped:<file>:<start> = end` with SET
-NX. A segment shipped again (the answer was lost, the worker died before writing its
-offset, the flush job shipped it meanwhile) finds its marker: nothing is counted and the
-shipper moves on to the recorded end. Every shipper starts at a recorded end or 0, so
-segments never overlap.
+counts it with the same one-view-per-window dedupe as before (a visitor key holding the
+end of the window in the beacons' own time, then `HINCRBY` on the live hash), and
+records `shipped:<file>:<start> = end`. A segment shipped again (the worker died before
+writing its offset, an adopter starts from an old one) finds its marker: nothing is
+counted and the shipper moves on to the recorded end. Every shipper starts at a
+recorded end or 0, so segments never overlap.
 
-Redis down: the segments go to the database (RecentView dedupe, `tables.add_counts`),
-as beacons did before; the worker leaves Redis alone for `REDIS_BACKOFF_SECONDS`. Both
-down: nothing moves, the spool keeps the lines until one is back.
+Redis down: a call refused before it was sent sends the segments to the database
+(RecentView dedupe, `tables.add_counts`), as beacons did before, and Redis is left alone
+for `REDIS_BACKOFF_SECONDS`. A call sent and never answered may have been counted: the
+shipper asks Redis again until it answers (its marker tells), for at most
+`UNANSWERED_GIVE_UP_SECONDS`. Both stores down: the spool keeps the lines until one is
+back.
 
 Orphans. A file whose flock can be taken belongs to a dead process (the kernel dropped
 its lock): a live worker's shipper (every `ADOPT_SECONDS`) or the flush job adopts it,

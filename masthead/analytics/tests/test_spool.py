@@ -325,3 +325,31 @@ def test_redis_that_stays_away_after_a_lost_answer_is_given_up_on(beacons, proxy
     monkeypatch.setattr(spool, "UNANSWERED_GIVE_UP_SECONDS", 0.0)
     assert spool.ship_now() > 0
     assert totals(first, second) == [0, 1]  # the second in the database; the first waits in Redis
+
+
+def test_the_flush_command_waits_for_a_live_workers_spool_to_be_shipped(redis_counts, articles):
+    """It leaves a live worker's spool to that worker (only its offset knows what went to
+    the database) and waits until the worker's offset reaches what the spool held."""
+    first, _ = articles
+    folder = spool.directory()
+    folder.mkdir(parents=True)
+    path = folder / "beacons-999998-1-live.spool"
+    lines = view_line(first, visitor=visitor(1))
+    worker = textwrap.dedent(f"""
+        import fcntl, os
+        fd = os.open({str(path)!r}, os.O_RDWR | os.O_APPEND | os.O_CREAT)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.write(fd, {lines!r})
+        print("written", flush=True)
+        input()
+    """)
+    process = subprocess.Popen([sys.executable, "-c", worker], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline() == "written\n"
+        assert spool.ship_everything() == 0  # not ours to ship
+        assert spool.wait_for_live_spools(0.0) is False
+        (folder / (path.name + ".shipped")).write_text(f"{len(lines):020d}\n")  # what its shipper writes
+        assert spool.wait_for_live_spools(0.0) is True
+    finally:
+        process.kill()
+        process.wait()
