@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "masthead.ads",
     "masthead.analytics",
     "masthead.donations",
+    "masthead.newsletter",
     "masthead.pagecache",
     "masthead.demo",
     "wagtail.contrib.settings",

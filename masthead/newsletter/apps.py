@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class NewsletterConfig(AppConfig):
+    name = "masthead.newsletter"
+    label = "newsletter"
+    verbose_name = "Newsletter"
