@@ -283,6 +283,10 @@ class Delivery(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     message_id = models.CharField(max_length=200, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Which sender holds the row while it is SENDING (host, process and its start time, so
+    # a dead holder is recognised on its own host) and until when; see newsletter/sending.py.
+    claimed_by = models.CharField(max_length=120, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
