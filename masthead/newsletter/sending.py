@@ -81,7 +81,7 @@ def recipients_insert(edition: Edition, *, today) -> int:
     inserted by the database from a SELECT: memory does not grow with the list."""
     delivery, subscriber, subscription = (model._meta.db_table for model in (Delivery, Subscriber, Subscription))
     sql = (
-        f"INSERT INTO {delivery} "
+        f"INSERT INTO {delivery} "  # noqa: S608 (table names from the models; values are parameters)
         "(edition_id, subscriber_id, state, attempts, last_error, message_id, claimed_by) "
         f"SELECT %s, s.id, %s, 0, '', CAST(%s AS TEXT) || CAST(s.id AS TEXT) || CAST(%s AS TEXT), '' "
         f"FROM {subscription} m JOIN {subscriber} s ON s.id = m.subscriber_id "

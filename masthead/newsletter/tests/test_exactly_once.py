@@ -72,7 +72,7 @@ def test_a_sender_killed_three_times_mails_each_subscriber_exactly_once(site_tre
         for kill_at in KILL_AFTER_ACCEPTED:
             sender = start_sender(edition.pk, environment)
             wait_for(
-                lambda kill_at=kill_at: len(sink.accepted()) >= kill_at or sender.poll() is not None,
+                lambda kill_at=kill_at, sender=sender: len(sink.accepted()) >= kill_at or sender.poll() is not None,
                 seconds=120,
                 what=f"{kill_at} accepted mails",
             )
