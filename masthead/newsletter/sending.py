@@ -348,6 +348,7 @@ def _send_over_smtp(backend: SMTPBackend, template: MailTemplate, claim: Claim) 
             backend.connection = None
         for row in claim.rows:
             results.broken[row.id] = f"connection: {error}"[:300]
+        results_record(claim, results)
         return results
     sender = template.sender.address
     mid_data = False
