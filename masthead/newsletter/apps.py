@@ -5,3 +5,13 @@ class NewsletterConfig(AppConfig):
     name = "masthead.newsletter"
     label = "newsletter"
     verbose_name = "Newsletter"
+
+    def ready(self):
+        from masthead.core import periodic
+        from masthead.newsletter import jobs
+
+        periodic.register(
+            periodic.PeriodicJob(
+                "newsletter digests, scheduled editions and resumed sends", jobs.EVERY_SECONDS, jobs.run
+            )
+        )

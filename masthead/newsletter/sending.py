@@ -33,8 +33,10 @@ edition started are skipped when their batch is claimed.
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import socket
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -71,6 +73,8 @@ ACCEPTED = 250
 # the whole mail, so it counts as sent (see the module's docstring).
 NO_ANSWER = "no answer seen after the end of DATA; counted as sent"
 OPEN_STATES = (DeliveryState.QUEUED, DeliveryState.SENDING)
+# An address Django's prep_address (a full RFC 5322 parse, ~80 µs) would return unchanged.
+_PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9._+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+")
 
 
 # Starting -----------------------------------------------------------------------------
@@ -357,7 +361,7 @@ def _send_over_smtp(backend: SMTPBackend, template: MailTemplate, claim: Claim) 
             if time.monotonic() > claim.expires - settings.NEWSLETTER_CLAIM_SECONDS * 0.4 and not claim_renew(claim):
                 break
             try:
-                address = backend.prep_address(row.email)
+                address = row.email if _PLAIN_ADDRESS.fullmatch(row.email) else backend.prep_address(row.email)
             except ValueError:
                 results.answers[row.id] = (553, "address cannot be sent to (non-ASCII local part or malformed)")
                 continue
@@ -451,22 +455,44 @@ def edition_send(
         return progress
     template = MailTemplate(edition)
     deadline = time.monotonic() + seconds if seconds else None
-    while deadline is None or time.monotonic() < deadline:
-        claim = batch_claim(edition_id=edition_id, size=settings.NEWSLETTER_BATCH_SIZE)
-        if claim is None:
-            break
-        backend = mailers.default
-        send = _send_over_smtp if isinstance(backend, SMTPBackend) else _send_with_backend
-        results = send(backend, template, claim)
-        counts = results.counts()
-        progress.sent += counts["sent"]
-        progress.failed += counts["failed"]
-        progress.batches += 1
-        if on_batch:
-            on_batch(progress)
-        if results.broken and not any(code for code, _ in results.answers.values()):
-            progress.stopped_by_connection = True  # the server is not answering: try later
-            break
+    lock = threading.Lock()
+
+    def send_batches() -> None:
+        while not progress.stopped_by_connection and (deadline is None or time.monotonic() < deadline):
+            claim = batch_claim(edition_id=edition_id, size=settings.NEWSLETTER_BATCH_SIZE)
+            if claim is None:
+                break
+            backend = mailers.default
+            send = _send_over_smtp if isinstance(backend, SMTPBackend) else _send_with_backend
+            results = send(backend, template, claim)
+            counts = results.counts()
+            with lock:
+                progress.sent += counts["sent"]
+                progress.failed += counts["failed"]
+                progress.batches += 1
+                if on_batch:
+                    on_batch(progress)
+            if results.broken and not any(code for code, _ in results.answers.values()):
+                progress.stopped_by_connection = True  # the server is not answering: try later
+
+    def in_own_thread() -> None:
+        try:
+            send_batches()
+        finally:
+            connection.close()
+
+    # Several connections at once: while one waits for the server's answer, another
+    # builds its next mail (the wait is most of a mail's time). Each thread has its own
+    # database connection, claims its own batches and keeps its own journal.
+    helpers = [
+        threading.Thread(target=in_own_thread, name=f"newsletter-send-{number}", daemon=True)
+        for number in range(1, settings.NEWSLETTER_CONNECTIONS)
+    ]
+    for helper in helpers:
+        helper.start()
+    send_batches()
+    for helper in helpers:
+        helper.join()
     edition_finish_if_done(edition_id=edition_id)
     return progress
 

@@ -360,6 +360,8 @@ LOGGING = {
 # Newsletter delivery (newsletter/sending.py, decision 0016). A batch is one SMTP
 # connection; a claim is renewed while its sender lives and taken back when it is gone.
 NEWSLETTER_BATCH_SIZE = 200
+# SMTP connections a send task keeps busy at once (each its own thread and batches).
+NEWSLETTER_CONNECTIONS = 4
 NEWSLETTER_CLAIM_SECONDS = 120
 # Temporary failures (4xx, a refused or broken connection) wait this long, doubled at
 # each attempt, up to NEWSLETTER_MAX_ATTEMPTS attempts (about 4 hours with 8).
