@@ -21,7 +21,9 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 MAX_EMAIL = 254  # RFC 5321's limit on a forward path
@@ -189,7 +191,7 @@ class EditionState(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class Edition(models.Model):
+class Edition(ClusterableModel):
     """One mail to every subscriber of a list: a digest made on the list's schedule, an
     edition an editor composed, or a breaking alert about one article. Its subject and
     bodies are rendered once, when sending starts; each mail adds only its own links."""
@@ -241,14 +243,23 @@ class Edition(models.Model):
             ),
         ]
 
+    # The admin composes a draft: its list, subject, intro and articles in order.
+    panels = [
+        FieldPanel("newsletter_list"),
+        FieldPanel("subject"),
+        FieldPanel("intro"),
+        InlinePanel("edition_articles", label="Articles", panels=[PageChooserPanel("page", "news.ArticlePage")]),
+    ]
+
     def __str__(self):
         return self.subject
 
 
 class EditionArticle(models.Model):
     wagtail_reference_index_ignore = True
+    sort_order_field = "position"  # InlinePanel's drag-and-drop order
 
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="edition_articles")
+    edition = ParentalKey(Edition, on_delete=models.CASCADE, related_name="edition_articles")
     page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
     position = models.PositiveSmallIntegerField(default=0)
 
