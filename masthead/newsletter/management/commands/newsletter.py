@@ -54,20 +54,26 @@ class Command(BaseCommand):
         started = time.monotonic()
         self.stdout.write(f"Edition {edition.pk} “{edition.subject}”: {total:,} recipients")
 
+        shown = {"line": ""}
+
         def show(progress):
             done = min(total, done_before + progress.sent + progress.failed)
             share = done / total if total else 1
             rate = progress.sent / max(time.monotonic() - started, 1e-6)
             bar = "█" * int(share * BAR_WIDTH) + "░" * (BAR_WIDTH - int(share * BAR_WIDTH))
             line = f"  {bar} {done:,}/{total:,} · {rate:,.0f} mails/s"
+            shown["line"] = line
             if sys.stdout.isatty():
                 self.stdout.write("\r" + line, ending="")
             elif progress.batches % 10 == 1:
                 self.stdout.write(line)
+                shown["line"] = ""
 
         sending.edition_send(edition_id=edition.pk, on_batch=show)
         if sys.stdout.isatty():
             self.stdout.write("")
+        elif shown["line"]:
+            self.stdout.write(shown["line"])
         counts = sending.delivery_counts(edition.pk)
         self.stdout.write("  " + ", ".join(f"{state}: {number:,}" for state, number in counts.items()))
         if counts["queued"]:
