@@ -85,7 +85,9 @@ def measure(environment: dict, size: int, workdir: Path, *, timeout: float = 900
                 time.sleep(0.1)
             if last is None:
                 raise RuntimeError(f"the worker sent {len(sink.accepted()):,} of {size:,} in {timeout:.0f} s")
-            state = masthead(environment, "shell", "-c", STATE.replace("@ID@", str(edition_id))).strip().splitlines()[-1]
+            state = (
+                masthead(environment, "shell", "-c", STATE.replace("@ID@", str(edition_id))).strip().splitlines()[-1]
+            )
             peak = max(peak, peak_rss_mb(worker.pid))
         finally:
             worker.terminate()

@@ -345,6 +345,9 @@ def demo_load() -> dict[str, int]:
     _front_page(home)
     _house_ads()
     _donations(home, now)
+    from masthead.demo.newsletter_editions import demo_editions
+
+    demo_editions(home.get_site(), now)
     comments_added = _discussions(now)
     # Two months of readers, so Trending, Most read and the dashboard have shape at once;
     # with thirty articles, half keep a few readers a day so the site's chart has no gaps.
