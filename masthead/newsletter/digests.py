@@ -79,7 +79,7 @@ def digest_make(newsletter_list: NewsletterList, *, now=None) -> Edition | None:
             edition = Edition.objects.create(
                 newsletter_list=newsletter_list,
                 kind=Edition.Kind.DIGEST,
-                subject=f"{newsletter_list.name}: {local_day:%A %-d %B %Y}",
+                subject=f"{newsletter_list.name}: {local_day:%A} {local_day.day} {local_day:%B %Y}",  # no %-d: glibc only
                 period_start=start,
                 period_end=end,
             )

@@ -8,7 +8,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from masthead.newsletter.edition_admin import BreakingAlertScreen, EditionScreen, edition_preview, edition_progress
-from masthead.newsletter.models import Edition
+from masthead.newsletter.models import Edition, EditionState
 
 
 class EditionViewSet(SnippetViewSet):
@@ -54,4 +54,28 @@ def to_the_edition_screen(request, instance):
         from django.shortcuts import redirect
 
         return redirect("newsletter_edition", pk=instance.pk)
+    return None
+
+
+# An edition is rendered when it starts sending and its subject read per batch: one that
+# is sending or was sent is kept as it went out (and keeps its delivery records).
+EDITABLE_STATES = (EditionState.DRAFT, EditionState.SCHEDULED)
+
+
+@hooks.register("before_edit_snippet")
+@hooks.register("before_delete_snippet")
+def only_unsent_editions_change(request, instance):
+    instances = instance if isinstance(instance, list | tuple) else [instance]
+    for edition in instances:
+        if isinstance(edition, Edition):
+            state = Edition.objects.filter(pk=edition.pk).values_list("state", flat=True).first()
+            if state is not None and state not in EDITABLE_STATES:
+                from django.contrib import messages
+                from django.shortcuts import redirect
+
+                messages.warning(
+                    request,
+                    f"“{edition.subject}” is {edition.get_state_display().lower()}: it can no longer be changed.",
+                )
+                return redirect("newsletter_edition", pk=edition.pk)
     return None

@@ -143,3 +143,21 @@ def test_people_outside_the_newsroom_get_no_edition_screen(client, site_tree, da
     client.force_login(user)
     assert client.get(screen(edition)).status_code in (302, 403)
     assert client.get(f"/admin/newsletter/editions/{edition.pk}/progress/").status_code in (302, 403)
+
+
+def test_an_edition_that_went_out_can_no_longer_be_edited_or_deleted(
+    editor, site_tree, daily, django_capture_on_commit_callbacks
+):
+    subscribers(daily, 2)
+    edition = edition_with_article(site_tree, daily)
+    with django_capture_on_commit_callbacks(execute=True):
+        editor.post(screen(edition), {"action": "send"})
+    subject = Edition.objects.get(pk=edition.pk).subject
+
+    edit = editor.post(f"/admin/snippets/newsletter/edition/edit/{edition.pk}/", {"subject": "Changed afterwards"})
+    delete = editor.post(f"/admin/snippets/newsletter/edition/delete/{edition.pk}/")
+
+    assert edit.status_code == 302 and edit["Location"] == screen(edition)
+    assert delete.status_code == 302 and delete["Location"] == screen(edition)
+    kept = Edition.objects.get(pk=edition.pk)
+    assert kept.subject == subject and kept.deliveries.count() == 2
