@@ -22,6 +22,18 @@
 
   if (!window.fetch) return;
 
+  // The newsletter box (decision 0010): its link leads to /newsletter/; with script, a
+  // click puts the form there instead, fetched from an uncached URL with its CSRF token.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-newsletter] a"), slot = link && link.parentNode;
+    if (!slot) return;
+    event.preventDefault();
+    fetch("/newsletter/form/?placement=" + slot.getAttribute("data-newsletter"))
+      .then(function (response) { return response.ok ? response.text() : Promise.reject(); })
+      .then(function (html) { slot.innerHTML = html; slot.querySelector("input, a").focus(); })
+      .catch(function () { location.assign(link.href); });
+  });
+
   // "Comments (N)" on articles and "N comments" on cards: one short-lived request a page,
   // never part of the cached page (a new comment purges no listing).
   function refreshCounts(root) {
