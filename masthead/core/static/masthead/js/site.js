@@ -30,7 +30,7 @@
     event.preventDefault();
     fetch("/newsletter/form/?placement=" + slot.getAttribute("data-newsletter"))
       .then(function (response) { return response.ok ? response.text() : Promise.reject(); })
-      .then(function (html) { slot.innerHTML = html; slot.querySelector("input, a").focus(); })
+      .then(function (html) { slot.innerHTML = html; slot.querySelector("[type=email], a").focus(); })
       .catch(function () { location.assign(link.href); });
   });
 
