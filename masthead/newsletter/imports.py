@@ -62,8 +62,9 @@ class ImportRefused(Exception):
     pass
 
 
-def import_create(*, site, upload, consented: bool, user=None) -> SubscriberImport:
-    """Read the uploaded file once, row by row, into chunks; the task does the rest."""
+def import_create(*, site, upload, consented: bool, user=None, start: bool = True) -> SubscriberImport:
+    """Read the uploaded file once, row by row, into chunks; the task does the rest (or,
+    with start=False, the caller: the command line imports in its own process)."""
     text = codecs.getreader("utf-8-sig")(upload, errors="strict")
     reader = csv.reader(text)
     with transaction.atomic():
@@ -104,10 +105,11 @@ def import_create(*, site, upload, consented: bool, user=None) -> SubscriberImpo
             raise ImportRefused("The file has no rows under its first line.")
         job.total_rows = total
         job.save(update_fields=["total_rows"])
-    from masthead.newsletter import tasks
+    if start:
+        from masthead.newsletter import tasks
 
-    job_id = job.pk
-    transaction.on_commit(lambda: tasks.process_import.enqueue(job_id))
+        job_id = job.pk
+        transaction.on_commit(lambda: tasks.process_import.enqueue(job_id))
     return job
 
 
@@ -122,10 +124,25 @@ def import_process(*, import_id: int, now=None) -> int:
     processed = 0
     for chunk_id in job.chunks.filter(done=False).order_by("number").values_list("pk", flat=True):
         processed += _process_chunk(job, chunk_id, lists, now=now or timezone.now())
-    SubscriberImport.objects.filter(pk=import_id).exclude(chunks__done=False).update(
-        state=SubscriberImport.State.DONE, finished_at=timezone.now()
-    )
+    _finish(import_id)
     return processed
+
+
+def import_process_chunk(*, import_id: int, chunk_id: int) -> int:
+    """One chunk, for a caller that reports progress after each (the command line)."""
+    job = SubscriberImport.objects.get(pk=import_id)
+    SubscriberImport.objects.filter(pk=import_id, state=SubscriberImport.State.QUEUED).update(
+        state=SubscriberImport.State.RUNNING
+    )
+    processed = _process_chunk(job, chunk_id, _lists_by_name(job.site_id), now=timezone.now())
+    _finish(import_id)
+    return processed
+
+
+def _finish(import_id: int) -> None:
+    SubscriberImport.objects.filter(pk=import_id).exclude(chunks__done=False).exclude(
+        state=SubscriberImport.State.DONE
+    ).update(state=SubscriberImport.State.DONE, finished_at=timezone.now())
 
 
 def _lists_by_name(site_id: int) -> dict[str, NewsletterList]:

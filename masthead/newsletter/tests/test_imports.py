@@ -183,3 +183,22 @@ def test_the_export_streams_every_subscriber_with_its_lists_and_imports_back(
     confirmed_only = "".join(line for line in text.splitlines(keepends=True) if ",unsubscribed," not in line)
     job = run_import(site_tree.site, confirmed_only, consented=True, capture=django_capture_on_commit_callbacks)
     assert (job.added, job.invalid) == (31, 1)  # the formula-guarded address is not an address
+
+
+def test_the_command_line_imports_with_a_progress_bar(site_tree, lists, tmp_path, monkeypatch):
+    from django.core.management import CommandError, call_command
+
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 10)
+    file = tmp_path / "readers.csv"
+    file.write_text("email,lists\n" + "".join(f"r{n}@example.org,week\n" for n in range(25)) + "bad,week\n")
+    out = io.StringIO()
+
+    call_command("newsletter_import", str(file), "--consented", stdout=out)
+
+    text = out.getvalue()
+    assert "[" + "#" * 30 + "] 100%  26 of 26 rows" in text
+    assert "25 added" in text and "1 invalid" in text and "Line 27: Enter a valid email address" in text
+    assert Subscriber.objects.filter(status=SubscriberStatus.CONFIRMED).count() == 25
+    assert SubscriberImport.objects.get().state == "done"
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("newsletter_import", str(tmp_path / "missing.csv"), stdout=io.StringIO())
