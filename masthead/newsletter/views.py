@@ -9,6 +9,8 @@ The cached pages only hold the box: a link to /newsletter/ and a placeholder.
 
 from __future__ import annotations
 
+import secrets
+
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -29,7 +31,6 @@ NEUTRAL_ANSWER = (
     "Check your inbox: if this address can get our newsletter, a message is on its way with a link "
     "to confirm. Nothing is sent to you until you do."
 )
-PLACEMENTS = ("sidebar", "article", "page")
 
 
 def _site(request) -> Site:
@@ -46,7 +47,7 @@ def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _form_context(request, site, *, data=None, error: services.SignupRefused | None = None, placement="page"):
+def _form_context(request, site, *, data=None, error: services.SignupRefused | None = None, prefix="page"):
     newsletter = NewsletterSettings.for_request(request)
     lists = selectors.public_lists(site)
     if data is not None:
@@ -59,7 +60,7 @@ def _form_context(request, site, *, data=None, error: services.SignupRefused | N
         "chosen": chosen,
         "email": str(data.get("email", ""))[:254] if data is not None else "",
         "error": error,
-        "placement": placement if placement in PLACEMENTS else "page",
+        "prefix": prefix,
         "open": newsletter.signup_enabled and bool(lists),
     }
 
@@ -120,9 +121,10 @@ def _signup_post(request, site):
 
 @require_safe
 def form_fragment(request):
-    """The form alone, with its CSRF token, for the box on a cached page."""
+    """The form alone, with its CSRF token, for the box on a cached page. Its ids get a
+    random part: an article's sidebar box and its end box may both be opened."""
     get_token(request)
-    context = _form_context(request, _site(request), placement=request.GET.get("placement", "page")[:10])
+    context = _form_context(request, _site(request), prefix=secrets.token_hex(3))
     return _private(render(request, "newsletter/includes/form_fragment.html", context))
 
 

@@ -141,7 +141,7 @@ def _open_comments(page) -> None:
 
 def _open_newsletter_form(page) -> None:
     """The reader clicks the sidebar box's link: the page's script puts the form there."""
-    page.locator("aside [data-newsletter] a").click()
+    page.locator("aside [data-newsletter] a.button").click()
     page.locator("aside form[data-newsletter-form] input[name='email']").wait_for()
 
 

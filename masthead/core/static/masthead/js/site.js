@@ -25,12 +25,12 @@
   // The newsletter box (decision 0010): its link leads to /newsletter/; with script, a
   // click puts the form there instead, fetched from an uncached URL with its CSRF token.
   document.addEventListener("click", function (event) {
-    var link = event.target.closest && event.target.closest("[data-newsletter] a"), slot = link && link.parentNode;
-    if (!slot) return;
+    var link = event.target.closest && event.target.closest("[data-newsletter] a"), box = link && link.parentNode;
+    if (!box) return;
     event.preventDefault();
-    fetch("/newsletter/form/?placement=" + slot.getAttribute("data-newsletter"))
-      .then(function (response) { return response.ok ? response.text() : Promise.reject(); })
-      .then(function (html) { slot.innerHTML = html; slot.querySelector("[type=email], a").focus(); })
+    fetch(link.href + "form/")
+      .then(function (answer) { if (!answer.ok) throw 0; return answer.text(); })
+      .then(function (html) { link.outerHTML = html; box.querySelector("[type=email],a").focus(); })
       .catch(function () { location.assign(link.href); });
   });
 
