@@ -14,6 +14,7 @@ import secrets
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
@@ -68,7 +69,8 @@ def _form_context(request, site, *, data=None, error: services.SignupRefused | N
 @require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
     """The signup page: the form (GET) and its answer (POST), which is the same for any
-    address. Works without script; the box's script posts here too, asking for JSON."""
+    address. The box's form, once a click fetched it, posts here as a plain form; a
+    script that asks for JSON gets the same answer as JSON."""
     site = _site(request)
     if request.method == "POST":
         return _signup_post(request, site)
@@ -195,17 +197,11 @@ def preferences(request, token: str):
         "chosen": selectors.subscribed_list_ids(subscriber),
         "message": message,
         "error": error,
-        "paused": subscriber.paused_until is not None and subscriber.paused_until >= _today(),
+        "paused": subscriber.paused_until is not None and subscriber.paused_until >= timezone.localdate(),
         "paused_indefinitely": subscriber.paused_until == services.PAUSED_INDEFINITELY,
         "unsubscribe_url": links.path(subscriber, "unsubscribe"),
     }
     return _private(render(request, "newsletter/preferences.html", context, status=status))
-
-
-def _today():
-    from django.utils import timezone
-
-    return timezone.localdate()
 
 
 # Exempt from CSRF on purpose, for RFC 8058's one-click POST only: a mail provider's
