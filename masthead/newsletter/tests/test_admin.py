@@ -77,6 +77,19 @@ def test_editors_see_subscribers_with_counts_per_status(editor, subscribers):
     ):
         assert expected in counts
     assert "Confirmed (2)" in text  # in the status filter too
+    assert "/admin/newsletter/subscribers/export/" in text and "/admin/newsletter/subscribers/import/" in text
+
+
+def test_the_lists_screen_counts_each_list_s_confirmed_subscribers(editor, subscribers):
+    page = html5lib.parse(editor.get(LISTS).content.decode(), namespaceHTMLElements=False)
+    rows = {
+        "".join(row.find(".//td[@class='title']//a").itertext()).strip(): [
+            "".join(cell.itertext()).strip() for cell in row.iterfind("td")
+        ][-1]
+        for row in page.iterfind(".//table/tbody/tr")
+        if row.find(".//td[@class='title']//a") is not None
+    }
+    assert rows == {"The Morning Briefing": "1", "The Week in Review": "1", "Breaking news": "0"}
 
 
 @pytest.mark.parametrize(
