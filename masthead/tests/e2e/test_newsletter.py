@@ -97,7 +97,7 @@ def test_without_script_the_box_leads_to_a_form_that_works(newsletter_site, brow
     page = context.new_page()
     page.goto(base + article.url)
 
-    page.locator("main [data-newsletter]").get_by_role("link", name="Subscribe").click()
+    page.locator("main [data-newsletter]").get_by_role("link", name="Get our newsletter").click()
     page.wait_for_url(base + "/newsletter/")
     page.get_by_label("Your email address").fill("ben@example.org")
     page.get_by_role("button", name="Subscribe").click()
