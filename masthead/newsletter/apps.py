@@ -8,8 +8,9 @@ class NewsletterConfig(AppConfig):
 
     def ready(self):
         from masthead.core import periodic
-        from masthead.newsletter import jobs
+        from masthead.newsletter import invalidation, jobs
 
+        invalidation.connect()
         periodic.register(
             periodic.PeriodicJob(
                 "newsletter digests, scheduled editions and resumed sends", jobs.EVERY_SECONDS, jobs.run

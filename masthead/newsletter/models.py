@@ -311,3 +311,70 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"Edition {self.edition_id} to {self.subscriber_id}"
+
+
+class SubscriberImport(models.Model):
+    """A CSV of subscribers an editor uploaded: its rows are kept in chunks
+    (`SubscriberImportChunk`) and worked through by a task, one chunk per transaction, so
+    the admin shows progress and a restarted worker carries on where it stopped."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Done"
+
+    wagtail_reference_index_ignore = True
+
+    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    file_name = models.CharField(max_length=200, blank=True)
+    # The editor stated these people agreed to get the lists: they are confirmed at once.
+    # Otherwise each new address gets a confirmation mail, paced.
+    consented = models.BooleanField(default=False)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    added = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    invalid = models.PositiveIntegerField(default=0)
+    mails_queued = models.PositiveIntegerField(default=0)
+    problems = models.TextField(blank=True, help_text="The first problems found, one per line.")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["queued", "running", "done"]), name="newsletter_import_state_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Import {self.pk} ({self.file_name})"
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total_rows else min(100, self.processed_rows * 100 // self.total_rows)
+
+
+class SubscriberImportChunk(models.Model):
+    wagtail_reference_index_ignore = True
+
+    subscriber_import = models.ForeignKey(SubscriberImport, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    first_line = models.PositiveIntegerField()
+    rows = models.JSONField(default=list)  # [[email, lists], ...] as the file had them
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["subscriber_import", "number"], name="newsletter_import_chunk_once")
+        ]
+
+    def __str__(self):
+        return f"Chunk {self.number} of import {self.subscriber_import_id}"
