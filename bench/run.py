@@ -26,7 +26,8 @@ and, at 100,000 articles only (with the 1,000,000 comments `masthead generate` a
 - the thread of the article with the most comments (5,000), the page cache off.
 
 Writes bench/results/latest.{md,json} and chart.svg, and the README's benchmark section.
-Then beacon ingestion (bench/beacons.py; alone: `--only beacons`), which writes its own.
+Then beacon ingestion (bench/beacons.py; alone: `--only beacons`) and newsletter delivery
+(bench/newsletter.py; alone: `--only newsletter`), which write their own.
 """
 
 from __future__ import annotations
@@ -1110,13 +1111,17 @@ def main() -> None:
     parser.add_argument("--redis-db", type=int, default=14, help="Redis database the large run empties and uses")
     parser.add_argument(
         "--only",
-        choices=["beacons"],
-        help="run one part alone: `beacons` writes bench/results/beacons.* and its own README block",
+        choices=["beacons", "newsletter"],
+        help="run one part alone: `beacons` (or `newsletter`) writes bench/results/beacons.* (newsletter.*) "
+        "and its own README block",
     )
     arguments = parser.parse_args()
     duration = arguments.duration or (5 if arguments.quick else 20)
     if arguments.only == "beacons":
         run_beacons_alone(duration)
+        return
+    if arguments.only == "newsletter":
+        run_newsletter_alone(quick=arguments.quick)
         return
     nginx_turns = 1 if arguments.quick else NGINX_TURNS
     sqlite_articles = arguments.sqlite_articles
@@ -1162,6 +1167,7 @@ def main() -> None:
     update_readme(table)
     print(table)
     run_beacons_alone(duration)
+    run_newsletter_alone(quick=arguments.quick)
     log("done")
 
 
@@ -1173,6 +1179,14 @@ def run_beacons_alone(duration: int) -> None:
     with tempfile.TemporaryDirectory(prefix="masthead-bench-beacons-") as temporary:
         os.chmod(temporary, 0o755)  # nginx's workers run as an unprivileged user
         beacons.main(duration, Path(temporary))
+
+
+def run_newsletter_alone(*, quick: bool = False) -> None:
+    """Newsletter delivery (bench/newsletter.py), with its own results and README block."""
+    import newsletter
+
+    with tempfile.TemporaryDirectory(prefix="masthead-bench-newsletter-") as temporary:
+        newsletter.main(Path(temporary), sizes=(1_000, 10_000) if quick else newsletter.SIZES)
 
 
 def platform_memory() -> str:

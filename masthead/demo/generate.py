@@ -5,7 +5,8 @@ pages one at a time), so 100,000 articles take minutes. The articles are live, s
 the years asked for, with authors and tags; their revisions and search index entries are
 not made (benchmarks read pages, they do not edit them). Later features add their own
 generators (view counts, subscribers) to GENERATORS; comments are in generate_comments.py,
-view history in generate_audience.py, donations in generate_donations.py.
+view history in generate_audience.py, donations in generate_donations.py, newsletter
+subscribers in generate_newsletter.py.
 The planner's statistics are refreshed once all of them ran.
 """
 
@@ -27,6 +28,7 @@ from wagtail.models import Locale, Page
 from masthead.demo.generate_audience import generate_audience
 from masthead.demo.generate_comments import COMMENTS_PER_ARTICLE, generate_comments
 from masthead.demo.generate_donations import generate_donations
+from masthead.demo.generate_newsletter import generate_newsletter
 from masthead.news.models import ArticleAuthor, ArticlePage, ArticleTag, Author, HomePage, SectionPage
 
 BATCH = 2000
@@ -84,10 +86,16 @@ class Size:
     years: int = 10
     # None: ten per article (1,000,000 over 100,000 articles).
     comments: int | None = None
+    # None: one confirmed newsletter subscriber per article (100,000 over 100,000).
+    subscribers: int | None = None
 
     @property
     def comment_count(self) -> int:
         return self.articles * COMMENTS_PER_ARTICLE if self.comments is None else self.comments
+
+    @property
+    def subscriber_count(self) -> int:
+        return self.articles if self.subscribers is None else self.subscribers
 
 
 def _path_step(number: int) -> str:
@@ -244,4 +252,5 @@ GENERATORS = [
     ("comments", generate_comments),
     ("audience history", generate_audience),
     ("donations", generate_donations),
+    ("newsletter subscribers", generate_newsletter),
 ]

@@ -22,6 +22,7 @@ from masthead.core.signal_handlers import site_address_from_site_url
 from masthead.demo import content
 from masthead.demo.generate_audience import generate_audience
 from masthead.demo.illustrations import illustration
+from masthead.demo.newsletter import newsletter_demo
 from masthead.donations.models import Donation, DonationSettings, DonationState
 from masthead.news.models import ArticleAuthor, ArticlePage, Author, AuthorLink, HomePage, SectionPage, Source
 
@@ -345,6 +346,10 @@ def demo_load() -> dict[str, int]:
     _front_page(home)
     _house_ads()
     _donations(home, now)
+    newsletter_demo(Site.objects.get(root_page=home), now)
+    from masthead.demo.newsletter_editions import demo_editions
+
+    demo_editions(Site.objects.get(root_page=home), now)
     comments_added = _discussions(now)
     # Two months of readers, so Trending, Most read and the dashboard have shape at once;
     # with thirty articles, half keep a few readers a day so the site's chart has no gaps.

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "masthead.ads",
     "masthead.analytics",
     "masthead.donations",
+    "masthead.newsletter",
     "masthead.pagecache",
     "masthead.demo",
     "wagtail.contrib.settings",
@@ -358,3 +359,18 @@ LOGGING = {
         "django.tasks": {"level": "WARNING"},
     },
 }
+
+# Newsletter delivery (newsletter/sending.py, decision 0016). A batch is one SMTP
+# connection; a claim is renewed while its sender lives and taken back when it is gone.
+NEWSLETTER_BATCH_SIZE = 200
+# SMTP connections a send task keeps busy at once (each its own thread and batches).
+NEWSLETTER_CONNECTIONS = 4
+NEWSLETTER_CLAIM_SECONDS = 120
+# Temporary failures (4xx, a refused or broken connection) wait this long, doubled at
+# each attempt, up to NEWSLETTER_MAX_ATTEMPTS attempts (about 4 hours with 8).
+NEWSLETTER_RETRY_SECONDS = 60
+NEWSLETTER_MAX_ATTEMPTS = 8
+# Each send task gives the worker back after this long (and queues its own sequel), so
+# other tasks are not held up by a long send.
+NEWSLETTER_TASK_SECONDS = 30
+NEWSLETTER_JOURNAL_DIR = DATA_DIR / "newsletter-journal"

@@ -9,6 +9,9 @@ ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# A test's rows are in its own transaction (or SQLite's memory): newsletter sends use
+# one thread there; the processes the tests start use the default.
+NEWSLETTER_CONNECTIONS = 1
 # Tasks run inside the test process right away (after commit), so search indexing,
 # reference indexing and embed resolution happen before a test looks at the result.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

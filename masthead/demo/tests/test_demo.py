@@ -28,9 +28,13 @@ def demo_site(django_db_setup, django_db_blocker):
         from masthead.core.models import NewsImage, SiteSettings
         from masthead.donations.models import Donation, DonationSettings
         from masthead.news.models import Source
+        from masthead.newsletter.models import Edition, NewsletterList, Subscriber
 
-        # Donations keep their site (PROTECT): they go first.
+        # Donations and editions keep their site (PROTECT): they go first.
         Donation.objects.all().delete()
+        Edition.objects.all().delete()
+        NewsletterList.objects.all().delete()
+        Subscriber.objects.all().delete()
         DonationSettings.objects.all().delete()
         for page in Page.objects.filter(depth=2):
             page.delete()
@@ -55,6 +59,17 @@ def test_demo_fills_home_sections_and_about_thirty_articles(demo_site, client):
     picks = {article.url for article in ArticlePage.objects.live().filter(is_staff_pick=True)}
     assert len(listed) >= 3
     assert set(listed) <= picks
+
+
+def test_demo_has_a_sent_digest_with_its_deliveries_and_a_draft_to_try(demo_site):
+    from masthead.newsletter.models import Edition, EditionState
+
+    digest = Edition.objects.get(newsletter_list__slug="morning-briefing", kind=Edition.Kind.DIGEST)
+    assert digest.state in (EditionState.SENDING, EditionState.SENT)  # its mails go when the worker runs
+    assert digest.deliveries.count() >= 1 and digest.edition_articles.count() >= 1
+    assert digest.rendered_html
+    draft = Edition.objects.get(newsletter_list__slug="week-in-review")
+    assert draft.state == EditionState.DRAFT and draft.edition_articles.count() >= 1
 
 
 def test_demo_has_every_credit_shape(demo_site, client):

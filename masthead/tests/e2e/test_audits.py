@@ -55,10 +55,21 @@ PAGES = [
     "donation form",
     "donation thank you",
     "donation declined or failed",
+    "article with the newsletter form open",
+    "newsletter signup",
+    "newsletter confirmation",
+    "newsletter preferences",
+    "newsletter unsubscribe",
+    "newsletter broken link (400)",
     "not found (404)",
     "broken older link (400)",
 ]
-STATUS = {"not found (404)": 404, "broken older link (400)": 400, "donation declined or failed": 404}
+STATUS = {
+    "not found (404)": 404,
+    "broken older link (400)": 400,
+    "donation declined or failed": 404,
+    "newsletter broken link (400)": 400,
+}
 NU_CHECKER = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
@@ -77,6 +88,8 @@ def _addresses() -> dict[str, str]:
 
     from masthead.comments.models import Discussion
     from masthead.news.models import ArticlePage, Author, SectionPage
+    from masthead.newsletter import links
+    from masthead.newsletter.models import Subscriber
 
     articles = list(ArticlePage.objects.live().order_by("-published_at"))[:-1]
     richest = max(articles, key=lambda article: len({block.block_type for block in article.body}))
@@ -103,6 +116,12 @@ def _addresses() -> dict[str, str]:
         "donation thank you": "/donations/thank-you/",
         # PayPal's return with an order we never made: the result page's error shape.
         "donation declined or failed": "/donations/return/?token=NOT-OURS",
+        "article with the newsletter form open": richest.url,
+        "newsletter signup": "/newsletter/",
+        "newsletter confirmation": links.path(Subscriber.objects.filter(status="pending").first(), "confirm"),
+        "newsletter preferences": links.path(Subscriber.objects.filter(status="confirmed").first(), "preferences"),
+        "newsletter unsubscribe": links.path(Subscriber.objects.filter(status="confirmed").first(), "unsubscribe"),
+        "newsletter broken link (400)": "/newsletter/preferences/not-a-token/",
         "not found (404)": "/no-such-section/no-such-article/",
         "broken older link (400)": "/latest/?older=not-a-cursor",
     }
@@ -120,8 +139,22 @@ def _open_comments(page) -> None:
     page.locator("main form[data-comment-form] textarea").first.wait_for()
 
 
+def _open_newsletter_form(page) -> None:
+    """The reader clicks the sidebar box's link: the page's script puts the form there."""
+    page.locator("aside [data-newsletter] a.button").click()
+    page.locator("aside form[data-newsletter-form] input[name='email']").wait_for()
+
+
 def _visit(
-    browser, base: str, path: str, *, mode: str, scheme: str, append: bool, open_comments: bool = False
+    browser,
+    base: str,
+    path: str,
+    *,
+    mode: str,
+    scheme: str,
+    append: bool,
+    open_comments: bool = False,
+    open_newsletter: bool = False,
 ) -> tuple[int, str, list[dict]]:
     from axe_playwright_python.sync_playwright import Axe
 
@@ -141,6 +174,9 @@ def _visit(
         html = "<!DOCTYPE html>\n" + page.evaluate("document.documentElement.outerHTML")
     if open_comments:
         _open_comments(page)
+        html = "<!DOCTYPE html>\n" + page.evaluate("document.documentElement.outerHTML")
+    if open_newsletter:
+        _open_newsletter_form(page)
         html = "<!DOCTYPE html>\n" + page.evaluate("document.documentElement.outerHTML")
     violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
     context.close()
@@ -195,6 +231,7 @@ def findings(django_db_setup, django_db_blocker, live_server, demo_database_copy
                             scheme=scheme,
                             append=name == "article with the next one appended",
                             open_comments=name == "article with its comments and form open",
+                            open_newsletter=name == "article with the newsletter form open",
                         )
                         result.axe[name][f"{mode}, {scheme}"] = violations
                 result.status[name] = status

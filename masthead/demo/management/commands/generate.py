@@ -10,7 +10,7 @@ SIZES = ("articles", "authors", "sections", "tags", "years")
 class Command(BaseCommand):
     help = (
         "Add a large generated site for benchmarks (defaults: 100,000 articles over 10 years, "
-        "with 1,000,000 reader comments)."
+        "with 1,000,000 reader comments and 100,000 newsletter subscribers)."
     )
     requires_system_checks = []
 
@@ -24,11 +24,19 @@ class Command(BaseCommand):
             default=None,
             help="Reader comments over the generated articles (default: ten per article; 0 for none).",
         )
+        parser.add_argument(
+            "--subscribers",
+            type=int,
+            default=None,
+            help="Confirmed newsletter subscribers (default: one per article; 0 for none).",
+        )
 
     def handle(self, *args, **options):
-        size = Size(**{name: options[name] for name in SIZES}, comments=options["comments"])
-        if min(getattr(size, name) for name in SIZES) < 1 or size.comment_count < 0:
-            self.stderr.write("Every size must be at least 1 (comments at least 0).")
+        size = Size(
+            **{name: options[name] for name in SIZES}, comments=options["comments"], subscribers=options["subscribers"]
+        )
+        if min(getattr(size, name) for name in SIZES) < 1 or size.comment_count < 0 or size.subscriber_count < 0:
+            self.stderr.write("Every size must be at least 1 (comments and subscribers at least 0).")
             raise SystemExit(2)
         for name, generator in GENERATORS:
             started = time.monotonic()

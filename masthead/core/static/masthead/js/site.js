@@ -22,6 +22,19 @@
 
   if (!window.fetch) return;
 
+  // The newsletter box (decision 0010): its link leads to /newsletter/; with script, a
+  // click puts the form (from /newsletter/form/, never cached: it holds a CSRF token) in
+  // the link's place. Short names: every article carries this within a tight budget.
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest("[data-newsletter] a"), box = a && a.parentNode;
+    if (!box) return;
+    e.preventDefault();
+    fetch(a.href + "form/")
+      .then(function (r) { if (!r.ok) throw 0; return r.text(); })
+      .then(function (html) { a.outerHTML = html; box.querySelector("[type=email],a").focus(); })
+      .catch(function () { location = a.href; });
+  });
+
   // "Comments (N)" on articles and "N comments" on cards: one short-lived request a page,
   // never part of the cached page (a new comment purges no listing).
   function refreshCounts(root) {

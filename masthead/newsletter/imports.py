@@ -1,0 +1,338 @@
+"""CSV import of subscribers (columns `email` and `lists`) and the CSV export, which
+writes the same two columns first so an export imports back.
+
+An upload is read as a stream (Django spools large uploads to a temporary file) and
+kept as chunks of CHUNK_ROWS rows in the database, so any worker can process it and
+memory stays flat whatever the file's size. `import_process` then takes one chunk per
+transaction: the chunk is marked done in the transaction that writes its subscribers, so
+a task run twice, or resumed after a crash, imports each row once.
+
+What a row does:
+- a new address is added: confirmed if the editor ticked "these people already
+  consented", otherwise pending, with a confirmation mail (paced: at most
+  CONFIRMATIONS_PER_MINUTE a minute for the whole import);
+- a confirmed or pending address gets the row's lists added;
+- an unsubscribed or bounced address is left alone: an import never brings back
+  someone who left, whatever the file says.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import re
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from masthead.newsletter.models import (
+    NewsletterList,
+    Subscriber,
+    SubscriberImport,
+    SubscriberImportChunk,
+    SubscriberStatus,
+    Subscription,
+)
+from masthead.newsletter.services import SignupRefused, clean_email
+
+CHUNK_ROWS = 2000
+MAX_ROWS = 1_000_000
+MAX_CELL = 2000  # characters kept of a cell; longer is reported, not stored
+MAX_PROBLEMS = 50
+CONFIRMATIONS_PER_MINUTE = 300
+LIST_SEPARATORS = re.compile(r"[;|,]")
+CSV_EXPORT_FIELDS = [
+    "email",
+    "lists",
+    "status",
+    "source",
+    "created_at",
+    "confirmed_at",
+    "unsubscribed_at",
+    "paused_until",
+]
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ImportRefused(Exception):
+    pass
+
+
+def import_create(*, site, upload, consented: bool, user=None, start: bool = True) -> SubscriberImport:
+    """Read the uploaded file once, row by row, into chunks; the task does the rest (or,
+    with start=False, the caller: the command line imports in its own process)."""
+    text = codecs.getreader("utf-8-sig")(upload, errors="strict")
+    reader = csv.reader(text)
+    with transaction.atomic():
+        job = SubscriberImport.objects.create(
+            site=site, created_by=user, file_name=str(getattr(upload, "name", ""))[:200], consented=consented
+        )
+        try:
+            header = [cell.strip().lower() for cell in next(reader, [])]
+            if "email" not in header:
+                raise ImportRefused("The first line must name the columns, with one called “email” (and “lists”).")
+            email_at, lists_at = header.index("email"), header.index("lists") if "lists" in header else None
+            chunk, number, first_line, total = [], 0, 2, 0
+            while True:
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error:
+                    row = ["", ""]  # a malformed line: reported as an invalid address
+                total += 1
+                if total > MAX_ROWS:
+                    raise ImportRefused(f"The file has more than {MAX_ROWS:,} rows: split it.")
+                email = row[email_at] if email_at < len(row) else ""
+                lists = row[lists_at] if lists_at is not None and lists_at < len(row) else ""
+                chunk.append([email[: MAX_CELL + 1], lists[: MAX_CELL + 1]])
+                if len(chunk) == CHUNK_ROWS:
+                    SubscriberImportChunk.objects.create(
+                        subscriber_import=job, number=number, first_line=first_line, rows=chunk
+                    )
+                    number, first_line, chunk = number + 1, first_line + CHUNK_ROWS, []
+            if chunk:
+                SubscriberImportChunk.objects.create(
+                    subscriber_import=job, number=number, first_line=first_line, rows=chunk
+                )
+        except UnicodeDecodeError:
+            raise ImportRefused("The file is not UTF-8 text: save it as “CSV UTF-8” and try again.") from None
+        if total == 0:
+            raise ImportRefused("The file has no rows under its first line.")
+        job.total_rows = total
+        job.save(update_fields=["total_rows"])
+    if start:
+        from masthead.newsletter import tasks
+
+        job_id = job.pk
+        transaction.on_commit(lambda: tasks.process_import.enqueue(job_id))
+    return job
+
+
+def import_process(*, import_id: int, now=None) -> int:
+    job = SubscriberImport.objects.filter(pk=import_id).first()
+    if job is None or job.state == SubscriberImport.State.DONE:
+        return 0
+    SubscriberImport.objects.filter(pk=import_id, state=SubscriberImport.State.QUEUED).update(
+        state=SubscriberImport.State.RUNNING
+    )
+    lists = _lists_by_name(job.site_id)
+    processed = 0
+    for chunk_id in job.chunks.filter(done=False).order_by("number").values_list("pk", flat=True):
+        processed += _process_chunk(job, chunk_id, lists, now=now or timezone.now())
+    _finish(import_id)
+    return processed
+
+
+def import_process_chunk(*, import_id: int, chunk_id: int) -> int:
+    """One chunk, for a caller that reports progress after each (the command line)."""
+    job = SubscriberImport.objects.get(pk=import_id)
+    SubscriberImport.objects.filter(pk=import_id, state=SubscriberImport.State.QUEUED).update(
+        state=SubscriberImport.State.RUNNING
+    )
+    processed = _process_chunk(job, chunk_id, _lists_by_name(job.site_id), now=timezone.now())
+    _finish(import_id)
+    return processed
+
+
+def _finish(import_id: int) -> None:
+    SubscriberImport.objects.filter(pk=import_id).exclude(chunks__done=False).exclude(
+        state=SubscriberImport.State.DONE
+    ).update(state=SubscriberImport.State.DONE, finished_at=timezone.now())
+
+
+def _lists_by_name(site_id: int) -> dict[str, NewsletterList]:
+    found = {}
+    for newsletter_list in NewsletterList.objects.filter(site_id=site_id):
+        found[newsletter_list.slug.lower()] = newsletter_list
+        found.setdefault(newsletter_list.name.strip().lower(), newsletter_list)
+    return found
+
+
+class _Outcome:
+    def __init__(self):
+        self.added = self.updated = self.skipped = self.invalid = 0
+        self.problems: list[str] = []
+
+    def problem(self, line: int, message: str) -> None:
+        self.invalid += 1
+        self.problems.append(f"Line {line}: {message}")
+
+
+def _parse(chunk: SubscriberImportChunk, lists: dict[str, NewsletterList], outcome: _Outcome) -> dict:
+    """The chunk's valid rows: lower-case address → (address, list ids)."""
+    wanted: dict[str, tuple[str, set[int]]] = {}
+    for offset, (raw_email, raw_lists) in enumerate(chunk.rows):
+        line = chunk.first_line + offset
+        if len(raw_email) > MAX_CELL or len(raw_lists) > MAX_CELL:
+            outcome.problem(line, "a cell is too long.")
+            continue
+        try:
+            email = clean_email(raw_email)
+        except SignupRefused as refusal:
+            outcome.problem(line, refusal.message)
+            continue
+        names = [name.strip().lower() for name in LIST_SEPARATORS.split(raw_lists) if name.strip()]
+        unknown = [name for name in names if name not in lists]
+        if not names or unknown:
+            outcome.problem(line, f"unknown list “{unknown[0][:60]}”." if unknown else "no list named.")
+            continue
+        key = email.lower()
+        previous = wanted.get(key, (email, set()))[1]
+        wanted[key] = (email, previous | {lists[name].pk for name in names})
+    return wanted
+
+
+def _process_chunk(job: SubscriberImport, chunk_id: int, lists, *, now) -> int:
+    outcome = _Outcome()
+    to_mail: list[int] = []
+    with transaction.atomic():
+        chunk = SubscriberImportChunk.objects.select_for_update().filter(pk=chunk_id, done=False).first()
+        if chunk is None:  # another run took it
+            return 0
+        wanted = _parse(chunk, lists, outcome)
+        existing = {
+            subscriber.lowered: subscriber
+            for subscriber in Subscriber.objects.annotate(lowered=Lower("email")).filter(
+                site_id=job.site_id, lowered__in=list(wanted)
+            )
+        }
+        created = _create_new(job, [wanted[key][0] for key in wanted if key not in existing], now=now)
+        outcome.added = len(created)
+        subscriptions = []
+        for key, (_email, list_ids) in wanted.items():
+            subscriber = existing.get(key) or created.get(key)
+            if subscriber is None:
+                continue
+            if key in existing:
+                if subscriber.status in (SubscriberStatus.UNSUBSCRIBED, SubscriberStatus.BOUNCED):
+                    outcome.skipped += 1
+                    continue
+                outcome.updated += 1
+                if subscriber.status == SubscriberStatus.PENDING and job.consented:
+                    Subscriber.objects.filter(pk=subscriber.pk, status=SubscriberStatus.PENDING).update(
+                        status=SubscriberStatus.CONFIRMED, confirmed_at=now, consent_text=_consent(job)
+                    )
+            if subscriber.status == SubscriberStatus.PENDING and not job.consented:
+                to_mail.append(subscriber.pk)
+            subscriptions += [Subscription(subscriber_id=subscriber.pk, newsletter_list_id=pk) for pk in list_ids]
+        Subscription.objects.bulk_create(subscriptions, ignore_conflicts=True)
+        chunk.done = True
+        chunk.save(update_fields=["done"])
+        SubscriberImport.objects.filter(pk=job.pk).update(
+            processed_rows=F("processed_rows") + len(chunk.rows),
+            added=F("added") + outcome.added,
+            updated=F("updated") + outcome.updated,
+            skipped=F("skipped") + outcome.skipped,
+            invalid=F("invalid") + outcome.invalid,
+            mails_queued=F("mails_queued") + len(to_mail),
+        )
+        if outcome.problems:
+            _note_problems(job.pk, outcome.problems)
+        first_mail = SubscriberImport.objects.values_list("mails_queued", flat=True).get(pk=job.pk) - len(to_mail)
+        transaction.on_commit(lambda: _queue_confirmations(to_mail, first=first_mail, now=now))
+    return len(chunk.rows)
+
+
+def _consent(job: SubscriberImport) -> str:
+    who = job.created_by.get_username() if job.created_by_id else "an editor"
+    return f"Imported from {job.file_name or 'a CSV file'} by {who} on {job.created_at:%Y-%m-%d}, who stated these people had consented."
+
+
+def _create_new(job: SubscriberImport, emails: list[str], *, now) -> dict[str, Subscriber]:
+    confirmed = job.consented
+    rows = [
+        Subscriber(
+            site_id=job.site_id,
+            email=email,
+            source=Subscriber.Source.IMPORT,
+            status=SubscriberStatus.CONFIRMED if confirmed else SubscriberStatus.PENDING,
+            confirmed_at=now if confirmed else None,
+            consent_text=_consent(job) if confirmed else "",
+            created_at=now,
+        )
+        for email in emails
+    ]
+    try:
+        with transaction.atomic():
+            made = Subscriber.objects.bulk_create(rows)
+    except IntegrityError:
+        # A reader signed up with one of these addresses meanwhile: one at a time, then.
+        made = []
+        for row in rows:
+            try:
+                with transaction.atomic():
+                    row.save(force_insert=True)
+                made.append(row)
+            except IntegrityError:
+                continue
+    if made and made[0].pk is None:  # a database that cannot return ids from a bulk insert
+        made = list(Subscriber.objects.filter(site_id=job.site_id, email__in=emails))
+    return {subscriber.email.lower(): subscriber for subscriber in made}
+
+
+def _note_problems(import_id: int, problems: list[str]) -> None:
+    current = SubscriberImport.objects.values_list("problems", flat=True).get(pk=import_id)
+    kept = [line for line in current.splitlines() if line]
+    if len(kept) >= MAX_PROBLEMS:
+        return
+    kept += problems[: MAX_PROBLEMS - len(kept)]
+    SubscriberImport.objects.filter(pk=import_id).update(problems="\n".join(kept))
+
+
+def _queue_confirmations(subscriber_ids: list[int], *, first: int, now) -> None:
+    """Confirmation mails for imported addresses, CONFIRMATIONS_PER_MINUTE a minute, so a
+    large import neither floods the mail server nor looks like spam to receivers."""
+    from masthead.newsletter import tasks
+
+    task = tasks.send_confirmation
+    deferrable = task.get_backend().supports_defer
+    for number, subscriber_id in enumerate(subscriber_ids, start=first):
+        if deferrable and number >= CONFIRMATIONS_PER_MINUTE:
+            delay = datetime.timedelta(minutes=number // CONFIRMATIONS_PER_MINUTE)
+            task.using(run_after=now + delay).enqueue(subscriber_id)
+        else:
+            task.enqueue(subscriber_id)
+
+
+# Export ------------------------------------------------------------------------------
+
+
+def _cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def export_rows(queryset, *, batch: int = 2000):
+    """CSV lines for the subscribers in `queryset`, read in keyset batches (never the
+    whole table in memory): a header, then one line per subscriber with its lists' slugs."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_EXPORT_FIELDS)
+    slugs = dict(NewsletterList.objects.values_list("pk", "slug"))
+    last = 0
+    fields = ["pk", *CSV_EXPORT_FIELDS[:1], *CSV_EXPORT_FIELDS[2:]]
+    while True:
+        rows = list(queryset.filter(pk__gt=last).order_by("pk").values_list(*fields)[:batch])
+        if not rows:
+            return
+        ids = [row[0] for row in rows]
+        lists: dict[int, list[str]] = {}
+        for subscriber_id, list_id in (
+            Subscription.objects.filter(subscriber_id__in=ids)
+            .order_by("newsletter_list_id")
+            .values_list("subscriber_id", "newsletter_list_id")
+        ):
+            lists.setdefault(subscriber_id, []).append(slugs.get(list_id, ""))
+        for row in rows:
+            pk, email, *rest = row
+            yield writer.writerow([_cell(email), ";".join(lists.get(pk, [])), *(_cell(value) for value in rest)])
+        last = ids[-1]

@@ -1,0 +1,237 @@
+"""newsletter/sending.py and mail.py: every deliverable mail arrives once through a real
+SMTP server (aiosmtpd, in a process of its own), faults are retried or marked, and each
+mail carries its own links and the list headers."""
+
+import email
+import email.policy
+from collections import Counter
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from django.core import mail as django_mail
+from django.utils import timezone
+
+from masthead.newsletter import journal, links, sending
+from masthead.newsletter.models import (
+    Delivery,
+    DeliveryState,
+    Edition,
+    EditionState,
+    NewsletterSettings,
+    Subscriber,
+    SubscriberStatus,
+)
+from masthead.newsletter.smtp_sink import SinkProcess
+from masthead.newsletter.tests.delivery_helpers import edition_with_article, newsletter_list, subscribers
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _journal_in_tmp(settings, tmp_path):
+    settings.NEWSLETTER_JOURNAL_DIR = tmp_path / "journal"
+    settings.SITE_URL = "https://ledger.example"
+
+
+@pytest.fixture
+def daily(site_tree):
+    return newsletter_list(site_tree.site)
+
+
+def started(site_tree, daily, **fields) -> Edition:
+    edition = edition_with_article(site_tree, daily, **fields)
+    sending.edition_start(edition_id=edition.pk, enqueue=False)
+    return Edition.objects.get(pk=edition.pk)
+
+
+def test_faults_every_deliverable_mail_arrives_once_and_refusals_count_as_bounces(site_tree, daily, settings, tmp_path):
+    settings.NEWSLETTER_RETRY_SECONDS = 0  # retried at once, in the same run
+    addresses = subscribers(daily, 300)
+    refused = addresses[:4]
+    edition = started(site_tree, daily)
+    NewsletterSettings.objects.update_or_create(site=site_tree.site, defaults={"bounce_limit": 1})
+
+    with SinkProcess(tmp_path / "sink", temporary_share=0.3, refuse=tuple(refused)) as sink:
+        settings.MAILERS = sink.mailer_settings()
+        sending.edition_send(edition_id=edition.pk)
+        accepted = Counter(recipient for recipient, _ in sink.accepted())
+
+    assert set(accepted) == set(addresses) - set(refused)
+    assert max(accepted.values()) == 1
+    deferred = Delivery.objects.filter(edition=edition, attempts__gt=1)
+    assert 0.15 * 300 < deferred.count() < 0.45 * 300, "about 30% were answered 451 first"
+    assert deferred.filter(state=DeliveryState.SENT).count() == deferred.count()
+    bounced = Delivery.objects.filter(edition=edition, state=DeliveryState.BOUNCED)
+    assert sorted(bounced.values_list("subscriber__email", flat=True)) == sorted(refused)
+    assert all(error.startswith("550") for error in bounced.values_list("last_error", flat=True))
+    assert set(Subscriber.objects.filter(email__in=refused).values_list("status", "bounce_count")) == {
+        (SubscriberStatus.BOUNCED, 1)
+    }
+    assert Edition.objects.get(pk=edition.pk).state == EditionState.SENT
+
+
+def test_a_temporary_failure_waits_with_a_growing_back_off(site_tree, daily, settings, tmp_path):
+    settings.NEWSLETTER_RETRY_SECONDS = 60
+    subscribers(daily, 40)
+    edition = started(site_tree, daily)
+    with SinkProcess(tmp_path / "sink", temporary_share=0.3) as sink:
+        settings.MAILERS = sink.mailer_settings()
+        sending.edition_send(edition_id=edition.pk)
+    waiting = Delivery.objects.filter(edition=edition, state=DeliveryState.QUEUED)
+    assert waiting.exists()
+    for row in waiting:
+        assert row.attempts == 1 and row.last_error.startswith("451")
+        assert timedelta(seconds=50) < row.next_attempt_at - timezone.now() <= timedelta(seconds=60)
+    assert sending._backoff(3) == timedelta(seconds=240)
+    assert Edition.objects.get(pk=edition.pk).state == EditionState.SENDING
+
+
+def test_an_unreachable_server_keeps_every_mail_queued(site_tree, daily, settings):
+    subscribers(daily, 5)
+    edition = started(site_tree, daily)
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9},
+        }
+    }
+    progress = sending.edition_send(edition_id=edition.pk)
+    assert progress.stopped_by_connection
+    assert sending.delivery_counts(edition.pk)["queued"] == 5
+    assert Delivery.objects.filter(edition=edition, last_error__startswith="connection").count() == 5
+
+
+def test_who_unsubscribed_or_bounced_after_the_start_is_skipped(site_tree, daily):
+    addresses = subscribers(daily, 6)
+    edition = started(site_tree, daily)
+    Subscriber.objects.filter(email=addresses[0]).update(status=SubscriberStatus.UNSUBSCRIBED)
+    Subscriber.objects.filter(email=addresses[1]).update(status=SubscriberStatus.BOUNCED)
+    Subscriber.objects.filter(email=addresses[2]).update(paused_until=timezone.localdate() + timedelta(days=3))
+
+    sending.edition_send(edition_id=edition.pk)
+
+    assert sorted(message.to[0] for message in django_mail.outbox) == sorted(addresses[3:])
+    counts = sending.delivery_counts(edition.pk)
+    assert (counts["skipped"], counts["sent"]) == (3, 3)
+
+
+def test_only_receiving_subscribers_of_the_list_get_a_row(site_tree, daily):
+    addresses = subscribers(daily, 3)
+    other = newsletter_list(site_tree.site, slug="weekly", name="Weekly")
+    subscribers(other, 2, prefix="weekly")
+    Subscriber.objects.filter(email=addresses[0]).update(status=SubscriberStatus.PENDING, confirmed_at=None)
+    edition = edition_with_article(site_tree, daily)
+    assert sending.edition_start(edition_id=edition.pk, enqueue=False) == 2
+    assert sending.edition_start(edition_id=edition.pk, enqueue=False) is None, "a second start does nothing"
+    assert Delivery.objects.filter(edition=edition).count() == 2
+
+
+def test_a_dead_senders_journal_is_replayed_and_the_rest_released(site_tree, daily, settings):
+    """A claim whose process is gone: a mail answered 250 is sent, one whose final "."
+    went out without an answer seen counts as sent, one answered 451 waits, and the rows
+    it never reached go back to the queue."""
+    subscribers(daily, 5)
+    edition = started(site_tree, daily)
+    claim = sending.batch_claim(edition_id=edition.pk, size=5)
+    dead = claim.token.replace(f"_{journal.holder_of(claim.token).pid}_", "_999999999_")
+    Delivery.objects.filter(claimed_by=claim.token).update(claimed_by=dead)
+    ids = [row.id for row in claim.rows]
+    book = journal.Journal(dead)
+    book.write(ids[0], "D")
+    book.write(ids[0], "250 2.0.0 Accepted")
+    book.write(ids[1], "D")
+    book.write(ids[2], "D")
+    book.write(ids[2], "451 4.3.0 Busy")
+    book.close()
+
+    assert sending.stale_claims_recover(edition_id=edition.pk) == 1
+
+    states = dict(Delivery.objects.filter(pk__in=ids).values_list("pk", "state"))
+    assert [states[pk] for pk in ids] == ["sent", "sent", "queued", "queued", "queued"]
+    assert Delivery.objects.get(pk=ids[1]).last_error == ""
+    assert Delivery.objects.get(pk=ids[2]).attempts == 1
+    assert not journal.path_for(dead).exists()
+
+
+def test_a_live_senders_claim_is_left_alone(site_tree, daily):
+    subscribers(daily, 3)
+    edition = started(site_tree, daily)
+    sending.batch_claim(edition_id=edition.pk, size=3)
+    assert sending.stale_claims_recover(edition_id=edition.pk) == 0
+    assert sending.delivery_counts(edition.pk)["sending"] == 3
+
+
+def parsed(raw: bytes):
+    return email.message_from_bytes(raw, policy=email.policy.default)
+
+
+def test_each_mail_has_its_own_links_the_list_headers_and_a_text_part(site_tree, daily, settings, tmp_path):
+    NewsletterSettings.objects.update_or_create(
+        site=site_tree.site, defaults={"postal_address": "12 Quay Street, Harbourtown"}
+    )
+    addresses = subscribers(daily, 2)
+    edition = started(site_tree, daily, subject="Bridge reopens — and more")
+    with SinkProcess(tmp_path / "sink") as sink:
+        settings.MAILERS = sink.mailer_settings()
+        sending.edition_send(edition_id=edition.pk)
+        sink_messages = sink.accepted()
+    assert len(sink_messages) == 2
+    raw = edition_mail(edition, addresses[0])
+    message = parsed(raw)
+    subscriber = Subscriber.objects.get(email=addresses[0])
+
+    assert message["Subject"] == "Bridge reopens — and more"
+    assert message["Message-ID"] == f"<{edition.pk}.{subscriber.pk}.newsletter@ledger.example>"
+    assert message["List-Unsubscribe"] == f"<{links.absolute_url(subscriber, 'unsubscribe')}>"
+    assert message["List-Unsubscribe"].startswith("<https://ledger.example/newsletter/unsubscribe/")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert (
+        links.absolute_url(subscriber, "preferences") in text and links.absolute_url(subscriber, "preferences") in html
+    )
+    assert "12 Quay Street, Harbourtown" in text and "12 Quay Street, Harbourtown" in html
+    assert "Harbour bridge reopens after repairs" in text
+    assert "<style" not in html and 'style="' in html, "the stylesheet is inlined"
+    hrefs = [part.split('"', 1)[0] for part in html.split('href="')[1:]]
+    assert hrefs and all(urlsplit(href).scheme == "https" for href in hrefs), hrefs
+    other = parsed(edition_mail(edition, addresses[1]))
+    assert other["List-Unsubscribe"] != message["List-Unsubscribe"]
+    assert {address for address, _ in sink_messages} == set(addresses)
+    assert {mid for _, mid in sink_messages} == {
+        f"<{edition.pk}.{pk}.newsletter@ledger.example>"
+        for pk in Subscriber.objects.filter(email__in=addresses).values_list("pk", flat=True)
+    }
+
+
+def edition_mail(edition, address) -> bytes:
+    from masthead.newsletter.mail import MailTemplate, Recipient
+
+    subscriber = Subscriber.objects.get(email=address)
+    template = MailTemplate(Edition.objects.get(pk=edition.pk))
+    data = template.as_bytes(Recipient(subscriber.pk, subscriber.email, subscriber.link_version), address)
+    return data.replace(b"\r\n..", b"\r\n.")
+
+
+def test_the_edition_is_rendered_once_when_it_starts(site_tree, daily):
+    subscribers(daily, 2)
+    edition = started(site_tree, daily)
+    assert edition.rendered_html and edition.rendered_text
+    Edition.objects.filter(pk=edition.pk).update(intro="Changed after the start")
+    sending.edition_send(edition_id=edition.pk)
+    bodies = [message.body for message in django_mail.outbox]
+    assert len(bodies) == 2 and all("Good morning." in body and "Changed" not in body for body in bodies)
+
+
+def test_a_backend_other_than_smtp_gets_the_same_mail(site_tree, daily):
+    """The test outbox here; files in development, an anymail provider the same way."""
+    subscribers(daily, 2)
+    edition = started(site_tree, daily)
+    sending.edition_send(edition_id=edition.pk)
+    assert len(django_mail.outbox) == 2
+    message = django_mail.outbox[0]
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message.extra_headers["Message-ID"].endswith(".newsletter@ledger.example>")
+    assert message.alternatives[0].mimetype == "text/html"
+    assert Edition.objects.get(pk=edition.pk).state == EditionState.SENT
