@@ -23,7 +23,7 @@ from masthead.newsletter.models import (
 LISTS = [
     ("morning-briefing", "Morning briefing", NewsletterList.Kind.DIGEST, NewsletterList.Frequency.DAILY),
     ("week-in-review", "The week in review", NewsletterList.Kind.DIGEST, NewsletterList.Frequency.WEEKLY),
-    ("breaking", "Breaking news", NewsletterList.Kind.BREAKING, NewsletterList.Frequency.NONE),
+    ("breaking-news", "Breaking news", NewsletterList.Kind.BREAKING, NewsletterList.Frequency.NONE),
 ]
 DEMO_READERS = ["ada.reader@example.org", "grace.reader@example.org", "linus.reader@example.org"]
 

@@ -72,6 +72,14 @@ def test_demo_has_a_sent_digest_with_its_deliveries_and_a_draft_to_try(demo_site
     assert draft.state == EditionState.DRAFT and draft.edition_articles.count() >= 1
 
 
+def test_demo_offers_each_newsletter_list_once(demo_site):
+    """The reader side and the editions both make the demo's lists: one list each."""
+    from masthead.newsletter.models import NewsletterList
+
+    names = list(NewsletterList.objects.values_list("name", flat=True))
+    assert len(names) == len(set(names)) == 3, names
+
+
 def test_demo_has_every_credit_shape(demo_site, client):
     via = ArticlePage.objects.filter(source__isnull=False, original_author="").first()
     authored = ArticlePage.objects.exclude(original_author="").filter(source__isnull=False).first()
