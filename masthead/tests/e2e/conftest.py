@@ -3,6 +3,7 @@
 import os
 import shutil
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -25,6 +26,49 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
+
+
+class OneRequestAtATime:
+    """A WSGI application that answers one request at a time. On SQLite's in-memory test
+    database the live server's request threads all share the test's one connection
+    (nothing else can see that database), and two queries at once on it fail with
+    "bad parameter or other API misuse". A browser sends the page, its beacon, Trending
+    and the newsletter form together; they wait their turn here instead."""
+
+    def __init__(self, application, lock):
+        self.application = application
+        self.lock = lock
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            response = self.application(environ, start_response)
+            try:
+                # The body is read, and the response closed (Django's request_finished),
+                # while the connection is still this request's alone.
+                return [b"".join(response)]
+            finally:
+                if hasattr(response, "close"):
+                    response.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server):
+    """pytest-django's live server; on an in-memory SQLite database it answers one
+    request at a time, whatever application a test puts in it."""
+    server_thread = live_server.thread
+    if server_thread.connections_override:
+        server = server_thread.httpd
+        lock = threading.Lock()
+        current_application = server.get_app
+
+        def serialized_application():
+            application = current_application()
+            if isinstance(application, OneRequestAtATime):
+                return application
+            return OneRequestAtATime(application, lock)
+
+        server.get_app = serialized_application
+    return live_server
 
 
 @pytest.fixture
