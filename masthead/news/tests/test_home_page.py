@@ -3,9 +3,11 @@ first, the newest stories with a picture in the empty places, and every story on
 
 import json
 from collections import Counter
+from pathlib import Path
 
 import html5lib
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -217,3 +219,18 @@ def test_an_editor_sets_the_front_page_through_the_admin(client, site_tree, writ
     page = home_html(client)
     assert lead_href(page) == lead.url
     assert top_story_hrefs(page)[0] == top.url
+
+
+def test_the_front_pages_layout_is_sent_only_with_the_front_page(client, site_tree, writer):
+    # Its rules were in site.css, which every article page is sent too, and took 2 KB of
+    # an article's page-weight budget.
+    article = make_article(site_tree.sections["news"], authors=[writer], image=make_image())
+
+    def stylesheets(path: str) -> list[str]:
+        page = html5lib.parse(client.get(path).content.decode(), namespaceHTMLElements=False)
+        return [link.get("href").rsplit("/", 1)[-1] for link in page.iter("link") if link.get("rel") == "stylesheet"]
+
+    assert [name.split(".")[0] for name in stylesheets("/")] == ["site", "home"]
+    assert [name.split(".")[0] for name in stylesheets(article.url)] == ["site"]
+    site_css = Path(finders.find("masthead/css/site.css")).read_text()
+    assert ".front" not in site_css and ".top-stories" not in site_css
