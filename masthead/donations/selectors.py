@@ -67,6 +67,17 @@ class SiteDonations:
     settings: DonationSettings
     rules: dict[str, CurrencyRule]
 
+    @property
+    def first_currency(self) -> str:
+        """The currency the donate box and page open in: the campaign goal's when there
+        is a goal (a box reading "€295 of €5,000" must not ask for dollars), else the
+        quick-donate one, when readers may give in it; else the editor's first."""
+        wanted = (self.settings.goal_currency,) if self.settings.goal_amount else ()
+        for currency in (*wanted, self.settings.quick_currency):
+            if currency in self.rules:
+                return currency
+        return next(iter(self.rules))
+
 
 def site_donations(site, *, request=None) -> SiteDonations:
     def build():

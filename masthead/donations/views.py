@@ -82,7 +82,7 @@ def chosen_amount(data) -> str:
 
 def _chooser_context(donations: selectors.SiteDonations, *, amount: str = "", currency: str = "") -> dict:
     settings, rules = donations.settings, donations.rules
-    chosen = currency if currency in rules else next(iter(rules))
+    chosen = currency if currency in rules else donations.first_currency
     rule = rules[chosen]
     amount = amount or f"{rule.default_amount.normalize():f}"
     return {

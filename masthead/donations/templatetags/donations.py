@@ -41,7 +41,7 @@ def donate_box(context, placement: str = "sidebar"):
     site_settings, rules = donations.settings, donations.rules
     if not site_settings.enabled:
         return {"shown": False}
-    rule = next(iter(rules.values()))
+    rule = rules[donations.first_currency]
     return {
         "shown": True,
         "placement": placement,

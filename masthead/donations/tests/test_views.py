@@ -260,3 +260,35 @@ def test_the_first_page_to_read_the_settings_does_not_purge_the_cache(
         assert wsgi_request(site, "/").header("x-cache") == "miss"
     assert DonationSettings.objects.exists()  # made by that first page, with its defaults
     assert wsgi_request(site, "/").header("x-cache") == "hit"
+
+
+def _box_currency(client, url) -> str:
+    form = _parse(client.get(url)).find(".//form[@class='donate-box__form']")
+    return form.find(".//input[@name='currency']").get("value")
+
+
+def _page_currency(client) -> str:
+    return _parse(client.get("/donate/")).find(".//select[@name='currency']/option[@selected]").get("value")
+
+
+def test_the_box_and_the_page_open_in_the_campaigns_currency(client, site_tree, paypal_sandbox):
+    # A box that reads "€295 of €5,000 this month" asked for dollars: the first of the
+    # default currencies is USD, whatever the goal's currency.
+    article = make_article(site_tree.sections["news"], title="Ferry timetable changes")
+    donation_settings(site_tree.site, goal_amount=Decimal("5000"), goal_currency="GBP", quick_currency="EUR")
+    assert (_box_currency(client, article.url), _page_currency(client)) == ("GBP", "GBP")
+
+
+def test_without_a_goal_the_box_opens_in_the_quick_donate_currency(client, site_tree, paypal_sandbox):
+    article = make_article(site_tree.sections["news"], title="Ferry timetable changes")
+    donation_settings(site_tree.site, quick_currency="GBP")
+    assert (_box_currency(client, article.url), _page_currency(client)) == ("GBP", "GBP")
+
+
+def test_a_currency_readers_may_not_give_in_falls_back_to_the_editors_first(client, site_tree, paypal_sandbox):
+    article = make_article(site_tree.sections["news"], title="Ferry timetable changes")
+    settings = donation_settings(site_tree.site, goal_amount=Decimal("5000"), goal_currency="GBP", quick_currency="GBP")
+    settings.currency_options.create(currency="EUR", minimum=Decimal("3"), maximum=Decimal("300"), presets="3 30")
+    settings.currency_options.create(currency="USD", minimum=Decimal("5"), maximum=Decimal("500"), presets="5 50")
+    settings.save()
+    assert (_box_currency(client, article.url), _page_currency(client)) == ("EUR", "EUR")
