@@ -74,7 +74,7 @@ def measure(environment: dict, size: int, workdir: Path, *, timeout: float = 900
             deadline = time.monotonic() + timeout
             first = last = None
             while time.monotonic() < deadline:
-                count = len(sink.accepted())
+                count = sink.accepted_count()
                 now = time.monotonic()
                 if count and first is None:
                     first = now

@@ -45,20 +45,36 @@ def started(site_tree, daily, **fields) -> Edition:
     return Edition.objects.get(pk=edition.pk)
 
 
-def test_faults_every_deliverable_mail_arrives_once_and_refusals_count_as_bounces(site_tree, daily, settings, tmp_path):
+def _counted(envelope, counter: Counter):
+    def counting(*args):
+        counter[envelope.__name__] += 1
+        return envelope(*args)
+
+    return counting
+
+
+@pytest.mark.parametrize("pipelining", [True, False], ids=["pipelined", "one command at a time"])
+def test_faults_every_deliverable_mail_arrives_once_and_refusals_count_as_bounces(
+    site_tree, daily, settings, tmp_path, pipelining, monkeypatch
+):
     settings.NEWSLETTER_RETRY_SECONDS = 0  # retried at once, in the same run
+    envelopes = Counter()
+    for name in ("_envelope_pipelined", "_envelope_one_by_one"):
+        monkeypatch.setattr(sending, name, _counted(getattr(sending, name), envelopes))
     addresses = subscribers(daily, 300)
     refused = addresses[:4]
     edition = started(site_tree, daily)
     NewsletterSettings.objects.update_or_create(site=site_tree.site, defaults={"bounce_limit": 1})
 
-    with SinkProcess(tmp_path / "sink", temporary_share=0.3, refuse=tuple(refused)) as sink:
+    with SinkProcess(tmp_path / "sink", temporary_share=0.3, refuse=tuple(refused), pipelining=pipelining) as sink:
         settings.MAILERS = sink.mailer_settings()
         sending.edition_send(edition_id=edition.pk)
         accepted = Counter(recipient for recipient, _ in sink.accepted())
 
     assert set(accepted) == set(addresses) - set(refused)
     assert max(accepted.values()) == 1
+    used = "_envelope_pipelined" if pipelining else "_envelope_one_by_one"
+    assert set(envelopes) == {used} and envelopes[used] >= 300
     deferred = Delivery.objects.filter(edition=edition, attempts__gt=1)
     assert 0.15 * 300 < deferred.count() < 0.45 * 300, "about 30% were answered 451 first"
     assert deferred.filter(state=DeliveryState.SENT).count() == deferred.count()

@@ -1,6 +1,7 @@
 """A PostgreSQL run ends by dropping its test database: no browser test leaves a
 connection open behind it ("database ... is being accessed by other users")."""
 
+import os
 import subprocess
 import sys
 from urllib.parse import urlsplit, urlunsplit
@@ -14,7 +15,9 @@ from masthead.core.tests.processes import PROJECT, clean_environment
 
 pytestmark = [pytest.mark.postgres, pytest.mark.browser, pytest.mark.timeout_sensitive]
 
-CHECK_DATABASE = "masthead_teardown_check"
+# Named per run: two test runs on one server (a clean clone's beside a worktree's) must
+# not drop each other's database.
+CHECK_DATABASE = f"masthead_teardown_check_{os.getpid()}"
 # A browser test that reads and writes through the ORM while Playwright runs.
 BROWSER_TEST = "masthead/tests/e2e/test_reading.py::test_without_javascript_continue_reading_is_a_plain_link"
 
