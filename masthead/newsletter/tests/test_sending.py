@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+import html5lib
 import pytest
 from django.core import mail as django_mail
 from django.utils import timezone
@@ -251,3 +252,30 @@ def test_a_backend_other_than_smtp_gets_the_same_mail(site_tree, daily):
     assert message.extra_headers["Message-ID"].endswith(".newsletter@ledger.example>")
     assert message.alternatives[0].mimetype == "text/html"
     assert Edition.objects.get(pk=edition.pk).state == EditionState.SENT
+
+
+def test_the_html_part_goes_as_seven_bit_ascii_with_the_same_text(site_tree, daily):
+    # Quoted-printable made every "=" of the inlined styles "=3D" and cut the HTML into
+    # 76-character lines, each of which the receiving server reads on its own.
+    addresses = subscribers(daily, 1)
+    edition = started(site_tree, daily, subject="Zoë's bridge", intro="Café owners on the quay — “at last”.")
+    raw = edition_mail(edition, addresses[0])
+    assert raw.isascii()
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 998
+    html_part = parsed(raw).get_body(("html",))
+    assert html_part["Content-Transfer-Encoding"] == "7bit"
+    html = html_part.get_content()
+    assert "=3D" not in html and "&#8220;at last&#8221;" in html
+    document = html5lib.parse(html, namespaceHTMLElements=False)
+    assert "Café owners on the quay — “at last”." in "".join(document.find(".//body").itertext())
+
+
+def test_an_html_line_past_smtps_limit_falls_back_to_quoted_printable(site_tree, daily):
+    addresses = subscribers(daily, 1)
+    long_intro = "A harbour story that goes on. " * 60  # one paragraph, one line of about 1,800
+    edition = started(site_tree, daily, intro=long_intro.strip())
+    raw = edition_mail(edition, addresses[0])
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 998
+    html_part = parsed(raw).get_body(("html",))
+    assert html_part["Content-Transfer-Encoding"] == "quoted-printable"
+    assert long_intro.strip() in html_part.get_content()
