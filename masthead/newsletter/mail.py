@@ -111,21 +111,32 @@ def edition_render(edition) -> tuple[str, str]:
     return html_packed(html), text
 
 
-# Room left on a packed line for the personal links that replace the placeholders.
+# A packed line's width as it will be sent (character references included), with room
+# for the personal link each placeholder becomes (a signed token holding the address).
 PACKED_LINE = 600
+LINK_ROOM = 450
 _NEWLINE_RUN = re.compile(r"[ \t\r]*\n[ \t\r\n]*")  # not \s: it takes no-break spaces too
+# Where white space is kept as it is, packing would change the text.
+_PREFORMATTED = re.compile(r"<(?:pre|textarea|listing|plaintext)\b|white-space\s*:\s*pre", re.IGNORECASE)
+# C1 controls: as character references, HTML reads them as Windows-1252 ("&#150;" is a dash).
+_C1_CONTROLS = re.compile("[\x80-\x9f]")
+
+
+def _sent_width(line: str) -> int:
+    placeholders = line.count(PREFERENCES_PLACEHOLDER) + line.count(UNSUBSCRIBE_PLACEHOLDER)
+    return len(line.encode("ascii", "xmlcharrefreplace")) + LINK_ROOM * placeholders
 
 
 def html_packed(html: str) -> str:
     """The HTML in few lines: the template's indentation dropped and its lines joined up
     to PACKED_LINE characters. A newline and a space are the same white space to HTML
-    outside <pre> and <textarea> (left as they are), so the mail looks the same; it is
+    outside preformatted text (left as it is), so the mail looks the same; it is
     smaller, and a receiving server reads a mail line by line."""
-    if "<pre" in html or "<textarea" in html:
+    if _PREFORMATTED.search(html):
         return html
     lines, current = [], ""
     for line in _NEWLINE_RUN.sub("\n", html.strip(" \t\r\n")).split("\n"):
-        if current and len(current) + 1 + len(line) > PACKED_LINE:
+        if current and _sent_width(current) + 1 + _sent_width(line) > PACKED_LINE:
             lines.append(current)
             current = line
         else:
@@ -154,7 +165,7 @@ def _html_part(html: str) -> list[bytes]:
     is: no "=3D" for every "=" of the inlined styles, and a third of the lines, each of
     which a receiving server reads on its own. Quoted-printable only when a line would
     pass SMTP's limit."""
-    body = html.encode("ascii", "xmlcharrefreplace").replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    body = _C1_CONTROLS.sub("", html).encode("ascii", "xmlcharrefreplace").replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     if max(map(len, body.split(b"\n"))) > MAX_LINE:
         return [_HTML_QUOTED, _quoted_printable(html)]
     return [_HTML_AS_IS, body.replace(b"\n", b"\r\n")]

@@ -349,8 +349,8 @@ def _envelope_one_by_one(smtp: smtplib.SMTP, sender: str, address: str) -> tuple
 def _envelope_pipelined(smtp: smtplib.SMTP, sender: str, address: str) -> tuple[tuple[int, str], bool]:
     """The same in one round trip, for a server that offers PIPELINING (RFC 2920; Postfix,
     Exim and the mail providers do): the three commands in one write, then their three
-    answers. A server must refuse DATA when it refused the recipient; one that does not
-    is reading a mail we will not send, which the caller handles."""
+    answers. A server may answer DATA with 354 even though it refused the recipient;
+    it is then reading a mail we will not send, which the caller handles."""
     smtp.send(f"MAIL FROM:{smtplib.quoteaddr(sender)}\r\nRCPT TO:{smtplib.quoteaddr(address)}\r\nDATA\r\n")
     mail, rcpt, data = (_smtp_answer(smtp.getreply()) for _ in range(3))
     in_data = data[0] == 354
@@ -396,9 +396,10 @@ def _send_over_smtp(backend: SMTPBackend, template: MailTemplate, claim: Claim) 
             data = template.as_bytes(recipient, address)
             dot_sent = False
             try:
+                mid_data = True  # from here DATA may be with the server: no QUIT if this fails
                 answer, in_data = envelope(smtp, sender, address)
+                mid_data = in_data
                 if answer[0] == 354:
-                    mid_data = True
                     smtp.send(data)
                     if time.monotonic() > claim.expires:
                         break  # the claim may be someone else's by now: this "." is not ours to send
@@ -409,10 +410,10 @@ def _send_over_smtp(backend: SMTPBackend, template: MailTemplate, claim: Claim) 
                     answer = _smtp_answer(smtp.getreply())
                     journal.write(row.id, f"{answer[0]} {answer[1]}")
                 elif in_data:
-                    # A server that took DATA after refusing the sender or the recipient:
-                    # whatever follows would be read as a mail. Drop the connection (the
-                    # server drops the mail); the rest of the batch goes back to the queue.
-                    mid_data = True
+                    # A server that took DATA after refusing the sender or the recipient
+                    # (RFC 5321 lets it): whatever follows would be read as a mail, and an
+                    # empty "." would deliver one. Drop the connection instead (the server
+                    # drops the mail); the rest of the batch goes back to the queue.
                     results.answers[row.id] = answer
                     break
                 results.answers[row.id] = answer

@@ -69,3 +69,26 @@ def test_pre_and_textarea_are_left_as_they_are():
 def test_packing_never_changes_what_a_reader_sees(parts):
     html = "<body>" + "".join(f"<{tag}>{text}</{tag}>{gap}" for tag, text, gap in parts) + "</body>"
     assert _rendered(html_packed(html)) == _rendered(html)
+
+
+def test_a_packed_line_leaves_room_for_the_personal_links_and_character_references():
+    from masthead.newsletter.mail import PREFERENCES_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER, personalised
+
+    footer = [f"<a href='{PREFERENCES_PLACEHOLDER}'>Preferences</a>", f"<a href='{UNSUBSCRIBE_PLACEHOLDER}'>Stop</a>"]
+    html = "\n".join(["<p>“Quoted” — ünïcödé</p>"] * 30 + footer * 3)
+    long_link = "https://ledger.example/newsletter/preferences/" + "x" * 380 + "/"
+    sent = personalised(html_packed(html), preferences_url=long_link, unsubscribe_url=long_link)
+    widths = [len(line.encode("ascii", "xmlcharrefreplace")) for line in sent.split("\n")]
+    assert max(widths) <= 998
+
+
+def test_preformatted_text_anywhere_leaves_the_html_as_it_is():
+    for html in ("<PRE>a\n  b</PRE>\n<p>c</p>\n", '<p style="white-space: pre-line">12 Quay St\nHarbourtown</p>\n'):
+        assert html_packed(html) == html
+
+
+def test_c1_controls_are_dropped_not_turned_into_windows_1252_characters():
+    from masthead.newsletter.mail import _html_part
+
+    _, body = _html_part("<p>a\x96b – c</p>\n")
+    assert body == b"<p>ab &#8211; c</p>\r\n"

@@ -279,3 +279,23 @@ def test_an_html_line_past_smtps_limit_falls_back_to_quoted_printable(site_tree,
     html_part = parsed(raw).get_body(("html",))
     assert html_part["Content-Transfer-Encoding"] == "quoted-printable"
     assert long_intro.strip() in html_part.get_content()
+
+
+def test_a_server_that_takes_data_after_refusing_the_recipient_gets_no_mail_from_us(site_tree, daily, settings):
+    from masthead.newsletter.tests.scripted_smtp import ScriptedSMTP
+
+    addresses = subscribers(daily, 3)
+    edition = started(site_tree, daily)
+    NewsletterSettings.objects.update_or_create(site=site_tree.site, defaults={"bounce_limit": 1})
+    with ScriptedSMTP(refuse=frozenset({addresses[0]})) as server:
+        settings.MAILERS = server.mailer_settings()
+        sending.edition_send(edition_id=edition.pk)
+    # An empty "." would have delivered a mail to nobody: the connection was dropped, and
+    # the rest of the batch went out on a new one, each mail once.
+    assert server.dropped == 1
+    assert sorted(recipient for recipient, _ in server.completed) == sorted(addresses[1:])
+    refused = Delivery.objects.get(edition=edition, subscriber__email=addresses[0])
+    assert (refused.state, refused.last_error[:3]) == (DeliveryState.BOUNCED, "550")
+    rest = Delivery.objects.filter(edition=edition).exclude(pk=refused.pk)
+    assert set(rest.values_list("state", "attempts")) == {(DeliveryState.SENT, 1)}
+    assert Edition.objects.get(pk=edition.pk).state == EditionState.SENT
