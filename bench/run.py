@@ -571,6 +571,7 @@ def run_large(duration: int, workdir: Path, *, articles: int, database: str, red
         [masthead, "generate", "--articles", str(articles)], env=environment, check=True, stdout=subprocess.DEVNULL
     )
     subprocess.run([masthead, "collectstatic", "--noinput", "-v", "0"], env=environment, check=True)
+    newsletter_schedules_off(environment)
     drain_tasks(environment)
     audience = audience_timings(environment)
     picked = pick_articles(environment, workdir, memory=DISTINCT_ARTICLES)
@@ -639,6 +640,14 @@ function request()
   return wrk.format(nil, pages[(counter % #pages) + 1], nil, body)
 end
 """
+
+
+def newsletter_schedules_off(environment: dict) -> None:
+    """No digest to the generated subscribers while readers are measured (bench/writer.py
+    quiet): at 100,000 articles one started mid-run and its sends, to no mail server,
+    took the worker's time (2026-12-06: reading with the page cache off under the writer
+    fell to a third of reading alone)."""
+    subprocess.run([sys.executable, str(WRITER), "quiet"], env=environment, check=True, stdout=subprocess.DEVNULL)
 
 
 def comment_limits_raise(environment: dict) -> dict:
@@ -772,6 +781,7 @@ def run_sqlite_generated(duration: int, workdir: Path, *, articles: int) -> dict
         check=True,
         stdout=subprocess.DEVNULL,
     )
+    newsletter_schedules_off(environment)
     drain_tasks(environment)
     audience = audience_timings(environment)
     picked = pick_articles(environment, workdir)

@@ -2,6 +2,7 @@
 
     python bench/writer.py articles --count 1000          JSON [[pk, address], ...] of live articles
     python bench/writer.py comments                        raise the comment limits; JSON of the busiest thread
+    python bench/writer.py quiet                           switch the newsletter's digest schedules off
     python bench/writer.py write --duration 20 --articles FILE
 
 `write` runs with the same environment as `masthead serve` and, for `--duration` seconds,
@@ -13,6 +14,11 @@ publishes a new article every 30 seconds. Before it says "ready" it makes sure t
 enough pending comments to approve, posting the missing ones through the same services.
 At the end it prints one JSON line with the writes it did and the writes it was asked
 for, so the bench can show them and refuse a run whose writer fell behind.
+
+`quiet` switches the newsletter's digest schedules off in the bench's database: the
+demo's lists send daily and weekly, and with the subscribers `masthead generate` adds, the
+worker would make a digest to tens of thousands of them at the first due hour and try to
+send it (to no mail server) while readers are measured. The newsletter has its own bench.
 
 `comments` lifts the site's limits on posting (per address per minute, per email per
 hour, the minimum seconds before a form may be sent) so that one benchmark client may
@@ -153,6 +159,16 @@ def comment_limits_raise() -> dict:
     return {"busiest": busiest["page_id"], "comments": busiest["comments"]} if busiest else {}
 
 
+def newsletter_schedules_off() -> int:
+    """No digest is made while the bench measures; how many lists were scheduled. An
+    update, not a save: the lists' settings purge nothing either way."""
+    from masthead.newsletter.models import NewsletterList
+
+    return NewsletterList.objects.exclude(frequency=NewsletterList.Frequency.NONE).update(
+        frequency=NewsletterList.Frequency.NONE
+    )
+
+
 def publish_new_article(like_pk: int, number: int) -> None:
     """A new story in the section of article like_pk, with its body and byline."""
     from masthead.news.models import ArticleAuthor, ArticlePage
@@ -205,6 +221,7 @@ def main() -> None:
     articles = commands.add_parser("articles", help="print live articles picked at random, as JSON")
     articles.add_argument("--count", type=int, required=True)
     commands.add_parser("comments", help="raise the comment limits; print the busiest thread, as JSON")
+    commands.add_parser("quiet", help="switch the newsletter's digest schedules off")
     writer = commands.add_parser("write", help="write for --duration seconds, then print what was done")
     writer.add_argument("--duration", type=float, required=True)
     writer.add_argument("--articles", type=Path, required=True, help="JSON from `articles`: the ones readers read")
@@ -215,6 +232,9 @@ def main() -> None:
         return
     if arguments.command == "comments":
         print(json.dumps(comment_limits_raise()))
+        return
+    if arguments.command == "quiet":
+        print(json.dumps({"digest_schedules_off": newsletter_schedules_off()}))
         return
     article_pks = [pk for pk, _ in json.loads(arguments.articles.read_text())]
     pending = pending_comments(article_pks, planned_writes(arguments.duration).approvals)

@@ -539,3 +539,31 @@ def test_the_bench_posts_with_what_the_real_form_gives_once_the_limits_are_raise
     assert Comment.objects.filter(page=article).count() == 9
     with pytest.raises(RuntimeError, match="no CSRF token"):
         bench.form_fields("<form><input name='body'></form>")
+
+
+def test_the_bench_switches_the_digest_schedules_off_so_no_digest_starts_mid_run(site_tree):
+    # At 100,000 articles the worker made a digest to 45,191 generated subscribers during
+    # the readers' rows and kept trying to send it to no mail server.
+    import datetime
+
+    from django.utils import timezone
+
+    from masthead.news.tests.factories import make_article
+    from masthead.newsletter.digests import digests_make
+    from masthead.newsletter.models import Edition, NewsletterList
+
+    daily = NewsletterList.objects.create(
+        site=site_tree.site,
+        slug="bench-daily",
+        name="Daily",
+        kind=NewsletterList.Kind.DIGEST,
+        frequency=NewsletterList.Frequency.DAILY,
+        send_time=datetime.time(7, 0),
+    )
+    make_article(site_tree.sections["news"], title="Fresh story for the digest")
+
+    assert load_writer().newsletter_schedules_off() >= 1
+
+    assert NewsletterList.objects.get(pk=daily.pk).frequency == NewsletterList.Frequency.NONE
+    assert digests_make(now=timezone.now() + datetime.timedelta(days=1)) == []
+    assert not Edition.objects.filter(newsletter_list=daily).exists()
