@@ -547,6 +547,7 @@ def check_large_services(redis_db: int) -> None:
 
 def run_large(duration: int, workdir: Path, *, articles: int, database: str, redis_db: int) -> dict:
     """The same measures at 100,000 articles on PostgreSQL and Redis (scale-out mode)."""
+    import discovery  # bench/discovery.py: sitemaps and feeds
     import psycopg
     import redis
 
@@ -587,7 +588,12 @@ def run_large(duration: int, workdir: Path, *, articles: int, database: str, red
         page_ids = [pk for pk, _ in picked.readers if pk != busiest["busiest"]]
         log(f"posting comments over {len(page_ids):,} articles through POST /comments/<id>/post/")
         comment_rows[POSTING_ROW] = post_comments(base, page_ids, duration=duration, workdir=workdir / "posting")
+        log("sitemaps and feeds from the page cache")
+        targets = discovery.paths(base)
+        found = {"cached": discovery.timings(base, targets, samples=discovery.CACHED_SAMPLES)}
     with masthead_serve({**environment, "MASTHEAD_PAGE_CACHE": "off"}, port) as server:
+        log("sitemaps and feeds, page cache off")
+        found["uncached"] = discovery.timings(base, targets, samples=discovery.UNCACHED_SAMPLES)
         fetch(base + ARTICLE)
         rows["article, uncached"] = wrk(base + ARTICLE, duration=duration)
         memory["page cache off"] = worker_memory_mb(server.pid)
@@ -606,6 +612,7 @@ def run_large(duration: int, workdir: Path, *, articles: int, database: str, red
         "worker_memory_mb": memory,
         "articles": articles,
         "audience": audience,
+        "discovery": found,
     }
 
 
@@ -1053,6 +1060,10 @@ def markdown(result: dict) -> str:
             lines += ["", *comment_rows_table(large)]
         if large.get("audience"):
             lines += ["", *audience_table(title, large["audience"])]
+        if large.get("discovery"):
+            import discovery
+
+            lines += ["", *discovery.table(title, large["discovery"])]
     return "\n".join(lines) + "\n"
 
 

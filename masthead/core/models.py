@@ -101,6 +101,12 @@ class SiteSettings(ClusterableModel, BaseSiteSetting):
         default=False,
         help_text="Let articles go out without a byline, e.g. editorials. Off: publishing needs an author.",
     )
+    feeds_full_text = models.BooleanField(
+        "Full text in feeds",
+        default=True,
+        help_text="RSS and Atom feeds carry each article's whole text. Off: the standfirst and image only, "
+        "so feed readers click through to the site.",
+    )
 
     panels = [
         MultiFieldPanel([FieldPanel("site_name"), FieldPanel("tagline"), FieldPanel("logo")], heading="Identity"),
@@ -112,6 +118,7 @@ class SiteSettings(ClusterableModel, BaseSiteSetting):
             heading="YouTube channel box",
         ),
         FieldPanel("allow_unsigned_articles", heading="Publishing"),
+        FieldPanel("feeds_full_text", heading="Feeds"),
         FieldPanel("footer_text"),
     ]
     edit_handler = TabbedInterface(

@@ -8,6 +8,7 @@ import secrets
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
 from django.db import transaction
@@ -103,11 +104,9 @@ def _site_settings(home: HomePage, sections: dict[str, SectionPage]) -> None:
             ("facebook", "https://www.facebook.com/meridianledger"),
             ("youtube", "https://www.youtube.com/@meridianledger"),
             ("telegram", "https://t.me/meridianledger"),
-            ("rss", "/latest/"),
+            ("rss", django_settings.SITE_URL.rstrip("/") + "/feed/"),
         ]
     ):
-        if platform == "rss":
-            continue  # feeds arrive with their own issue
         SocialLink.objects.create(settings=settings, sort_order=order, platform=platform, url=url)
 
 

@@ -6,6 +6,8 @@ table in docs/architecture.md lists every event and what it purges.
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
@@ -25,6 +27,9 @@ def article_keys(article) -> set[str]:
     found.update(keys.section_listing(pk) for pk in article.secondary_sections.values_list("pk", flat=True))
     found.update(keys.tag_listing(slug) for slug in article.tags.values_list("slug", flat=True))
     found.update(keys.author_listing(pk) for pk in article.article_authors.values_list("author_id", flat=True))
+    if article.published_at:
+        published = article.published_at.astimezone(UTC)
+        found.add(keys.sitemap_month(published.year, published.month))
     # The article before it in the stream links to it ("Continue reading"); when this
     # one comes, goes or changes date, that link changes.
     newer = next_newer_article(article=article)
@@ -71,7 +76,7 @@ def container_readdressed(sender, instance, **kwargs):
 
 
 def author_changed(sender, instance, **kwargs):
-    purge_keys(keys.author(instance.pk))
+    purge_keys(keys.author(instance.pk), keys.SITEMAP_PAGES)
 
 
 def source_changed(sender, instance, **kwargs):

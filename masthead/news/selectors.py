@@ -6,11 +6,12 @@ the same as page 1 and a newly published article does not shift the pages under 
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Window, prefetch_related_objects
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Window, prefetch_related_objects
+from django.db.models.functions import RowNumber, TruncMonth
 from django.utils.functional import SimpleLazyObject
 from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
@@ -299,3 +300,89 @@ def article_page_cache_keys(*, article: ArticlePage, content: dict) -> set[str]:
     if next_article:  # a lazy object: test its value, not the wrapper
         keys.add(cache_keys.page(next_article.pk))
     return keys
+
+
+# Sitemaps (news/sitemaps.py): few columns, addresses from `url_path`, no page objects.
+
+
+@dataclass(frozen=True)
+class SitemapMonth:
+    start: datetime.datetime
+    count: int
+    lastmod: datetime.datetime
+
+
+def public_path(url_path: str) -> str | None:
+    """The address a page is served at, from its tree path, as Wagtail's `url` gives it
+    (for pages under a site's root; None for pages outside every site)."""
+    from wagtail.models import Site
+
+    for root in Site.get_site_root_paths():
+        if url_path.startswith(root.root_path):
+            return "/" + url_path[len(root.root_path) :]
+    return None
+
+
+def sitemap_months() -> list[SitemapMonth]:
+    """Months with readable articles, newest first: how many, and the latest publish."""
+    rows = (
+        readable_articles()
+        .annotate(month=TruncMonth("published_at", tzinfo=datetime.UTC))
+        .values("month")
+        .annotate(count=Count("pk"), lastmod=Max("last_published_at"))
+        .order_by("-month")
+    )
+    return [SitemapMonth(row["month"], row["count"], row["lastmod"]) for row in rows if row["month"]]
+
+
+def _month_range(year: int, month: int) -> tuple[datetime.datetime, datetime.datetime]:
+    start = datetime.datetime(year, month, 1, tzinfo=datetime.UTC)
+    end = datetime.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=datetime.UTC)
+    return start, end
+
+
+def sitemap_articles_in_month(year: int, month: int, *, offset: int, limit: int) -> list[tuple[str, object]]:
+    """(address, last publish) of the month's readable articles, oldest first."""
+    start, end = _month_range(year, month)
+    rows = (
+        readable_articles()
+        .filter(published_at__gte=start, published_at__lt=end)
+        .order_by("published_at", "pk")
+        .values_list("url_path", "last_published_at")[offset : offset + limit]
+    )
+    return [(path, lastmod) for url_path, lastmod in rows if (path := public_path(url_path))]
+
+
+def sitemap_recent_articles(*, since, limit: int) -> list[tuple[str, str, object]]:
+    """(address, headline, published at) of readable articles published since `since`."""
+    rows = newest_first(readable_articles().filter(published_at__gte=since)).values_list(
+        "url_path", "title", "published_at"
+    )[:limit]
+    return [(path, title, published) for url_path, title, published in rows if (path := public_path(url_path))]
+
+
+def sitemap_listing_paths() -> list[str]:
+    """The home page, Latest, Staff Picks, public sections, and the pages of authors and
+    tags that have readable articles."""
+    from django.urls import reverse
+    from taggit.models import Tag
+
+    paths = ["/", reverse("news:latest"), reverse("news:staff_picks")]
+    sections = SectionPage.objects.live().public().filter(depth=3).order_by("path").values_list("url_path", flat=True)
+    paths += [path for url_path in sections if (path := public_path(url_path))]
+    readable = readable_articles()
+    authors = (
+        Author.objects.filter(Exists(ArticleAuthor.objects.filter(author=OuterRef("pk"), article__in=readable)))
+        .order_by("slug")
+        .values_list("slug", flat=True)
+    )
+    paths += [reverse("news:author", args=[slug]) for slug in authors]
+    tags = (
+        Tag.objects.filter(
+            Exists(ArticlePage.tags.through.objects.filter(tag=OuterRef("pk"), content_object__in=readable))
+        )
+        .order_by("slug")
+        .values_list("slug", flat=True)
+    )
+    paths += [reverse("news:tag", args=[slug]) for slug in tags]
+    return paths

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from masthead.news import selectors
+from masthead.news import feeds, selectors
 from masthead.news.models import Author
 from masthead.news.pagination import BROKEN_OLDER_LINK, MAX_ID, InvalidCursor
 from masthead.pagecache import keys as cache_keys
@@ -105,3 +105,19 @@ def article_fragment(request, pk: int):
     add_keys(request, page_keys)
     context = {"page": article, "is_fragment": True, "page_keys": page_keys, **content}
     return render(request, "news/includes/article_fragment.html", context)
+
+
+_section_rss = feeds.SectionFeed()
+_section_atom = feeds.atom(feeds.SectionFeed)()
+
+
+@require_safe
+def section_feed(request, section: str, atom: bool = False):
+    """`/<section>/feed/`: the section's feed, or, when no section has that feed, the
+    page Wagtail keeps at that address (an article whose slug is "feed")."""
+    page = feeds.section_with_feed(section)
+    if page is None:
+        from wagtail.views import serve
+
+        return serve(request, request.path.lstrip("/"))
+    return (_section_atom if atom else _section_rss)(request, section=page)

@@ -15,6 +15,8 @@ SITE = "site"
 LATEST = "list-latest"
 HOME = "list-home"
 STAFF_PICKS = "list-staffpicks"
+# The sitemap of listing pages (sections, authors, tags): what an author's change adds.
+SITEMAP_PAGES = "sitemap-pages"
 
 
 def page(pk: int) -> str:
@@ -40,6 +42,11 @@ def section_listing(pk: int) -> str:
 
 def tag_listing(slug: str) -> str:
     return f"list-tag-{slug}"
+
+
+def sitemap_month(year: int, month: int) -> str:
+    """The sitemap of the articles published in a month (UTC)."""
+    return f"sitemap-{year:04d}-{month:02d}"
 
 
 def author_listing(pk: int) -> str:

@@ -567,3 +567,18 @@ def test_the_bench_switches_the_digest_schedules_off_so_no_digest_starts_mid_run
     assert NewsletterList.objects.get(pk=daily.pk).frequency == NewsletterList.Frequency.NONE
     assert digests_make(now=timezone.now() + datetime.timedelta(days=1)) == []
     assert not Edition.objects.filter(newsletter_list=daily).exists()
+
+
+def test_the_discovery_rows_mark_the_cached_and_uncached_goals():
+    discovery = load_script("discovery")
+    timing = {"p50_ms": 1.0, "bytes": 2048, "samples": 10, "max_ms": 1.0, "path": "/x"}
+    result = {
+        "cached": {"sitemap index": {**timing, "p95_ms": 4.0}, "site feed (RSS)": {**timing, "p95_ms": 4.0}},
+        "uncached": {"sitemap index": {**timing, "p95_ms": 120.0}, "site feed (RSS)": {**timing, "p95_ms": 640.0}},
+    }
+
+    table = discovery.table("100,000 articles, PostgreSQL + Redis", result)
+
+    assert table[0].startswith("| discovery, 100,000 articles, PostgreSQL + Redis | cached p50 ms |")
+    assert table[2].startswith("| sitemap index | 1.0 | 4.0 | 1.0 | 120.0 | 2.0 |") and table[2].endswith("✓ |")
+    assert table[3].endswith("✗ |")
