@@ -86,6 +86,7 @@ class Listing:
     site_name: str
     request: object
     articles: list = field(default_factory=list)
+    embeds: dict = field(default_factory=dict)  # stored oEmbed answers of the bodies, by URL
 
 
 def _origin() -> str:
@@ -109,6 +110,7 @@ def _listing(request, *, title: str, link: str, description: str, list_key: str,
         site_name=site.site_name,
         request=request,
         articles=stream.articles,
+        embeds=selectors.embeds_for_articles(stream.articles) if full_text else {},
     )
 
 
@@ -206,9 +208,8 @@ class _ArticleFeed(Feed):
         listing: Listing = article._feed_listing
         if not listing.full_text:
             return {}
-        body = "".join(
-            str(block.render_as_block({"request": listing.request, "page": article})) for block in article.body
-        )
+        context = {"request": listing.request, "page": article, "embeds": listing.embeds}
+        body = "".join(str(block.render_as_block(context)) for block in article.body)
         return {"content_html": xml_safe(absolute_addresses(body, _origin()))}
 
     def get_object(self, request, *args, **kwargs) -> Listing:

@@ -289,6 +289,12 @@ class ArticlePage(PublicPageMixin, Page):
         default=False, help_text="Hide the supporter call to action on this article."
     )
     word_count = models.PositiveIntegerField(default=0, editable=False)
+    noindex = models.BooleanField(
+        "Hide from search engines",
+        default=False,
+        help_text="Search engines and Google News leave it out (robots noindex, not in the sitemaps). "
+        "Readers, listings and feeds still show it.",
+    )
 
     content_panels = [
         TitleFieldPanel("title", heading="Headline", placeholder="Headline*"),
@@ -314,6 +320,7 @@ class ArticlePage(PublicPageMixin, Page):
         ),
         MultiFieldPanel([FieldPanel("is_staff_pick"), FieldPanel("staff_pick_order")], heading="Staff Picks"),
         FieldPanel("hide_supporter_cta"),
+        FieldPanel("noindex", heading="Search engines"),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("standfirst"),

@@ -269,7 +269,12 @@ def next_newer_article(*, article: ArticlePage) -> ArticlePage | None:
 
 def embeds_for(*, article: ArticlePage) -> dict[str, Embed]:
     """Stored oEmbed answers for the article's embed blocks, keyed by URL, in one query."""
-    urls = [block.value["url"] for block in article.body if block.block_type == "embed"]
+    return embeds_for_articles([article])
+
+
+def embeds_for_articles(articles: list[ArticlePage]) -> dict[str, Embed]:
+    """The same for several articles (a full-text feed), still in one query."""
+    urls = [block.value["url"] for article in articles for block in article.body if block.block_type == "embed"]
     if not urls:
         return {}
     hashes = {get_embed_hash(url): url for url in urls}
@@ -327,6 +332,7 @@ def sitemap_months() -> list[SitemapMonth]:
     """Months with readable articles, newest first: how many, and the latest publish."""
     rows = (
         readable_articles()
+        .filter(noindex=False)
         .annotate(month=TruncMonth("published_at", tzinfo=datetime.UTC))
         .values("month")
         .annotate(count=Count("pk"), lastmod=Max("last_published_at"))
@@ -346,7 +352,7 @@ def sitemap_articles_in_month(year: int, month: int, *, offset: int, limit: int)
     start, end = _month_range(year, month)
     rows = (
         readable_articles()
-        .filter(published_at__gte=start, published_at__lt=end)
+        .filter(published_at__gte=start, published_at__lt=end, noindex=False)
         .order_by("published_at", "pk")
         .values_list("url_path", "last_published_at")[offset : offset + limit]
     )
@@ -355,7 +361,7 @@ def sitemap_articles_in_month(year: int, month: int, *, offset: int, limit: int)
 
 def sitemap_recent_articles(*, since, limit: int) -> list[tuple[str, str, object]]:
     """(address, headline, published at) of readable articles published since `since`."""
-    rows = newest_first(readable_articles().filter(published_at__gte=since)).values_list(
+    rows = newest_first(readable_articles().filter(published_at__gte=since, noindex=False)).values_list(
         "url_path", "title", "published_at"
     )[:limit]
     return [(path, title, published) for url_path, title, published in rows if (path := public_path(url_path))]

@@ -114,3 +114,12 @@ def alt_beside(alt: str, caption: str) -> str:
     if " ".join((alt or "").split()).casefold() == " ".join((caption or "").split()).casefold():
         return ""
     return alt
+
+
+@register.simple_tag
+def site_origin() -> str:
+    """The site's own scheme and host (SITE_URL): for canonical and Open Graph addresses,
+    which must not echo whatever Host a request came with into a cached page."""
+    from django.conf import settings
+
+    return settings.SITE_URL.rstrip("/")

@@ -237,3 +237,31 @@ def test_a_publish_purges_the_feeds_that_list_it(site_tree, page_cache_dir, djan
         response = wsgi_request(site, path)
         assert feedparser.parse(response.body).entries[0].title == "Second", path
     assert wsgi_request(site, "/analysis/feed/").body == analysis_feed.body
+
+
+def test_a_full_text_feed_shows_embeds_as_the_page_does_without_a_query_each(client, site_tree):
+    from wagtail.embeds.embeds import get_embed_hash
+    from wagtail.embeds.models import Embed
+
+    url = "https://www.youtube.com/watch?v=feedtest01"
+    Embed.objects.create(
+        url=url,
+        hash=get_embed_hash(url),
+        type="video",
+        html="",
+        title="Council meeting, in full",
+        provider_name="YouTube",
+        thumbnail_url="https://i.ytimg.com/vi/feedtest01/hqdefault.jpg",
+    )
+    for hours in (1, 2, 3):
+        make_article(
+            site_tree.sections["news"],
+            hours_ago=hours,
+            body=[*paragraphs(1), {"type": "embed", "value": {"url": url, "caption": ""}}],
+        )
+
+    _, feed = read_feed(client, "/feed/")
+
+    for entry in feed.entries:
+        content = entry.content[0].value
+        assert "Council meeting, in full" in content and url in content
