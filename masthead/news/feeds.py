@@ -25,6 +25,7 @@ from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 from taggit.models import Tag
 
 from masthead.core.templatetags.masthead import site_settings
@@ -99,6 +100,8 @@ def _listing(request, *, title: str, link: str, description: str, list_key: str,
     prefetch_related_objects(stream.articles, "tags")  # the items' categories
     full_text = site.feeds_full_text
     add_keys(request, {list_key, *keys_for_articles(stream.articles)})
+    # Items name their tags as categories: a renamed tag changes the feed.
+    add_keys(request, {cache_keys.tag(tag.pk) for article in stream.articles for tag in article.tags.all()})
     if full_text:  # the body is in the feed: an edit of it changes the feed
         add_keys(request, {cache_keys.article(article.pk) for article in stream.articles})
     return Listing(
@@ -158,7 +161,9 @@ class _ArticleFeed(Feed):
         return False
 
     def item_description(self, article: ArticlePage) -> str:
-        return xml_safe(article.standfirst) or xml_safe(article.title)
+        # Readers treat the summary as HTML (Atom says type="html"); the standfirst is
+        # plain text, so "a < b" must arrive as text.
+        return escape(xml_safe(article.standfirst) or xml_safe(article.title))
 
     def item_pubdate(self, article: ArticlePage):
         return article.published_at
@@ -232,7 +237,7 @@ def section_with_feed(slug: str) -> SectionPage | None:
     """The public section whose feed `/<slug>/feed/` is, or None: that address is then
     Wagtail's (no such section, or a page of the section is itself called "feed")."""
     page = SectionPage.objects.live().filter(slug=slug, depth=3).first()
-    if page is None or page.get_view_restrictions() or page.get_children().filter(slug="feed").exists():
+    if page is None or page.get_view_restrictions() or page.get_children().live().filter(slug="feed").exists():
         return None
     return page
 

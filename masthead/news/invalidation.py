@@ -84,7 +84,7 @@ def source_changed(sender, instance, **kwargs):
 
 
 def tag_changed(sender, instance, **kwargs):
-    purge_keys(keys.tag(instance.pk), keys.tag_listing(instance.slug))
+    purge_keys(keys.tag(instance.pk), keys.tag_listing(instance.slug), keys.SITEMAP_PAGES)
 
 
 def connect():

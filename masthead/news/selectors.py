@@ -254,6 +254,8 @@ def next_older_article(*, article: ArticlePage) -> ArticlePage | None:
     """The article after this one in the Latest stream, for "Continue reading": what the
     link shows, its title and address (every column would cost more to compile than
     the query takes to run)."""
+    if article.published_at is None:
+        return None  # a draft in preview that was never published has no place in the stream yet
     queryset = older_than(readable_articles(), published_at=article.published_at, pk=article.pk)
     return newest_first(queryset).only("title", "url_path").first()
 
@@ -317,15 +319,22 @@ class SitemapMonth:
     lastmod: datetime.datetime
 
 
-def public_path(url_path: str) -> str | None:
+def public_path(url_path: str, roots=None) -> str | None:
     """The address a page is served at, from its tree path, as Wagtail's `url` gives it
-    (for pages under a site's root; None for pages outside every site)."""
+    (for pages under a site's root; None for pages outside every site). Pass `roots`
+    (Site.get_site_root_paths(), a cache read) when converting many."""
     from wagtail.models import Site
 
-    for root in Site.get_site_root_paths():
+    for root in roots if roots is not None else Site.get_site_root_paths():
         if url_path.startswith(root.root_path):
             return "/" + url_path[len(root.root_path) :]
     return None
+
+
+def _root_paths():
+    from wagtail.models import Site
+
+    return Site.get_site_root_paths()
 
 
 def sitemap_months() -> list[SitemapMonth]:
@@ -356,7 +365,8 @@ def sitemap_articles_in_month(year: int, month: int, *, offset: int, limit: int)
         .order_by("published_at", "pk")
         .values_list("url_path", "last_published_at")[offset : offset + limit]
     )
-    return [(path, lastmod) for url_path, lastmod in rows if (path := public_path(url_path))]
+    roots = _root_paths()
+    return [(path, lastmod) for url_path, lastmod in rows if (path := public_path(url_path, roots))]
 
 
 def sitemap_recent_articles(*, since, limit: int) -> list[tuple[str, str, object]]:
@@ -364,7 +374,8 @@ def sitemap_recent_articles(*, since, limit: int) -> list[tuple[str, str, object
     rows = newest_first(readable_articles().filter(published_at__gte=since, noindex=False)).values_list(
         "url_path", "title", "published_at"
     )[:limit]
-    return [(path, title, published) for url_path, title, published in rows if (path := public_path(url_path))]
+    roots = _root_paths()
+    return [(path, title, published) for url_path, title, published in rows if (path := public_path(url_path, roots))]
 
 
 def sitemap_listing_paths() -> list[str]:

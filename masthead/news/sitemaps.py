@@ -29,6 +29,9 @@ from masthead.pagecache.wsgi import SECONDS_HEADER
 # The sitemap protocol's limit per file (sitemaps.org); Google's is the same.
 URLS_PER_FILE = 50_000
 # Google News reads articles of the last two days, at most 1,000 a file.
+# More parts than a month could ever need (50,000 articles each): a larger number asked
+# for is a made-up address, answered 404 before it reaches the database.
+MAX_PARTS = 100
 NEWS_HOURS = 48
 NEWS_LIMIT = 1_000
 XML_TYPE = "application/xml; charset=utf-8"
@@ -83,7 +86,7 @@ def sitemap_index(request):
 
 @require_safe
 def month_sitemap(request, year: int, month: int, part: int = 1):
-    if not (1 <= month <= 12 and 1970 <= year <= 9999 and part >= 1):
+    if not (1 <= month <= 12 and 1 <= year <= 9998 and 1 <= part <= MAX_PARTS):
         raise Http404("No such month")
     add_keys(request, {cache_keys.sitemap_month(year, month)})
     rows = selectors.sitemap_articles_in_month(year, month, offset=(part - 1) * URLS_PER_FILE, limit=URLS_PER_FILE)
@@ -91,7 +94,8 @@ def month_sitemap(request, year: int, month: int, part: int = 1):
         raise Http404("No such part")
     origin = _origin()
     entries = [
-        f"<url><loc>{escape(origin + path)}</loc><lastmod>{_w3c(lastmod)}</lastmod></url>" for path, lastmod in rows
+        f"<url><loc>{escape(origin + path)}</loc>{f'<lastmod>{_w3c(lastmod)}</lastmod>' if lastmod else ''}</url>"
+        for path, lastmod in rows
     ]
     body = f'{HEADER}<urlset xmlns="{SITEMAP_NS}">\n' + "\n".join(entries) + "\n</urlset>\n"
     return _xml(request, body)
@@ -115,7 +119,7 @@ def news_sitemap(request):
     now = timezone.now()
     add_keys(request, {cache_keys.LATEST})
     site = site_settings({"request": request})
-    name = escape(site.site_name)
+    name = escape(xml_safe(site.site_name))
     language = escape(settings.LANGUAGE_CODE.split("-")[0])
     origin = _origin()
     rows = selectors.sitemap_recent_articles(since=now - timedelta(hours=NEWS_HOURS), limit=NEWS_LIMIT)

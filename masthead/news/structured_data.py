@@ -63,8 +63,9 @@ def news_article(*, article, page_url: str, site, authors, tags) -> dict:
         "description": article.standfirst or article.search_description or "",
         "mainEntityOfPage": {"@type": "WebPage", "@id": page_url},
         "url": page_url,
+        # A draft in preview has no dates yet: html_datetime(None) is "".
         "datePublished": html_datetime(article.published_at),
-        "dateModified": html_datetime(max(filter(None, [modified, article.published_at]))),
+        "dateModified": html_datetime(max(filter(None, [modified, article.published_at]), default=None)),
         "author": [
             {"@type": "Person", "name": link.author.name, "url": origin() + link.author.get_absolute_url()}
             for link in authors
@@ -73,6 +74,9 @@ def news_article(*, article, page_url: str, site, authors, tags) -> dict:
         "isAccessibleForFree": True,
         "inLanguage": settings.LANGUAGE_CODE,
     }
+    for name in ("datePublished", "dateModified"):
+        if not data[name]:
+            del data[name]  # a draft in preview
     if not data["author"]:
         # An unsigned piece (an editorial) or a syndicated one: the credit is who wrote it.
         data["author"] = (

@@ -119,5 +119,5 @@ def section_feed(request, section: str, atom: bool = False):
     if page is None:
         from wagtail.views import serve
 
-        return serve(request, request.path.lstrip("/"))
+        return serve(request, request.path_info.lstrip("/"))
     return (_section_atom if atom else _section_rss)(request, section=page)

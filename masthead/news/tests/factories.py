@@ -109,7 +109,7 @@ def make_article(
     article = ArticlePage(
         title=title or f"Article number {number}",
         slug=f"article-{number}",
-        standfirst="A short standfirst that tells the reader what happened.",
+        standfirst=fields.pop("standfirst", "A short standfirst that tells the reader what happened."),
         body=json.dumps(body if body is not None else paragraphs(5)),
         published_at=fields.pop("published_at", timezone.now() - timedelta(hours=hours_ago)),
         featured_image=image,

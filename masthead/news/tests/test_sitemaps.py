@@ -98,7 +98,15 @@ def test_a_month_over_the_limit_is_split_into_parts(client, site_tree, monkeypat
 
 
 @pytest.mark.parametrize(
-    "path", ["/sitemaps/articles-2026-13.xml", "/sitemaps/articles-0-01.xml", "/sitemaps/articles-2026-00.xml"]
+    "path",
+    [
+        "/sitemaps/articles-2026-13.xml",
+        "/sitemaps/articles-0-01.xml",
+        "/sitemaps/articles-2026-00.xml",
+        "/sitemaps/articles-9999-12.xml",
+        "/sitemaps/articles-2026-01-99999999999999999999.xml",
+        "/sitemaps/articles-99999999999999999999-01.xml",
+    ],
 )
 def test_impossible_months_are_404(client, site_tree, path):
     assert client.get(path).status_code == 404
@@ -177,8 +185,10 @@ def test_a_publish_purges_the_index_its_month_and_the_news_sitemap(
     with django_capture_on_commit_callbacks(execute=True):
         second = make_article(site_tree.sections["news"], title="Second", hours_ago=0.1)
 
-    for path in paths:
-        assert second.url.encode() in wsgi_request(site, path).body or path == "/sitemap.xml", path
+    index_before = wsgi_request(site, "/sitemap.xml")  # (already purged and stored again)
+    for path in paths[1:]:
+        assert second.url.encode() in wsgi_request(site, path).body, path
+    assert sitemaps._w3c(second.last_published_at).encode() in index_before.body
     assert wsgi_request(site, other_month).header("X-Cache") == "hit"
 
 

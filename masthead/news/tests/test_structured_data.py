@@ -207,3 +207,14 @@ def test_a_headline_cannot_end_the_json_ld_block(client, site_tree):
     assert news["headline"] == title
     block = html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
     assert "<" not in block and ">" not in block
+
+
+def test_a_draft_never_published_previews_without_dates(admin_client, site_tree):
+    draft = make_article(site_tree.sections["news"], title="Draft only", publish=False, published_at=None)
+
+    response = admin_client.get(f"/admin/pages/{draft.pk}/view_draft/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    news = of_type(extruct.extract(html, base_url=ORIGIN, syntaxes=["json-ld"], uniform=True), "NewsArticle")
+    assert news["headline"] == "Draft only" and "datePublished" not in news
