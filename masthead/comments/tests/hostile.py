@@ -119,12 +119,22 @@ def shape(html: str) -> set[tuple[str, str]]:
     return pairs
 
 
+def _script_elements(html: str):
+    return [element for element in elements(html) if isinstance(element.tag, str) and _local(element.tag) == "script"]
+
+
 def scripts(html: str) -> list[tuple[str, str]]:
+    """Scripts that run. JSON-LD blocks are data that differ per page: `structured_data`
+    checks those."""
     return [
         (element.get("src", ""), element.text or "")
-        for element in elements(html)
-        if isinstance(element.tag, str) and _local(element.tag) == "script"
+        for element in _script_elements(html)
+        if element.get("type") != "application/ld+json"
     ]
+
+
+def structured_data(html: str) -> list[str]:
+    return [element.text or "" for element in _script_elements(html) if element.get("type") == "application/ld+json"]
 
 
 def addresses(html: str) -> set[str]:
@@ -153,6 +163,10 @@ def assert_nothing_injected(html: str, baseline: Baseline, *, context: str = "")
     extra = shape(html) - baseline.shape
     assert not extra, f"{context}: markup from the input: {sorted(extra)}"
     assert set(scripts(html)) <= baseline.scripts, f"{context}: a script that the templates do not make"
+    for block in structured_data(html):
+        # Reader text inside JSON-LD stays data: valid JSON, and no "<" that could close the block.
+        json.loads(block)
+        assert "<" not in block, f"{context}: markup inside a JSON-LD block"
     site_addresses = baseline.addresses
     for element in elements(html):
         if not isinstance(element.tag, str):

@@ -3,6 +3,7 @@
 import html5lib
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 from wagtail.models import Site
 
 from masthead.demo import content
@@ -13,8 +14,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def demo_site(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+def demo_site(django_db_setup, django_db_blocker, tmp_path_factory):
+    # The demo's original images go where every test reads media from (conftest's
+    # `_media_in_tmp`, a per-test fixture this module-scoped one runs before): pages
+    # render renditions the load did not make, and those read the originals.
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.getbasetemp() / "media"):
         demo_load()
         yield
         # Module-scoped data outlives the per-test transactions: remove it so other

@@ -2,6 +2,7 @@
 
 import html5lib
 import pytest
+from django.conf import settings
 
 from masthead.news.tests.factories import make_article, make_author, make_image, make_source
 from masthead.pagecache.tests.helpers import assert_cacheable
@@ -66,7 +67,8 @@ def test_syndicated_article_credits_source(client, site_tree):
     body = client.get(article.url).content.decode()
 
     assert 'Via <a href="https://northernwire.example"' in body
-    assert f'<link rel="canonical" href="http://localhost{article.url}">' in body
+    # Not the original's address (canonical_to_original is off): ours, on the configured SITE_URL.
+    assert f'<link rel="canonical" href="{settings.SITE_URL}{article.url}">' in body
 
 
 def test_authored_by_via_credit_and_canonical_to_original(client, site_tree):
