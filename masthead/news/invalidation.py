@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from masthead.pagecache import keys
@@ -21,6 +21,11 @@ def article_keys(article) -> set[str]:
     from masthead.news.selectors import next_newer_article
 
     found = {keys.page(article.pk), keys.article(article.pk), keys.LATEST, keys.HOME, keys.STAFF_PICKS}
+    # A re-dated article leaves the month it was listed in (remembered by `remember_old_date`).
+    published_before = getattr(article, "_published_at_before_save", None)
+    if published_before is not None:
+        published_before = published_before.astimezone(UTC)
+        found.add(keys.sitemap_month(published_before.year, published_before.month))
     article = ArticlePage.objects.filter(pk=article.pk).first() or article
     if article.primary_section_id:
         found.add(keys.section_listing(article.primary_section_id))
@@ -36,6 +41,16 @@ def article_keys(article) -> set[str]:
     if newer is not None:
         found.add(keys.article(newer.pk))
     return found
+
+
+def remember_old_date(sender, instance, update_fields=None, **kwargs):
+    """Before an article is saved, note the publication date it is listed under, so the
+    purge after a publish also retires the sitemap month it moves out of."""
+    if instance.pk is None or (update_fields is not None and "published_at" not in update_fields):
+        return
+    instance._published_at_before_save = (
+        sender.objects.filter(pk=instance.pk).values_list("published_at", flat=True).first()
+    )
 
 
 def purge_article(article) -> None:
@@ -97,6 +112,7 @@ def connect():
         for model in (SectionPage, HomePage):
             signal.connect(container_changed, sender=model, dispatch_uid=f"news-purge-{model.__name__}-{signal}")
     pre_delete.connect(article_changed, sender=ArticlePage, dispatch_uid="news-purge-article-delete")
+    pre_save.connect(remember_old_date, sender=ArticlePage, dispatch_uid="news-remember-old-date")
     for model in (SectionPage, HomePage):
         pre_delete.connect(container_changed, sender=model, dispatch_uid=f"news-purge-{model.__name__}-delete")
     post_page_move.connect(page_moved, dispatch_uid="news-purge-page-moved")

@@ -192,6 +192,22 @@ def test_a_publish_purges_the_index_its_month_and_the_news_sitemap(
     assert wsgi_request(site, other_month).header("X-Cache") == "hit"
 
 
+def test_a_redated_article_leaves_its_old_month(site_tree, page_cache_dir, django_capture_on_commit_callbacks):
+    site = cached_site(page_cache_dir)
+    make_article(site_tree.sections["news"], title="Stays", published_at=at(2025, 3, 2))
+    moved = make_article(site_tree.sections["news"], title="Moves", published_at=at(2025, 3, 9))
+    march = sitemaps.month_path(2025, 3)
+    assert moved.url.encode() in wsgi_request(site, march).body
+    assert wsgi_request(site, march).header("X-Cache") == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):  # an editor corrects the date and publishes
+        moved.published_at = at(2025, 5, 1)
+        moved.save_revision().publish()
+
+    assert moved.url.encode() not in wsgi_request(site, march).body
+    assert moved.url.encode() in wsgi_request(site, sitemaps.month_path(2025, 5)).body
+
+
 def test_sitemap_queries_do_not_grow_with_the_articles(client, site_tree):
     news = site_tree.sections["news"]
     make_article(news, published_at=at(2025, 1, 3), authors=[make_author()], tags=["One"])
