@@ -94,7 +94,21 @@ def author_changed(sender, instance, **kwargs):
     purge_keys(keys.author(instance.pk), keys.SITEMAP_PAGES)
 
 
+def remember_old_canonical(sender, instance, **kwargs):
+    instance._canonical_before_save = (
+        sender.objects.filter(pk=instance.pk).values_list("canonical_to_original", flat=True).first()
+        if instance.pk
+        else None
+    )
+
+
 def source_changed(sender, instance, **kwargs):
+    canonical_before = getattr(instance, "_canonical_before_save", None)
+    if canonical_before is not None and canonical_before != instance.canonical_to_original:
+        # Which address is canonical changed for every article from this source: their
+        # heads, and which of them the sitemaps (by month, keyed by no source) may list.
+        purge_everything()
+        return
     purge_keys(keys.source(instance.pk))
 
 
@@ -113,6 +127,7 @@ def connect():
             signal.connect(container_changed, sender=model, dispatch_uid=f"news-purge-{model.__name__}-{signal}")
     pre_delete.connect(article_changed, sender=ArticlePage, dispatch_uid="news-purge-article-delete")
     pre_save.connect(remember_old_date, sender=ArticlePage, dispatch_uid="news-remember-old-date")
+    pre_save.connect(remember_old_canonical, sender=Source, dispatch_uid="news-remember-old-canonical")
     for model in (SectionPage, HomePage):
         pre_delete.connect(container_changed, sender=model, dispatch_uid=f"news-purge-{model.__name__}-delete")
     post_page_move.connect(page_moved, dispatch_uid="news-purge-page-moved")

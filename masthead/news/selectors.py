@@ -337,11 +337,16 @@ def _root_paths():
     return Site.get_site_root_paths()
 
 
+def indexable_articles() -> QuerySet:
+    """Readable articles whose canonical address is ours: not marked noindex, and not a
+    syndicated copy whose canonical is the original (a sitemap lists canonical addresses only)."""
+    return readable_articles().filter(noindex=False).exclude(source__canonical_to_original=True, original_url__gt="")
+
+
 def sitemap_months() -> list[SitemapMonth]:
     """Months with readable articles, newest first: how many, and the latest publish."""
     rows = (
-        readable_articles()
-        .filter(noindex=False)
+        indexable_articles()
         .annotate(month=TruncMonth("published_at", tzinfo=datetime.UTC))
         .values("month")
         .annotate(count=Count("pk"), lastmod=Max("last_published_at"))
@@ -360,8 +365,8 @@ def sitemap_articles_in_month(year: int, month: int, *, offset: int, limit: int)
     """(address, last publish) of the month's readable articles, oldest first."""
     start, end = _month_range(year, month)
     rows = (
-        readable_articles()
-        .filter(published_at__gte=start, published_at__lt=end, noindex=False)
+        indexable_articles()
+        .filter(published_at__gte=start, published_at__lt=end)
         .order_by("published_at", "pk")
         .values_list("url_path", "last_published_at")[offset : offset + limit]
     )
@@ -371,7 +376,7 @@ def sitemap_articles_in_month(year: int, month: int, *, offset: int, limit: int)
 
 def sitemap_recent_articles(*, since, limit: int) -> list[tuple[str, str, object]]:
     """(address, headline, published at) of readable articles published since `since`."""
-    rows = newest_first(readable_articles().filter(published_at__gte=since, noindex=False)).values_list(
+    rows = newest_first(indexable_articles().filter(published_at__gte=since)).values_list(
         "url_path", "title", "published_at"
     )[:limit]
     roots = _root_paths()

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from masthead.core.models import SiteSettings
 from masthead.news import sitemaps
-from masthead.news.tests.factories import make_article, make_author
+from masthead.news.tests.factories import make_article, make_author, make_source
 from masthead.pagecache.stores import FileStore
 from masthead.pagecache.tests.helpers import assert_cacheable, cached_site, wsgi_request
 
@@ -206,6 +206,25 @@ def test_a_redated_article_leaves_its_old_month(site_tree, page_cache_dir, djang
 
     assert moved.url.encode() not in wsgi_request(site, march).body
     assert moved.url.encode() in wsgi_request(site, sitemaps.month_path(2025, 5)).body
+
+
+def test_copies_whose_canonical_is_the_original_stay_out_of_the_sitemaps(
+    client, site_tree, page_cache_dir, django_capture_on_commit_callbacks
+):
+    wire = make_source("Harbor Review", url="https://harborreview.example", canonical_to_original=False)
+    copy = make_article(site_tree.sections["news"], source=wire, original_url="https://harborreview.example/a/1")
+    credited = make_article(site_tree.sections["news"], source=wire)  # no original address: ours is canonical
+    month = sitemaps.month_path(copy.published_at.year, copy.published_at.month)
+    site = cached_site(page_cache_dir)
+    assert copy.url.encode() in wsgi_request(site, month).body
+
+    with django_capture_on_commit_callbacks(execute=True):
+        wire.canonical_to_original = True
+        wire.save()
+
+    for path in (month, "/sitemap-news.xml"):
+        body = wsgi_request(site, path).body
+        assert copy.url.encode() not in body and credited.url.encode() in body, path
 
 
 def test_sitemap_queries_do_not_grow_with_the_articles(client, site_tree):
