@@ -1,6 +1,10 @@
 """The article editor's form: the rules an article must meet before it goes out."""
 
+from functools import cache
+
 from django.core.exceptions import ValidationError
+from django.urls import URLResolver, get_resolver
+from django.urls.resolvers import RoutePattern
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from masthead.core.models import SiteSettings
@@ -32,3 +36,36 @@ class ArticlePageForm(WagtailAdminPageForm):
             form.is_valid() and form.cleaned_data.get("author") and not form.cleaned_data.get("DELETE")
             for form in self.formsets["article_authors"].forms
         )
+
+
+@cache
+def taken_first_segments() -> frozenset[str]:
+    """The first path segments the project's own routes answer (/feed/, /tag/, /admin/…):
+    a section with one of these slugs would never be shown, its address served by the route."""
+    taken = set()
+
+    def walk(patterns):
+        for entry in patterns:
+            if not isinstance(entry.pattern, RoutePattern):
+                continue  # Wagtail's catch-all and other regexes take no fixed segment
+            route = str(entry.pattern)
+            if not route and isinstance(entry, URLResolver):
+                walk(entry.url_patterns)
+                continue
+            segment = route.split("/", 1)[0]
+            if segment and "<" not in segment:
+                taken.add(segment)
+
+    walk(get_resolver().url_patterns)
+    return frozenset(taken)
+
+
+class SectionPageForm(WagtailAdminPageForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        slug = cleaned_data.get("slug")
+        if slug and slug in taken_first_segments():
+            self.add_error(
+                "slug", f"/{slug}/ is already one of the site's own addresses: choose another slug for this section."
+            )
+        return cleaned_data

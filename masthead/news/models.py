@@ -23,7 +23,7 @@ from wagtail.url_routing import RouteResult
 
 from masthead.core.blocks import ArticleBodyBlock
 from masthead.core.models import NewsImage, SocialPlatform
-from masthead.news.forms import ArticlePageForm
+from masthead.news.forms import ArticlePageForm, SectionPageForm
 from masthead.news.pagination import InvalidCursor
 from masthead.pagecache import fragments
 from masthead.pagecache import keys as cache_keys
@@ -224,6 +224,7 @@ class SectionPage(PublicPageMixin, Page):
     parent_page_types = ["news.HomePage"]
     subpage_types = ["news.ArticlePage"]
     template = "news/section_page.html"
+    base_form_class = SectionPageForm
 
     def serve(self, request, *args, **kwargs):
         from masthead.news.views import broken_older_link

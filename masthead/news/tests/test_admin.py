@@ -14,7 +14,7 @@ from wagtail.models import Collection
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from masthead.core.models import NewsImage, SiteSettings
-from masthead.news.models import ArticlePage
+from masthead.news.models import ArticlePage, SectionPage
 from masthead.news.tests.factories import make_article, make_author, make_image
 
 pytestmark = pytest.mark.django_db
@@ -360,3 +360,23 @@ def test_admin_pages_carry_the_masthead_name(editor_client):
 
     assert "<title>Dashboard - Masthead</title>" in page
     assert "Test Ledger" in page  # the dashboard welcomes editors to their own site
+
+
+@pytest.mark.parametrize("slug", ["feed", "tag", "latest", "sitemaps"])
+def test_a_section_cannot_take_an_address_the_site_already_answers(admin_client, site_tree, slug):
+    url = reverse("wagtailadmin_pages:add", args=["news", "sectionpage", site_tree.home.pk])
+    data = nested_form_data({"title": "Feed", "slug": slug, "description": "", "show_on_home": "on"})
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "is already one of the site&#x27;s own addresses" in response.content.decode()
+    assert not SectionPage.objects.filter(slug=slug).exists()
+
+
+def test_a_section_with_a_free_slug_is_created(admin_client, site_tree):
+    url = reverse("wagtailadmin_pages:add", args=["news", "sectionpage", site_tree.home.pk])
+    data = nested_form_data({"title": "Climate", "slug": "climate", "description": "", "show_on_home": "on"})
+
+    assert admin_client.post(url, data).status_code == 302
+    assert SectionPage.objects.filter(slug="climate").exists()
