@@ -23,7 +23,8 @@ and, at 100,000 articles only (with the 1,000,000 comments `masthead generate` a
 - posting comments through the real endpoint, as a browser does: the form fetched once
   for its CSRF cookie and fields, then POST /comments/<id>/post/ asking for JSON, each
   from a new reader (the site's posting limits raised for the one client),
-- the thread of the article with the most comments (5,000), the page cache off.
+- the thread of the article with the most comments (5,000), the page cache off,
+- sitemaps and feeds (bench/discovery.py) and the search page (bench/search.py).
 
 Writes bench/results/latest.{md,json} and chart.svg, and the README's benchmark section.
 Then beacon ingestion (bench/beacons.py; alone: `--only beacons`) and newsletter delivery
@@ -550,6 +551,7 @@ def run_large(duration: int, workdir: Path, *, articles: int, database: str, red
     import discovery  # bench/discovery.py: sitemaps and feeds
     import psycopg
     import redis
+    import search  # bench/search.py: the search page
 
     server_url = postgres_server_url()
     with psycopg.connect(server_url, autocommit=True) as connection:
@@ -591,6 +593,8 @@ def run_large(duration: int, workdir: Path, *, articles: int, database: str, red
         log("sitemaps and feeds from the page cache")
         targets = discovery.paths(base)
         found = {"cached": discovery.timings(base, targets, samples=discovery.CACHED_SAMPLES)}
+        log(f"site search: {search.SAMPLES} queries readers type, one after another")
+        searched = search.timings(base, search.queries(environment["DATABASE_URL"]))
     with masthead_serve({**environment, "MASTHEAD_PAGE_CACHE": "off"}, port) as server:
         log("sitemaps and feeds, page cache off")
         found["uncached"] = discovery.timings(base, targets, samples=discovery.UNCACHED_SAMPLES)
@@ -613,6 +617,7 @@ def run_large(duration: int, workdir: Path, *, articles: int, database: str, red
         "articles": articles,
         "audience": audience,
         "discovery": found,
+        "search": searched,
     }
 
 
@@ -1064,6 +1069,10 @@ def markdown(result: dict) -> str:
             import discovery
 
             lines += ["", *discovery.table(title, large["discovery"])]
+        if large.get("search"):
+            import search
+
+            lines += ["", *search.table(title, large["search"])]
     return "\n".join(lines) + "\n"
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("donate/", donation_views.donate, name="donate"),
     path("donations/", include("masthead.donations.urls")),
     path("newsletter/", include("masthead.newsletter.urls")),
+    path("search/", include("masthead.search.urls")),
     path("", include("masthead.analytics.urls")),
     path("", include("masthead.news.urls")),
     # Image renditions from the media folder; `masthead serve` (granian) and nginx send

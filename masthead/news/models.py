@@ -6,6 +6,7 @@ import math
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import strip_tags
@@ -323,18 +324,31 @@ class ArticlePage(PublicPageMixin, Page):
         FieldPanel("hide_supporter_cta"),
         FieldPanel("noindex", heading="Search engines"),
     ]
+    # Site search (masthead/search): the headline is Page's `title` (ranked first), the
+    # rest is one body of text; bylines and tags are found by their names.
     search_fields = Page.search_fields + [
         index.SearchField("standfirst"),
         index.SearchField("body"),
+        index.RelatedFields("article_authors", [index.RelatedFields("author", [index.SearchField("name")])]),
+        index.RelatedFields("tags", [index.SearchField("name")]),
         index.FilterField("published_at"),
+        index.FilterField("primary_section"),
     ]
+    # Site search ranks headline matches first, then the other matches newest first.
+    search_recency_field = "published_at"
     parent_page_types = ["news.SectionPage"]
     subpage_types = []
     template = "news/article_page.html"
     base_form_class = ArticlePageForm
 
     class Meta:
-        indexes = [models.Index(fields=["published_at", "page_ptr"], name="article_published_idx")]
+        indexes = [
+            models.Index(fields=["published_at", "page_ptr"], name="article_published_idx"),
+            # Wagtail's search index names an article by its id as text (`object_id`), and
+            # joins it as `page_ptr_id::varchar(50)`: without this, a search's matches are
+            # joined to their articles by reading every article (masthead/search).
+            models.Index(Cast("page_ptr", output_field=models.CharField(max_length=50)), name="article_search_key_idx"),
+        ]
 
     def clean(self):
         super().clean()

@@ -64,13 +64,12 @@ def card_rows(queryset: QuerySet | None = None) -> QuerySet:
 
 
 def card_prefetches(renditions: tuple[str, ...]) -> list[Prefetch]:
-    return [
-        Prefetch("featured_image", queryset=NewsImage.objects.prefetch_renditions(*renditions)),
-        Prefetch(
-            "article_authors",
-            queryset=ArticleAuthor.objects.select_related("author").order_by("sort_order"),
-        ),
-    ]
+    return [Prefetch("featured_image", queryset=NewsImage.objects.prefetch_renditions(*renditions)), byline_prefetch()]
+
+
+def byline_prefetch() -> Prefetch:
+    """A card's byline: its authors in their order, one query for a whole listing."""
+    return Prefetch("article_authors", queryset=ArticleAuthor.objects.select_related("author").order_by("sort_order"))
 
 
 def newest_first(queryset: QuerySet) -> QuerySet:

@@ -7,7 +7,7 @@
   articleSection, keywords, wordCount, isBasedOn for a syndicated piece), and a
   `BreadcrumbList` of home, section, article.
 - The home page: the publisher (`NewsMediaOrganization`, with its social profiles) and
-  the `WebSite`.
+  the `WebSite` with a `SearchAction` (the search page).
 
 Built as dictionaries here; `{% json_ld %}` writes them into a
 `<script type="application/ld+json">`, a data block that browsers never run, so the
@@ -128,6 +128,12 @@ def home(*, site) -> list[dict]:
         "name": site.site_name,
         "url": origin() + "/",
         "publisher": {"@id": origin() + "/#publisher"},
+        # The site's search box, for search engines that offer it under the result.
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {"@type": "EntryPoint", "urlTemplate": origin() + "/search/?q={search_term_string}"},
+            "query-input": "required name=search_term_string",
+        },
     }
     if site.tagline:
         website["description"] = site.tagline

@@ -15,7 +15,9 @@ from django.core.handlers.wsgi import get_path_info
 # `after` (a thread's cursor), `replies` (one conversation), and the short-lived
 # counts' `pages` and `ids`. Trending's (masthead/analytics/trending_views.py): `section`.
 MEANINGFUL_PARAMETERS = frozenset({"older", "sort", "after", "replies", "pages", "ids", "section"})
-NEVER_CACHED_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/", "/ads/")
+# `/search/`: its addresses are as many as the queries anyone can type, so storing them
+# would let a script fill the store; CDNs and browsers may still keep a result a minute.
+NEVER_CACHED_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/", "/ads/", "/search/")
 MAX_ADDRESS_LENGTH = 512
 
 

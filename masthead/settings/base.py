@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "masthead.analytics",
     "masthead.donations",
     "masthead.newsletter",
+    "masthead.search",
     "masthead.pagecache",
     "masthead.demo",
     "wagtail.contrib.settings",
@@ -266,7 +267,13 @@ LOGIN_URL = "wagtailadmin_login"
 
 WAGTAIL_SITE_NAME = "Masthead"
 WAGTAILADMIN_BASE_URL = SITE_URL
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend (FTS5 or PostgreSQL full text), ranking headlines first.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {
+        "BACKEND": "masthead.search.backends."
+        + ("postgres" if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql") else "sqlite")
+    }
+}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_IMAGE_MODEL = "core.NewsImage"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]

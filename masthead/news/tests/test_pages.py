@@ -193,6 +193,7 @@ PUBLIC_PAGES = {
     "author": lambda a: a.article_authors.first().author.get_absolute_url(),
     "article": lambda a: a.url,
     "fragment": lambda a: f"/fragments/article/{a.pk}/",
+    "search": lambda a: "/search/?q=ports",
 }
 
 

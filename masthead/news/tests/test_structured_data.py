@@ -168,6 +168,12 @@ def test_the_home_page_names_the_publisher_and_the_website(client, site_tree):
     assert website["url"] == ORIGIN + "/" and website["description"] == "Valley news"
     assert website["publisher"] == {"@id": organisation["@id"]}
     assert data["opengraph"][0]["@type"] == "website"
+    search = website["potentialAction"]
+    assert search["@type"] == "SearchAction" and search["query-input"] == "required name=search_term_string"
+    template = search["target"]["urlTemplate"]
+    assert template == ORIGIN + "/search/?q={search_term_string}"
+    found = client.get(template.removeprefix(ORIGIN).replace("{search_term_string}", "article"))
+    assert found.status_code == 200 and b"search-summary" in found.content
 
 
 @pytest.mark.parametrize("path", ["/latest/", "/news/", "/tag/ports/", "author"])

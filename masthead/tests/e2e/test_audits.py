@@ -14,6 +14,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
@@ -61,6 +62,10 @@ PAGES = [
     "newsletter preferences",
     "newsletter unsubscribe",
     "newsletter broken link (400)",
+    "search",
+    "search results",
+    "search without results",
+    "search with a wrong date (400)",
     "not found (404)",
     "broken older link (400)",
 ]
@@ -69,6 +74,7 @@ STATUS = {
     "broken older link (400)": 400,
     "donation declined or failed": 404,
     "newsletter broken link (400)": 400,
+    "search with a wrong date (400)": 400,
 }
 NU_CHECKER = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -122,6 +128,11 @@ def _addresses() -> dict[str, str]:
         "newsletter preferences": links.path(Subscriber.objects.filter(status="confirmed").first(), "preferences"),
         "newsletter unsubscribe": links.path(Subscriber.objects.filter(status="confirmed").first(), "unsubscribe"),
         "newsletter broken link (400)": "/newsletter/preferences/not-a-token/",
+        "search": "/search/",
+        # A word of the richest article's headline: found, marked, with filters to open.
+        "search results": "/search/?" + urlencode({"q": max(richest.title.split(), key=len)}),
+        "search without results": "/search/?q=qxzzyqv+harbour",
+        "search with a wrong date (400)": "/search/?q=news&since=2026-13-45",
         "not found (404)": "/no-such-section/no-such-article/",
         "broken older link (400)": "/latest/?older=not-a-cursor",
     }
