@@ -46,8 +46,8 @@ class SiteRankingPostgresCompiler(PostgresSearchQueryCompiler):
             if tuple(matches.query.order_by) == (f"-{recency}",) and getattr(self.query, "few", None):
                 matches = matches.order_by(_unindexed(recency).desc(), "-pk")
             return (matches if matches.query.order_by else matches.order_by())[start:stop]
-        if stop is None:
-            raise NotImplementedError("Ranked site searches are read a page at a time: slice the results.")
+        if stop is None:  # all of them, ranked: not what the search page asks
+            return super().search(config, start, stop, score_field=score_field, backend=backend)
         # Two groups, each cut to the page's end before they meet, so a common word costs
         # one page of the second group (read newest first), not every article it is in.
         # The union is ordered by selected columns only: the rank, the date and the id.
