@@ -185,7 +185,7 @@ def test_a_reply_reaches_the_subscriber_once_after_the_moderator_approves_it(ori
     confirm_link = next(link for link in _links_in(confirmation) if "/notify/confirm/" in link)
     confirm_page = first.new_page()
     confirm_page.goto(confirm_link)
-    confirm_page.get_by_role("button").first.click()
+    confirm_page.get_by_role("button", name="Confirm").click()
     confirm_page.wait_for_load_state()
 
     moderator = browser.new_context(viewport={"width": 1280, "height": 900})
