@@ -441,18 +441,24 @@ def count_words(body) -> int:
 
 
 def block_text(block_type: str, value) -> str:
+    """A body block's words as markup: from its value, or from its stored form (the
+    StreamField's raw data, where rich text is the source string itself)."""
     match block_type:
         case "paragraph":
-            return _spaced(value.source)
+            return _spaced(_source(value))
         case "heading":
             return value["text"]
         case "blockquote":
-            return _spaced(value["quote"].source)
+            return _spaced(_source(value["quote"]))
         case "pull_quote":
             return value["quote"]
         case "editors_note":
-            return _spaced(value["text"].source)
+            return _spaced(_source(value["text"]))
     return ""
+
+
+def _source(rich_text) -> str:
+    return rich_text if isinstance(rich_text, str) else rich_text.source
 
 
 def _spaced(html: str) -> str:

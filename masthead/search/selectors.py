@@ -15,11 +15,15 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from wagtail.models import Site
 from wagtail.search.backends import get_search_backend
 
 from masthead.core.privacy import NOTHING_PRIVATE, private_q
 from masthead.news import selectors as news_selectors
 from masthead.news.models import ArticleAuthor, ArticlePage, SectionPage, block_text
+from masthead.pagecache import fragments
+from masthead.pagecache import keys as cache_keys
+from masthead.pagecache.memory import WorkerMemory
 from masthead.search.backends import Words
 from masthead.search.highlighting import highlight, matcher, snippet
 
@@ -49,7 +53,7 @@ TAG = re.compile(r"<[^>]*>")
 class SearchQuery:
     terms: tuple[str, ...]
     match_any: bool = False
-    section: SectionPage | None = None
+    section: SectionChoice | SectionPage | None = None
     author_slug: str | None = None
     since: date | None = None
     until: date | None = None
@@ -61,10 +65,36 @@ class SearchQuery:
 
 
 @dataclass(frozen=True)
+class SectionChoice:
+    """A section a search can be narrowed to: what the form and the filter need of it."""
+
+    pk: int
+    title: str
+    depth: int
+
+
+@dataclass(frozen=True)
 class Hit:
-    article: ArticlePage
-    headline: SafeString
+    """One result as the page shows it, read as plain columns: ten ArticlePages with their
+    sections and bylines cost more to build than the whole search costs to run."""
+
+    article_id: int
+    url: str
+    title: str
+    headline: SafeString  # the title, escaped, its matching words marked
     snippet: SafeString
+    published_at: datetime
+    section_id: int | None
+    section_title: str
+    section_url: str | None
+    source_id: int | None
+    source_name: str
+    original_author: str
+    authors: tuple[tuple[int, str], ...]  # (author id, name), in the byline's order
+
+    @property
+    def author_names(self) -> list[str]:
+        return [name for _, name in self.authors]
 
 
 @dataclass(frozen=True)
@@ -117,16 +147,8 @@ def search_articles(*, query: SearchQuery, page: int = 1) -> SearchResults:
     found = _search(query, few=total <= MAX_RESULTS)
     start = (page - 1) * PAGE_SIZE
     ids = [article.pk for article in found[start : start + PAGE_SIZE]] if start < total else []
-    # The ranking sorts narrow rows (ids); the results' columns are read for one page only,
-    # without pictures (results show none).
-    cards = (
-        news_selectors.card_rows(ArticlePage.objects.filter(pk__in=ids))
-        .prefetch_related(news_selectors.byline_prefetch())
-        .in_bulk()
-    )
-    articles = [cards[pk] for pk in ids if pk in cards]
     return SearchResults(
-        hits=[_hit(article, query.terms) for article in articles],
+        hits=_hits(ids, query.terms),
         total=min(total, MAX_RESULTS),
         more=total > MAX_RESULTS,
         page=page,
@@ -151,13 +173,26 @@ def no_results_suggestions(*, query: SearchQuery) -> Suggestions:
     return Suggestions(any_words_total=any_words_total, unfiltered_total=unfiltered_total, latest=latest)
 
 
-def filter_sections() -> list[SectionPage]:
-    """The sections a search can be narrowed to: every public one, in the tree's order."""
+def filter_sections() -> list[SectionChoice]:
+    """The sections a search can be narrowed to: every public one, in the tree's order.
+    Kept in this worker until one of them changes or a section is published (which
+    purges the home page's key); a change of privacy purges everything."""
+    return fragments.remember(_filter_sections, "public", _public_sections, keys=_filter_sections_keys)
+
+
+_filter_sections = WorkerMemory("search-sections", max_entries=2)
+
+
+def _public_sections() -> list[SectionChoice]:
     sections = SectionPage.objects.live()
     private = private_q()  # the restrictions workers remember: no query of its own
     if private != NOTHING_PRIVATE:
         sections = sections.exclude(private)
-    return list(sections.order_by("path").only("id", "title", "slug", "depth"))
+    return [SectionChoice(*row) for row in sections.order_by("path").values_list("id", "title", "depth")]
+
+
+def _filter_sections_keys(sections: list[SectionChoice]) -> set[str]:
+    return {cache_keys.HOME, *(cache_keys.page(section.pk) for section in sections)}
 
 
 def _count(query: SearchQuery) -> int:
@@ -170,7 +205,7 @@ def _count(query: SearchQuery) -> int:
 def _search(query: SearchQuery, *, counting: bool = False, few: bool | None = None):
     articles = news_selectors.readable_articles().only("pk")
     if query.section is not None:
-        articles = articles.filter(primary_section=query.section)
+        articles = articles.filter(primary_section_id=query.section.pk)
     if query.author_slug:
         bylined = ArticleAuthor.objects.filter(author__slug=query.author_slug).values("article_id")
         articles = articles.filter(id__in=bylined)
@@ -189,24 +224,76 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _hit(article: ArticlePage, terms: tuple[str, ...]) -> Hit:
+def _hits(ids: list[int], terms: tuple[str, ...]) -> list[Hit]:
+    """The page's results in the ranking's order, from two narrow queries: the articles'
+    columns with their section's and source's, and their bylines. The body is read as
+    its stored blocks, never turned into block values (only the snippet needs it)."""
+    if not ids:
+        return []
+    rows = {
+        row[0]: row
+        for row in ArticlePage.objects.filter(pk__in=ids).values_list(
+            "pk",
+            "title",
+            "url_path",
+            "standfirst",
+            "body",
+            "published_at",
+            "primary_section_id",
+            "primary_section__title",
+            "primary_section__url_path",
+            "source_id",
+            "source__name",
+            "original_author",
+        )
+    }
+    authors: dict[int, list[tuple[int, str]]] = {}
+    for article_id, author_id, name in (
+        ArticleAuthor.objects.filter(article_id__in=ids)
+        .order_by("article_id", "sort_order", "pk")
+        .values_list("article_id", "author_id", "author__name")
+    ):
+        authors.setdefault(article_id, []).append((author_id, name))
+    roots = Site.get_site_root_paths()
     pattern = matcher(terms)
-    return Hit(
-        article=article,
-        headline=highlight(article.title, terms, pattern=pattern),
-        snippet=snippet(_text_with_a_match(article, pattern), terms, fallback=article.standfirst),
-    )
+    hits = []
+    for pk in ids:
+        if pk not in rows:
+            continue
+        _, title, url_path, standfirst, body, published_at, section_id, section_title, section_path, *credit = rows[pk]
+        source_id, source_name, original_author = credit
+        url = news_selectors.public_path(url_path, roots)
+        if url is None:
+            continue  # outside every site: no address to link to
+        hits.append(
+            Hit(
+                article_id=pk,
+                url=url,
+                title=title,
+                headline=highlight(title, terms, pattern=pattern),
+                snippet=snippet(_text_with_a_match(standfirst, body, pattern), terms, fallback=standfirst),
+                published_at=published_at,
+                section_id=section_id,
+                section_title=section_title or "",
+                section_url=news_selectors.public_path(section_path, roots) if section_path else None,
+                source_id=source_id,
+                source_name=source_name or "",
+                original_author=original_author or "",
+                authors=tuple(authors.get(pk, ())),
+            )
+        )
+    return hits
 
 
-def _text_with_a_match(article: ArticlePage, pattern) -> str:
+def _text_with_a_match(standfirst: str, body, pattern) -> str:
     """The article's plain text from the standfirst up to the body block with the first
     match, and the block after it for the snippet to run on (all of it when none has one):
     reading the whole of ten long bodies on every page of results is most of the page's
     time."""
-    parts = [article.standfirst]
-    found = pattern is not None and pattern.search(article.standfirst)
-    for block in article.body:
-        text = plain_text(block_text(block.block_type, block.value))
+    parts = [standfirst]
+    found = pattern is not None and pattern.search(standfirst)
+    for block in body.raw_data:
+        text = plain_text(block_text(block["type"], block["value"]))
         if text:
             parts.append(text)
         if found:

@@ -36,11 +36,25 @@ def search(request):
             return response
         results = selectors.search_articles(query=query, page=form.cleaned_data.get("page") or 1)
         context.update(query=query, results=results)
-        shown = [hit.article for hit in results.hits]
+        keys = {cache_keys.LATEST, *_keys_for_hits(results.hits)}
         if not results.total:
             context["suggestions"] = suggestions = selectors.no_results_suggestions(query=query)
-            shown = suggestions.latest
+            keys |= keys_for_articles(suggestions.latest)
         # New articles may match: any publish (LATEST) retires a kept copy, as do edits of
         # the articles shown.
-        add_keys(request, {cache_keys.LATEST, *keys_for_articles(shown)})
+        add_keys(request, keys)
     return mark_public(request, render(request, "search/search.html", context, status=status))
+
+
+def _keys_for_hits(hits) -> set[str]:
+    """The keys a card of each result would carry (pagecache.public.keys_for_articles):
+    its article, section, source and authors."""
+    keys = set()
+    for hit in hits:
+        keys.add(cache_keys.page(hit.article_id))
+        if hit.section_id:
+            keys.add(cache_keys.page(hit.section_id))
+        if hit.source_id:
+            keys.add(cache_keys.source(hit.source_id))
+        keys.update(cache_keys.author(author_id) for author_id, _ in hit.authors)
+    return keys

@@ -3,8 +3,8 @@
 Wagtail's SQLite backend scores each match with a subquery that finds the match's FTS row
 through the index entry's `object_id`: FTS5 then reads every match again for every row, so
 a word in 20,000 articles takes minutes. Here the two groups are read apart: the headline
-group from one FTS match on the headline column that scores them all, ordered here, and
-the rest newest first."""
+group from one FTS match on the headline column (newest first; scored by bm25 over that
+column when any of the words will do), and the rest newest first."""
 
 from django.db.models import F, FloatField, Func
 from modelsearch.backends.database.sqlite.query import MatchExpression, normalize
@@ -46,20 +46,27 @@ class SiteRankingSQLiteCompiler(SQLiteSearchQueryCompiler):
                 .values("index_entry__object_id")
             )
 
-        # The headline group: every headline match's score in one FTS pass, the article
-        # filters in one query, and the order made here (a few thousand rows at most).
-        scores = dict(
-            SQLiteFTSIndexEntry.objects.filter(MatchExpression(["title"], search_query))
-            .filter(index_entry__content_type__in=content_types)
-            .annotate(score=HeadlineBM25())
-            .values_list("index_entry__object_id", "score")
-        )
         headline_ids = matching(["title"])
-        allowed = self.queryset.filter(pk__in=headline_ids).values_list("pk", recency)
-        ordered = sorted(
-            allowed, key=lambda row: (scores.get(str(row[0]), 0.0), -(row[1].timestamp() if row[1] else 0), -row[0])
-        )
-        headlines = self.queryset.filter(pk__in=[pk for pk, _ in ordered[:stop]]).in_bulk()
+        headline_matches = self.queryset.filter(pk__in=headline_ids)
+        if self.query.operator.lower() == "or" and len(self.query.query_string.split()) > 1:
+            # Any of the words: a headline that holds more of them matches better. Every
+            # headline match's score in one FTS pass, the article filters in one query,
+            # and the order made here (a few thousand rows at most).
+            scores = dict(
+                SQLiteFTSIndexEntry.objects.filter(MatchExpression(["title"], search_query))
+                .filter(index_entry__content_type__in=content_types)
+                .annotate(score=HeadlineBM25())
+                .values_list("index_entry__object_id", "score")
+            )
+            ordered = sorted(
+                headline_matches.values_list("pk", recency),
+                key=lambda row: (scores.get(str(row[0]), 0.0), -(row[1].timestamp() if row[1] else 0), -row[0]),
+            )
+            first_ids = [pk for pk, _ in ordered[:stop]]
+        else:
+            # All of the words: every headline in the group holds them all, newest first.
+            first_ids = list(headline_matches.order_by(F(recency).desc(), "-pk").values_list("pk", flat=True)[:stop])
+        headlines = self.queryset.filter(pk__in=first_ids).in_bulk()
         others = (
             self.queryset.filter(pk__in=matching(["title", "body"]))
             .exclude(pk__in=headline_ids)
@@ -68,7 +75,7 @@ class SiteRankingSQLiteCompiler(SQLiteSearchQueryCompiler):
         # The second group is asked even when the first fills the page, so that a page of
         # results always costs the same queries (SQLite cannot order and cut the parts of a
         # UNION, so the groups are not one query as on PostgreSQL).
-        first = [headlines[pk] for pk, _ in ordered[:stop] if pk in headlines]
+        first = [headlines[pk] for pk in first_ids if pk in headlines]
         return (first + list(others))[start:stop]
 
 

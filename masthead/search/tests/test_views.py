@@ -231,3 +231,29 @@ def test_query_count_does_not_grow_with_the_results(client, site_tree):
 
     assert few == many
     assert many <= 12, many
+
+
+def test_the_section_filter_is_kept_until_a_section_changes(client, site_tree, django_capture_on_commit_callbacks):
+    from masthead.news.models import SectionPage
+
+    def section_options() -> list[str]:
+        select = parse(client.get("/search/", {"q": "harbour"})).find(".//select[@name='section']")
+        return [option.text for option in select.iter("option")]
+
+    before = section_options()
+    with CaptureQueriesContext(connection) as captured:
+        assert section_options() == before
+    assert not any('FROM "news_sectionpage"' in query["sql"] for query in captured), "read again, unchanged"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sport = SectionPage(title="Sport", slug="sport")
+        site_tree.home.add_child(instance=sport)
+        sport.save_revision().publish()
+    assert "Sport" in section_options()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        news = site_tree.sections["news"]
+        news.title = "Breaking news"
+        news.save_revision().publish()
+    options = section_options()
+    assert "Breaking news" in options and "News" not in options
