@@ -5,9 +5,10 @@
 model that names a `search_recency_field` (ArticlePage: `published_at`), a search by
 words ranks (decision 0019):
 
-1. matches whose headline holds the words (all of them, or any when the reader asked
-   for any), by how well it matches (ts_rank over the headline on PostgreSQL, bm25 over
-   FTS5's headline column on SQLite), newer first on ties;
+1. matches whose headline holds the words: all of them (the default), newest first; or,
+   when the reader asked for any of them, by how well the headline matches (ts_rank over
+   the headline on PostgreSQL, bm25 over FTS5's headline column on SQLite: a headline
+   that holds more of the words first), newer first on ties;
 2. then every other match (words in the standfirst, body, byline, tags), newest first.
 
 Readers look for a story by the words of its headline; among the articles that merely
