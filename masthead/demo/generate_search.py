@@ -25,6 +25,7 @@ from django.db.models.functions import Cast
 from django.utils.html import strip_tags
 from modelsearch.backends.database.postgres.weights import get_weight
 from taggit.models import Tag
+from wagtail.search.backends import get_search_backend
 from wagtail.search.models import IndexEntry
 
 from masthead.news.models import ArticleAuthor, ArticlePage, ArticleTag, Author, block_text
@@ -68,6 +69,9 @@ def _postgres_entries(content_type_id: int, progress) -> int:
         field.boost for field in ArticlePage.get_search_fields() if getattr(field, "field_name", "") == "title"
     )
     weights = {"title": get_weight(title_boost), "body": get_weight(None)}
+    # The configuration Wagtail's indexer stems with (the backend's SEARCH_CONFIG, or the
+    # server's default when none is named).
+    config = get_search_backend().config or _default_config()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {_BODY_DIGEST}, min(a.page_ptr_id) FROM {article} a WHERE {unindexed} GROUP BY 1",  # noqa: S608
@@ -83,17 +87,20 @@ def _postgres_entries(content_type_id: int, progress) -> int:
         for digest, sample_id in samples:
             body_json = _raw_bodies().filter(pk=sample_id).values_list("raw_body", flat=True).get()
             cursor.execute(
-                "INSERT INTO generated_bodies VALUES (%s, setweight(to_tsvector(%s), %s))",
-                [digest, _body_text(body_json), weights["body"]],
+                "INSERT INTO generated_bodies VALUES (%s, setweight(to_tsvector(%s::regconfig, %s), %s))",
+                [digest, config, _body_text(body_json), weights["body"]],
             )
         cursor.execute(
             f"""
             INSERT INTO {entry} (content_type_id, object_id, title_norm, autocomplete, title, body, title_text, body_text)
             SELECT %(ct)s, a.page_ptr_id::text, 1.0,
                    to_tsvector('simple', p.title),
-                   setweight(to_tsvector(p.title), %(title_weight)s),
-                   setweight(to_tsvector(a.standfirst), %(body_weight)s) || b.vector
-                     || setweight(to_tsvector(coalesce(names.text, '') || ' ' || coalesce(tags.text, '')), %(body_weight)s),
+                   setweight(to_tsvector(%(config)s::regconfig, p.title), %(title_weight)s),
+                   setweight(to_tsvector(%(config)s::regconfig, a.standfirst), %(body_weight)s) || b.vector
+                     || setweight(
+                       to_tsvector(%(config)s::regconfig, coalesce(names.text, '') || ' ' || coalesce(tags.text, '')),
+                       %(body_weight)s
+                     ),
                    p.title, ''
             FROM {article} a
             JOIN {page} p ON p.id = a.page_ptr_id
@@ -108,11 +115,17 @@ def _postgres_entries(content_type_id: int, progress) -> int:
             ) tags ON true
             WHERE p.live AND {unindexed}
             """,  # noqa: S608
-            {"ct": content_type_id, "title_weight": weights["title"], "body_weight": weights["body"]},
+            {"ct": content_type_id, "config": config, **{f"{name}_weight": weight for name, weight in weights.items()}},
         )
         made = cursor.rowcount
     progress(f"{made:,} articles indexed")
     return made
+
+
+def _default_config() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT get_current_ts_config()::text")
+        return cursor.fetchone()[0]
 
 
 def _raw_bodies():

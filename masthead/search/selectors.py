@@ -213,7 +213,9 @@ def _search(query: SearchQuery, *, counting: bool = False, few: bool | None = No
         articles = articles.filter(published_at__gte=_day_start(query.since))
     if query.until:
         articles = articles.filter(published_at__lt=_day_start(query.until + timedelta(days=1)))
-    if query.newest_first and not counting:
+    if counting:
+        articles = articles.order_by()  # not the tree's order: a count needs none
+    elif query.newest_first:
         articles = articles.order_by("-published_at")
     words = Words(" ".join(query.terms), operator="or" if query.match_any else "and", few=few)
     ranked = not (counting or query.newest_first)
