@@ -3,6 +3,7 @@
 masthead serve     the site (granian, 2 workers) and the task worker, one process tree
 masthead worker    the task worker and the periodic jobs alone
 masthead demo      load the demo content and make sure an admin account exists
+masthead import-wordpress EXPORT.xml --dry-run   what a WordPress export would bring across
 masthead <other>   any manage.py command (migrate, createsuperuser, check, ...)
 """
 
@@ -246,6 +247,9 @@ def main(argv: list[str] | None = None) -> int:
             return serve()
         if command == "worker":
             _manage(["run_worker", *argv[1:]])
+            return 0
+        if command == "import-wordpress":  # the spelling the docs use; Django's is import_wordpress
+            _manage(["import_wordpress", *argv[1:]])
             return 0
         _manage(argv)
     except env.ConfigurationError as error:

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "masthead.search",
     "masthead.pagecache",
     "masthead.demo",
+    "masthead.wordpress_import",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
