@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from masthead.wordpress_import import wxr
+from masthead.wordpress_import import bodies, wxr
 
 # Post meta keys where view-counting plugins keep their totals (WP-PostViews, Post Views
 # Counter's legacy key, and the many themes that copied them).
@@ -59,6 +59,8 @@ class Survey:
     skipped_items: Counter = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
     warning_count: int = 0
+    # What a body's conversion left out or kept as text, by message: the posts it concerns.
+    body_warnings: dict[str, list[str]] = field(default_factory=dict)
 
     def warn(self, message: str) -> None:
         self.warning_count += 1
@@ -90,6 +92,11 @@ class Survey:
         out.extend(f"    - {warning}" for warning in self.warnings)
         if self.warning_count > len(self.warnings):
             out.append(f"    … and {self.warning_count - len(self.warnings)} more")
+        if self.body_warnings:
+            out.append("  in bodies:")
+        for message, labels in sorted(self.body_warnings.items(), key=lambda entry: (-len(entry[1]), entry[0])):
+            shown = ", ".join(labels[:3]) + (f" and {len(labels) - 3} more" if len(labels) > 3 else "")
+            out.append(f"    - {message}: {len(labels)} {'item' if len(labels) == 1 else 'items'} ({shown})")
         return out
 
     def __str__(self) -> str:
@@ -174,6 +181,8 @@ def _count_item(result: Survey, item: wxr.Item, *, keep_pingbacks: bool) -> None
         else:
             result.pages[state] += 1
         result.featured_images += "_thumbnail_id" in item.meta
+        for message in dict.fromkeys(bodies.convert(item.content).warnings):  # once a post
+            result.body_warnings.setdefault(message, []).append(_label(item))
         result.redirects += len(old_addresses(item, result.site))
         _count_comments(result, item, keep_pingbacks=keep_pingbacks)
     elif item.post_type == "attachment":

@@ -163,12 +163,12 @@ def test_a_200_mb_export_is_read_as_a_stream_in_flat_memory(tmp_path):
     tracemalloc.start()
     try:
         with export.open("rb") as source:
-            report = survey.survey(wxr.read(source))
+            read = sum(1 for record in wxr.read(source) if isinstance(record, wxr.Item) and record.post_type == "post")
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
 
-    assert report.articles == {"published": items}
+    assert read == items
     assert peak < 16 * 1024 * 1024, f"peak {peak / 1024 / 1024:.0f} MB reading a {written / 1024 / 1024:.0f} MB file"
 
 
