@@ -18,6 +18,7 @@ finds them in the media library it builds.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -52,7 +53,7 @@ BLOCK_TAGS = frozenset(
         "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "pre", "figure", "table",
         "div", "section", "article", "aside", "header", "footer", "main", "nav", "center", "dl",
         "address", "hr", "iframe", "video", "audio", "object", "embed", "form", "details", "script", "style",
-        "noscript", "template", "canvas", "svg", "math", "fieldset",
+        "noscript", "template", "canvas", "svg", "math", "fieldset", "wp-embed", "wp-gallery",
     }
 )  # fmt: skip
 VOID_TAGS = frozenset(
@@ -67,6 +68,11 @@ LIST_TAGS = {**INLINE_TAGS, "ul": "ul", "ol": "ol", "li": "li"}
 URL_SCHEMES = {"http", "https", "mailto"}
 MAX_HEADING = 200
 MAX_CAPTION = 500
+# Deeper nesting than this is flattened (its tags dropped, its text kept): real bodies nest
+# a few levels, and a walk down thousands of unclosed <span>s would exhaust the stack.
+MAX_DEPTH = 60
+# Tags that never end a paragraph when they start inside one (they are left out in place).
+NOT_CLOSING_PARAGRAPHS = frozenset({"script", "style", "svg", "math", "canvas", "template", "noscript"})
 
 
 @dataclass(frozen=True)
@@ -101,8 +107,8 @@ def convert(raw: str) -> Body:
 
 # Gutenberg -----------------------------------------------------------------------------
 
-_BLOCK_COMMENT = re.compile(r"<!--\s+(/?)wp:([a-z0-9/-]+)(\s+\{.*?\})?\s*(/?)-->", re.DOTALL)
-_OTHER_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# Inside "<!--" and "-->": ` wp:name {"json": "attributes"} ` or ` /wp:name `, `/` before the end if self-closing.
+_BLOCK_COMMENT = re.compile(r"\s+(/?)wp:([a-z0-9/-]+)(\s+\{.*\})?\s*(/?)\s*$", re.DOTALL)
 # Blocks WordPress renders when a page is requested: there is no HTML in the export.
 DYNAMIC_BLOCKS = frozenset(
     {
@@ -117,36 +123,50 @@ DYNAMIC_BLOCKS = frozenset(
 
 
 def _gutenberg_comments(raw: str, body: Body) -> str:
-    embeds_open = []
+    """Every comment removed in one pass (an unclosed one runs to the end, as in a
+    browser); a Gutenberg block comment is read first for what it says. A regular
+    expression over the whole body would rescan the rest of it for every "<!--"."""
+    embeds_open: list[str] = []
+    kept, position = [], 0
+    while (start := raw.find("<!--", position)) != -1:
+        kept.append(raw[position:start])
+        end = raw.find("-->", start + 4)
+        if end == -1:
+            position = len(raw)
+            break
+        block = _BLOCK_COMMENT.match(raw, start + 4, end)
+        if block:
+            kept.append(_block_comment(block, body, embeds_open))
+        position = end + 3
+    kept.append(raw[position:])
+    return "".join(kept)
 
-    def replace(match: re.Match) -> str:
-        closing, name, attributes, self_closing = match.groups()
-        name = name.removeprefix("core/")
-        if closing:
-            if name.startswith(("embed", "core-embed")) and embeds_open:
-                embeds_open.pop()
-                return "</wp-embed>"
-            return ""
-        if name in DYNAMIC_BLOCKS:
-            if not (name.startswith("query-") or name in {"post-template", "social-link"}):
-                body.warnings.append(f"the “{name}” block is built by WordPress when a page is shown: left out")
-            return ""
-        if name.startswith(("embed", "core-embed")):
-            url = _json_url(attributes)
-            if self_closing:
-                return f'<wp-embed data-url="{html.escape(url)}"></wp-embed>' if url else ""
-            embeds_open.append(url)
-            return f'<wp-embed data-url="{html.escape(url)}">'
+
+def _block_comment(match: re.Match, body: Body, embeds_open: list[str]) -> str:
+    closing, name, attributes, self_closing = match.groups()
+    name = name.removeprefix("core/")
+    if closing:
+        if name.startswith(("embed", "core-embed")) and embeds_open:
+            embeds_open.pop()
+            return "</wp-embed>"
         return ""
-
-    text = _BLOCK_COMMENT.sub(replace, raw)
-    return _OTHER_COMMENT.sub("", text)  # <!--more-->, <!--nextpage--> and other remarks
+    if name in DYNAMIC_BLOCKS:
+        if not (name.startswith("query-") or name in {"post-template", "social-link"}):
+            body.warnings.append(f"the “{name}” block is built by WordPress when a page is shown: left out")
+        return ""
+    if name.startswith(("embed", "core-embed")):
+        url = _json_url(attributes)
+        if self_closing:
+            return f'<wp-embed data-url="{html.escape(url)}"></wp-embed>' if url else ""
+        embeds_open.append(url)
+        return f'<wp-embed data-url="{html.escape(url)}">'
+    return ""
 
 
 def _json_url(attributes: str | None) -> str:
     try:
         value = json.loads(attributes or "{}")
-    except ValueError:
+    except (ValueError, RecursionError):
         return ""
     url = value.get("url") if isinstance(value, dict) else None
     return url if isinstance(url, str) and _is_web_url(url) else ""
@@ -154,9 +174,32 @@ def _json_url(attributes: str | None) -> str:
 
 # Shortcodes ----------------------------------------------------------------------------
 
-_SHORTCODE = re.compile(
-    r"\[(\[?)([a-zA-Z0-9_-]+)(?![\w-])([^\]\/]*(?:\/(?!\])[^\]\/]*)*?)(?:(\/)\]|\](?:([^\[]*(?:\[(?!\/\2\])[^\[]*)*)\[\/\2\])?)(\]?)"
-)  # WordPress's get_shortcode_regex(), for any name
+# WordPress's get_shortcode_regex() for the given names; those whose end tag ([/name]) is
+# nowhere in the text are matched without looking for one (the search for an end tag
+# scans the rest of the text, once for every opening tag).
+_SHORTCODE_TEMPLATE = (
+    r"\[(\[?)({names})(?![\w-])([^\]\/]*(?:\/(?!\])[^\]\/]*)*?)"
+    r"(?:(\/)\]|\](?:([^\[]*(?:\[(?!\/\2\])[^\[]*)*)\[\/\2\]){enclosing})(\]?)"
+)
+_END_TAG = re.compile(r"\[/([a-zA-Z0-9_-]+)\]")
+# A plugin's shortcode that Masthead does not know: a name, then attributes with "=".
+_UNKNOWN_SHORTCODE = re.compile(r"(?<!\[)\[([a-zA-Z][\w-]*)\s[^\[\]]*=[^\[\]]*\](?!\])")
+
+
+@functools.cache
+def _shortcode_pattern(enclosing: frozenset[str], self_closing: frozenset[str]) -> re.Pattern:
+    parts = []
+    if enclosing:
+        parts.append(_SHORTCODE_TEMPLATE.format(names="|".join(sorted(enclosing)), enclosing="?"))
+    if self_closing:
+        parts.append(_SHORTCODE_TEMPLATE.format(names="|".join(sorted(self_closing)), enclosing="{0}"))
+    return re.compile("|".join(f"(?:{part})" for part in parts)) if parts else re.compile(r"(?!)")
+
+
+# What a [caption] wraps: an image (perhaps linked), a frame or a video, then the caption.
+_LEADING_ELEMENT = re.compile(
+    r"(<a\b[^>]*>\s*<img\b[^>]*>\s*</a>|<img\b[^>]*>|<(iframe|video|audio)\b[^>]*>.*?</\2>)", re.DOTALL | re.IGNORECASE
+)
 _ATTRIBUTE = re.compile(r"""([\w-]+)\s*=\s*"([^"]*)"|([\w-]+)\s*=\s*'([^']*)'|([\w-]+)\s*=\s*([^\s'"]+)""")
 
 
@@ -171,26 +214,25 @@ def _attributes(text: str) -> dict[str, str]:
 
 def _shortcodes(text: str, body: Body) -> str:
     def replace(match: re.Match) -> str:
-        escaped_open, name, raw_attributes, _, content, escaped_close = match.groups()
+        groups = [group for group in match.groups()]
+        if len(groups) == 12:  # two alternatives: take the one that matched
+            groups = groups[:6] if match.group(2) is not None else groups[6:]
+        escaped_open, name, raw_attributes, _, content, escaped_close = groups
         if escaped_open and escaped_close:  # [[gallery]] is how WordPress writes a literal [gallery]
             return match.group(0)[1:-1]
         name = name.lower()
         attributes = _attributes(raw_attributes)
         content = content or ""
         if name in ("caption", "wp_caption"):
-            caption = attributes.get("caption", "")
-            inner = _shortcodes(content, body)
-            image_html, _, rest = inner.partition(">") if inner.lstrip().startswith("<img") else ("", "", inner)
-            if image_html:
-                image_html += ">"
-            else:
-                found = re.search(r"(<a\b[^>]*>\s*)?<img\b[^>]*>(\s*</a>)?", inner)
-                image_html = found.group(0) if found else ""
-                rest = inner.replace(image_html, "", 1) if found else inner
-            caption = caption or rest.strip()
+            inner = _shortcodes(content, body).strip()
+            leading = _LEADING_ELEMENT.match(inner)
+            if not leading:
+                return f"\n\n{inner}\n\n"  # a caption around no image: its text stays
+            element, rest = leading.group(1), inner[leading.end() :]
+            caption = attributes.get("caption", "") or rest.strip()
             attachment = attributes.get("id", "").removeprefix("attachment_")
             return (
-                f'\n\n<figure data-attachment="{html.escape(attachment)}">{image_html}'
+                f'\n\n<figure data-attachment="{html.escape(attachment)}">{element}'
                 f"<figcaption>{caption}</figcaption></figure>\n\n"
             )
         if name == "gallery":
@@ -208,10 +250,17 @@ def _shortcodes(text: str, body: Body) -> str:
         if name == "playlist":
             body.warnings.append("a [playlist] shortcode was left out (Masthead has no playlists)")
             return ""
-        body.warnings.append(f"unknown shortcode [{name}] kept as text")
         return match.group(0)
 
-    return _SHORTCODE.sub(replace, text)
+    ends = {name.lower() for name in _END_TAG.findall(text)}
+    known = frozenset(KNOWN_SHORTCODES)
+    pattern = _shortcode_pattern(known & ends, known - ends)
+    converted = pattern.sub(replace, text)
+    # [sic], [1] and [Editor's note] are text; a plugin's shortcode has attributes or an end.
+    unknown = {name.lower() for name in _UNKNOWN_SHORTCODE.findall(converted)} | (ends - known)
+    for name in sorted(unknown - known):
+        body.warnings.append(f"unknown shortcode [{name}] kept as text")
+    return converted
 
 
 # HTML tree -----------------------------------------------------------------------------
@@ -234,7 +283,9 @@ class _TreeBuilder(HTMLParser):
         self.stack = [self.root]
 
     def handle_starttag(self, tag, attrs):
-        if tag in BLOCK_TAGS or tag == "li":
+        if len(self.stack) > MAX_DEPTH and tag not in VOID_TAGS:
+            return  # flattened: its text goes to the element above
+        if (tag in BLOCK_TAGS and tag not in NOT_CLOSING_PARAGRAPHS) or tag == "li":
             self._close_implied(tag)
         node = Node(tag, {name: value or "" for name, value in attrs})
         self.stack[-1].children.append(node)
@@ -332,8 +383,11 @@ def _is_embeddable(url: str) -> bool:
 
 def _youtube_watch_url(src: str) -> str:
     """A YouTube player frame's address as the video's page (what oEmbed takes)."""
-    parts = urlsplit(src if "://" in src else "https:" + src)
-    host = (parts.hostname or "").removeprefix("www.")
+    try:
+        parts = urlsplit(src if "://" in src else "https:" + src)
+        host = (parts.hostname or "").removeprefix("www.")
+    except ValueError:
+        return ""
     if host in ("youtube.com", "youtube-nocookie.com") and parts.path.startswith("/embed/"):
         video = parts.path.split("/")[2]
         return f"https://www.youtube.com/watch?v={video}" if video else ""
@@ -385,19 +439,26 @@ class _Walker:
 
     def _flush_loose(self) -> None:
         """Text the classic editor left between blocks: blank lines separate paragraphs,
-        single line breaks are kept (WordPress's wpautop)."""
+        single line breaks are kept, and a URL alone on its line is an embed (WordPress's
+        wpautop and autoembed)."""
         if not self.loose:
             return
-        markup = "".join(_render(node) for node in self.loose)
-        self.loose = []
+        loose, self.loose = self.loose, []
+        images = [image for node in loose if isinstance(node, Node) for image in _all(node, "img")]
+        for image in images:  # an image inside inline markup: a piece of its own
+            self._image(image, caption="")
+        markup = "".join(_render(node) for node in loose)
         for chunk in re.split(r"\n\s*\n", markup):
-            if not chunk.strip():
-                continue
-            stripped = html.unescape(re.sub(r"<[^>]+>", "", chunk)).strip()
-            if _is_embeddable(stripped) and "\n" not in stripped:
-                self.add(Piece("embed", url=stripped))
-                continue
-            self._paragraph(chunk.strip().replace("\n", "<br>"))
+            lines: list[str] = []
+            for line in chunk.strip().split("\n"):
+                bare = html.unescape(re.sub(r"<[^>]+>", "", line)).strip()
+                if _is_embeddable(bare):
+                    self._paragraph("<br>".join(lines))
+                    lines = []
+                    self.add(Piece("embed", url=bare))
+                else:
+                    lines.append(line)
+            self._paragraph("<br>".join(lines))
 
     def _paragraph(self, markup: str) -> None:
         cleaned = _clean_inline(markup)
@@ -470,29 +531,44 @@ class _Walker:
         # hr (a separator: Masthead bodies have none), style, svg and the like: left out
 
     def _p(self, node: Node) -> None:
-        images = [child for child in node.children if isinstance(child, Node) and child.tag in ("img", "a")]
         text = _text_of(node).strip()
-        if images and not text and all(child.tag == "img" or _only_image(child) for child in images):
-            for child in images:
-                self._image(child if child.tag == "img" else _find(child, "img"), caption="")
-            return
         if _is_embeddable(text) and not any(
             isinstance(child, Node) and child.tag not in ("a", "br") for child in node.children
         ):
             self.add(Piece("embed", url=text))
             return
-        # Block-level children in a paragraph (a frame, a list) are blocks of their own.
-        inline = []
-        for child in node.children:
-            if isinstance(child, Node) and child.tag in BLOCK_TAGS | {"img"}:
-                if inline:
-                    self._paragraph("".join(_render(part) for part in inline))
-                    inline = []
+        self._inline_run(node.children)
+
+    def _inline_run(self, children: list) -> None:
+        """A paragraph's children: the inline ones make paragraphs; an image, a block (a
+        frame, a list) or a placeholder in their midst becomes a piece of its own where it
+        stands; a script or an inline icon is left out without splitting the paragraph."""
+        inline: list = []
+
+        def flush():
+            if inline:
+                self._paragraph("".join(_render(part) for part in inline))
+                inline.clear()
+
+        for child in children:
+            if isinstance(child, str):
+                inline.append(child)
+            elif child.tag in DROPPED_TAGS:
+                if child.tag in ("script", "object", "embed", "form"):
+                    self.warn(f"a <{child.tag}> was left out (scripts, plug-ins and forms are never imported)")
+            elif child.tag == "img" or (child.tag == "a" and _only_image(child)):
+                flush()
+                self._image(child if child.tag == "img" else _find(child, "img"), caption="")
+            elif child.tag in BLOCK_TAGS:
+                flush()
                 self._block(child)
             else:
+                if _find(child, "img") is not None:  # <strong><img> text</strong>: the image first
+                    flush()
+                    for image in _all(child, "img"):
+                        self._image(image, caption="")
                 inline.append(child)
-        if inline:
-            self._paragraph("".join(_render(part) for part in inline))
+        flush()
 
     def _blockquote(self, node: Node) -> None:
         classes = node.attrs.get("class", "")
@@ -504,8 +580,11 @@ class _Walker:
                 return
         cite = _find(node, "cite")
         attribution = " ".join(_text_of(cite).split()).lstrip("—–- ") if cite else ""
-        parts = [child for child in node.children if child is not cite]
-        markup = "".join(_render(child) for child in parts if not (isinstance(child, Node) and child.tag == "cite"))
+        if cite is not None:
+            _remove(node, cite)
+        markup = "".join(_render(child) for child in node.children)
+        if cite is not None:  # what stood before the cite: "— " or an emptied paragraph
+            markup = re.sub(r"(\s|—|–|-|<p>\s*[—–-]?\s*</p>)+(</p>)?\s*$", r"\2", markup)
         markup = re.sub(r"</p>\s*<p\b[^>]*>", "<br><br>", markup)
         cleaned = _clean_inline(markup.replace("<footer>", "").replace("</footer>", ""))
         kind = "pull_quote" if "pullquote" in classes else "quote"
@@ -533,6 +612,14 @@ class _Walker:
             )
             return
         images = _all(node, "img")
+        frame = _find(node, "iframe") or _find(node, "video")
+        if frame is not None and not images:
+            source = frame.attrs.get("src", "") or next(
+                (child.attrs.get("src", "") for child in _all(frame, "source")), ""
+            )
+            url = _youtube_watch_url(source) if frame.tag == "iframe" else source
+            self._embed(url, caption=caption) if url else self.warn("a frame from another site was left out")
+            return
         if len(images) > 1 or "wp-block-gallery" in node.attrs.get("class", ""):
             ids = tuple(n for n in (_attachment_id(image) for image in images) if n)
             if ids or not images:
@@ -556,7 +643,7 @@ class _Walker:
         if image is None:
             return
         source = image.attrs.get("src", "").strip()
-        if not _is_web_url(source) and not source.startswith("/"):
+        if not _is_web_url(source) and not (source.startswith("/") and not source.startswith(("//", "/\\"))):
             self.warn("an image without a web address was left out")
             return
         self.add(
@@ -587,6 +674,16 @@ class _Walker:
                 self._paragraph(html.escape(" · ".join(cells), quote=False))
         if rows:
             self.warn("a table was brought across as one paragraph a row (Masthead bodies have no tables)")
+
+
+def _remove(node: Node, target: Node) -> bool:
+    for index, child in enumerate(node.children):
+        if child is target:
+            del node.children[index]
+            return True
+        if isinstance(child, Node) and _remove(child, target):
+            return True
+    return False
 
 
 def _all(node: Node, tag: str) -> list[Node]:

@@ -119,11 +119,14 @@ def _label(item: wxr.Item) -> str:
 def old_addresses(item: wxr.Item, site: wxr.Site | None) -> set[str]:
     """The paths a WordPress site answered for this item: its permalink, its guid (often
     the `?p=123` form) and `?p=<id>` itself, on the export's own host only."""
-    hosts = {urlsplit(url).hostname for url in (site.link, site.base_blog_url) if url} if site else set()
+    hosts = {_host(url) for url in (site.link, site.base_blog_url) if url} if site else set()
     paths = set()
     for url in (item.link, item.guid):
-        parts = urlsplit(url)
-        if parts.hostname and parts.hostname not in hosts:
+        try:
+            parts = urlsplit(url)
+            if parts.hostname and parts.hostname not in hosts:
+                continue
+        except ValueError:  # not an address (a guid may be anything)
             continue
         path = parts.path or "/"
         paths.add(path + (f"?{parts.query}" if parts.query else ""))
@@ -181,7 +184,7 @@ def _count_item(result: Survey, item: wxr.Item, *, keep_pingbacks: bool) -> None
         else:
             result.pages[state] += 1
         result.featured_images += "_thumbnail_id" in item.meta
-        for message in dict.fromkeys(bodies.convert(item.content).warnings):  # once a post
+        for message in dict.fromkeys(_body_warnings(item)):  # once a post
             result.body_warnings.setdefault(message, []).append(_label(item))
         result.redirects += len(old_addresses(item, result.site))
         _count_comments(result, item, keep_pingbacks=keep_pingbacks)
@@ -206,6 +209,13 @@ def _count_comments(result: Survey, item: wxr.Item, *, keep_pingbacks: bool) -> 
             result.comments["awaiting moderation"] += 1
 
 
+def _body_warnings(item: wxr.Item) -> list[str]:
+    try:
+        return bodies.convert(item.content).warnings
+    except Exception as error:  # one unreadable body must not stop the report
+        return [f"the body could not be read ({type(error).__name__}); it would be imported as text"]
+
+
 def _view_count(item: wxr.Item) -> int:
     for key in VIEW_COUNT_KEYS:
         raw = item.meta.get(key, "").strip()
@@ -218,4 +228,14 @@ IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".bmp", ".t
 
 
 def _is_image(url: str) -> bool:
-    return urlsplit(url).path.lower().endswith(IMAGE_SUFFIXES)
+    try:
+        return urlsplit(url).path.lower().endswith(IMAGE_SUFFIXES)
+    except ValueError:
+        return False
+
+
+def _host(url: str) -> str | None:
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None

@@ -315,18 +315,16 @@ def _read(source) -> Iterator[Record]:
         if channel is None or depth != 2:
             continue
         name = _name(element.tag)
+        build = _CHANNEL_RECORDS.get(name)
         if not site_sent and name in _SITE_FIELDS:
             header[_SITE_FIELDS[name]] = (element.text or "").strip()
-            continue
-        build = _CHANNEL_RECORDS.get(name)
-        if build is None:
-            continue
-        if not site_sent:
-            yield _site(header)
-            site_sent = True
-        yield build(element)
+        elif build is not None:
+            if not site_sent:
+                yield _site(header)
+                site_sent = True
+            yield build(element)
         element.clear()
-        channel.remove(element)  # the channel keeps no trace of what was read
+        channel.remove(element)  # the channel keeps nothing it has read, known or not
     if channel is None:
         raise ExportError("the file is not a WordPress export (no <channel> under <rss>)")
     if not site_sent:

@@ -126,3 +126,74 @@ def test_every_post_and_page_of_the_theme_unit_test_export_converts_safely():
 def test_any_text_converts_without_error_and_without_unsafe_markup(text):
     body = bodies.convert(text)
     assert all(not UNSAFE.search(piece.html) for piece in body.pieces)
+
+
+def test_images_and_shortcodes_inside_paragraphs_become_pieces_where_they_stand():
+    body = bodies.convert(
+        '<p><a href="https://example.org/full.jpg"><img class="wp-image-5" src="https://example.org/m.jpg" alt="Mayor">'
+        "</a>The mayor said no.</p>"
+        '<p>[gallery ids="1,2"]</p>'
+        "<p>Watch: [embed]https://youtu.be/x1[/embed]</p>"
+        '<p><strong><img src="https://example.org/icon.png" alt=""> Breaking</strong> news.</p>'
+    )
+    assert kinds(body) == ["image", "paragraph", "gallery", "paragraph", "embed", "image", "paragraph"]
+    assert body.pieces[0].attachment_ids == (5,)
+    assert body.pieces[1].html == "The mayor said no."
+    assert body.pieces[4].url == "https://youtu.be/x1"
+    assert body.pieces[6].html == "<b> Breaking</b> news."  # the space stood after the image
+
+
+def test_a_url_alone_on_its_line_is_an_embed_as_wordpress_autoembeds_it():
+    body = bodies.convert("Intro text\nhttps://www.youtube.com/watch?v=1\nMore text")
+    assert [(piece.kind, piece.html or piece.url) for piece in body.pieces] == [
+        ("paragraph", "Intro text"),
+        ("embed", "https://www.youtube.com/watch?v=1"),
+        ("paragraph", "More text"),
+    ]
+
+
+def test_a_caption_around_a_video_frame_captions_the_embed_and_one_around_text_keeps_it():
+    body = bodies.convert(
+        '[caption id="attachment_9"]<iframe src="https://www.youtube.com/embed/abc"></iframe> The launch[/caption]'
+        "\n\n[caption]Just words[/caption]"
+    )
+    assert [(piece.kind, piece.url, piece.caption, piece.html) for piece in body.pieces] == [
+        ("embed", "https://www.youtube.com/watch?v=abc", "The launch", ""),
+        ("paragraph", "", "", "Just words"),
+    ]
+
+
+def test_a_cite_anywhere_in_a_quote_is_its_attribution_not_its_text():
+    body = bodies.convert("<blockquote><p>Words.</p><p>— <cite>A. Name</cite></p></blockquote>")
+    assert [(piece.html, piece.attribution) for piece in body.pieces] == [("Words.", "A. Name")]
+
+
+def test_a_script_or_icon_inside_a_paragraph_is_left_out_without_splitting_it():
+    body = bodies.convert('<p>Hello <script>x()</script>world, <svg viewBox="0 0 1 1"></svg>again.</p>')
+    assert [piece.html for piece in body.pieces] == ["Hello world, again."]
+
+
+def test_brackets_that_are_text_raise_no_warning_and_plugin_shortcodes_do():
+    body = bodies.convert('He said "[sic]" in note [1]. [poll id="3"] [contact-form][/contact-form]')
+    assert body.warnings == ["unknown shortcode [contact-form] kept as text", "unknown shortcode [poll] kept as text"]
+
+
+def test_protocol_relative_images_are_not_taken_for_local_files():
+    body = bodies.convert(
+        '<img src="//evil.example/x.png"><img src="/\\evil.example/y.png"><img src="/wp-content/z.png">'
+    )
+    assert [piece.url for piece in body.pieces] == ["/wp-content/z.png"]
+
+
+def test_hostile_bodies_convert_without_error():
+    hostile = [
+        '<!-- wp:embed {"a":' + "[" * 100_000 + "]" * 100_000 + "} -->",  # JSON deeper than the stack
+        "<span>" * 5_000 + "text",  # unclosed nesting deeper than the stack
+        '<iframe src="https://[::1"></iframe>',  # an address urlsplit refuses
+        "<!--" * 10_000,
+        "[a] " * 10_000 + "[a x" * 10_000 + "[caption]" * 2_000,
+    ]
+    for text in hostile:
+        body = bodies.convert(text)
+        assert all(not UNSAFE.search(piece.html) for piece in body.pieces)
+    assert bodies.convert("<span>" * 5_000 + "text").pieces[0].html == "text"
