@@ -4,6 +4,8 @@ from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
 INLINE_FEATURES = ["bold", "italic", "link", "document-link"]
+# A body paragraph may also be a list (a WordPress import brings many; editors write them).
+PARAGRAPH_FEATURES = [*INLINE_FEATURES, "ol", "ul"]
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -62,6 +64,15 @@ class EmbedBlock(blocks.StructBlock):
         template = "core/blocks/embed.html"
 
 
+class PreformattedBlock(blocks.TextBlock):
+    """Text whose spaces and line breaks matter: a data excerpt, code, a poem's layout."""
+
+    class Meta:
+        icon = "code"
+        label = "Preformatted text"
+        template = "core/blocks/preformatted.html"
+
+
 class EditorsNoteBlock(blocks.StructBlock):
     text = blocks.RichTextBlock(features=INLINE_FEATURES)
 
@@ -72,10 +83,11 @@ class EditorsNoteBlock(blocks.StructBlock):
 
 
 class ArticleBodyBlock(blocks.StreamBlock):
-    paragraph = blocks.RichTextBlock(features=INLINE_FEATURES, template="core/blocks/paragraph.html")
+    paragraph = blocks.RichTextBlock(features=PARAGRAPH_FEATURES, template="core/blocks/paragraph.html")
     heading = HeadingBlock()
     blockquote = BlockquoteBlock()
     image = FigureBlock()
     embed = EmbedBlock()
     pull_quote = PullQuoteBlock()
     editors_note = EditorsNoteBlock()
+    preformatted = PreformattedBlock()

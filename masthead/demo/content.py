@@ -3,11 +3,12 @@
 Plain Python data used to seed a demo site. Every person, organisation, place and event described here is
 invented; any resemblance to real people or publications is coincidental. Body blocks are tuples:
 
-- ("paragraph", html)  -- a single <p> using only <p>, <b>, <i> and <a href> tags
+- ("paragraph", html)  -- a single <p> using only <p>, <b>, <i> and <a href> tags, or a <ul>/<ol> list
 - ("heading", text)
 - ("blockquote", html, attribution)
 - ("pull_quote", text, attribution)
 - ("editors_note", html)
+- ("preformatted", text)  -- spaces and line breaks kept (a table of figures, say)
 - ("embed", url, caption)
 - ("image", caption, credit, hue)
 """
@@ -419,6 +420,27 @@ ARTICLES = [
                 "pull_quote",
                 "We treated stability as a permanent condition rather than a window.",
                 "Lidia Moravec",
+            ),
+            (
+                "paragraph",
+                (
+                    "<p>What the contract's end changes for a household, in short:</p>"
+                    "<ul><li>The regulated tariff is set every quarter instead of once a year.</li>"
+                    "<li>The winter support payment moves from every meter to households that apply.</li>"
+                    "<li>Night-rate meters keep their discount until the end of next year.</li></ul>"
+                ),
+            ),
+            (
+                "preformatted",
+                (
+                    "Household bill, kronar a month\n"
+                    "Source: Energy Regulator (demo figures)\n"
+                    "\n"
+                    "               Winter   Summer\n"
+                    "Last year         118       74\n"
+                    "This year         131       79\n"
+                    "Next year (est.)  149       88"
+                ),
             ),
             (
                 "paragraph",

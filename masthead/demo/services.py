@@ -162,6 +162,8 @@ def _body_json(blocks, *, slug: str) -> str:
             stream.append({"type": "pull_quote", "value": {"quote": block[1], "attribution": block[2]}})
         elif kind == "editors_note":
             stream.append({"type": "editors_note", "value": {"text": block[1]}})
+        elif kind == "preformatted":
+            stream.append({"type": "preformatted", "value": block[1]})
         elif kind == "embed":
             stream.append({"type": "embed", "value": {"url": block[1], "caption": block[2]}})
         elif kind == "image":

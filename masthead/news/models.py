@@ -452,6 +452,8 @@ def block_text(block_type: str, value) -> str:
             return _spaced(_source(value["quote"]))
         case "pull_quote":
             return value["quote"]
+        case "preformatted":
+            return value
         case "editors_note":
             return _spaced(_source(value["text"]))
     return ""
