@@ -3,6 +3,7 @@ server's (the same, falling back to the apps' folders before any collectstatic).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import rcssmin
@@ -14,7 +15,18 @@ from whitenoise.storage import CompressedManifestStaticFilesStorage
 # readers get them without comments and spaces (docs/decisions/0012). Wagtail's admin
 # files and other apps' come minified already and are left as they are.
 OWN_PREFIXES = ("masthead/", "pagecache/")
-MINIFIERS: dict[str, Callable[[str], str]] = {".js": rjsmin.jsmin, ".css": rcssmin.cssmin}
+# rcssmin keeps "0.25rem"; ".25rem" is the same length to CSS and one byte less to send
+# (over a hundred times in site.css). Strings and url()s are left exactly as written.
+_CSS_LITERALS = re.compile(r"(\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|url\([^)]*\))")
+_LEADING_ZERO = re.compile(r"(?<=[:\s,(/])0\.(?=\d)")
+
+
+def minify_css(source: str) -> str:
+    parts = _CSS_LITERALS.split(rcssmin.cssmin(source))
+    return "".join(part if index % 2 else _LEADING_ZERO.sub(".", part) for index, part in enumerate(parts))
+
+
+MINIFIERS: dict[str, Callable[[str], str]] = {".js": rjsmin.jsmin, ".css": minify_css}
 
 
 def minifier_for(name: str) -> Callable[[str], str] | None:

@@ -19,6 +19,9 @@ MEANINGFUL_PARAMETERS = frozenset({"older", "sort", "after", "replies", "pages",
 # would let a script fill the store; CDNs and browsers may still keep a result a minute.
 NEVER_CACHED_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/", "/ads/", "/search/")
 MAX_ADDRESS_LENGTH = 512
+# WordPress's plain permalinks on the home page's address (`/?p=123`): after an import they
+# redirect (masthead/wordpress_import/middleware.py), so Django must see them.
+LEFT_TO_DJANGO_PARAMETERS = frozenset({"p", "page_id"})
 
 
 def request_address(environ) -> str | None:
@@ -40,6 +43,8 @@ def page_address(path: str, query: str) -> str | None:
     kept = {}
     if query:
         for name, value in parse_qsl(query, keep_blank_values=True):
+            if name in LEFT_TO_DJANGO_PARAMETERS and path == "/":
+                return None
             if name in MEANINGFUL_PARAMETERS:
                 kept[name] = value  # the last one wins, as in request.GET.get()
     address = address_with(path, canonical_query(kept))

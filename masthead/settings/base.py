@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "masthead.pagecache.middleware.FreshnessMiddleware",
     "masthead.core.middleware.CurrentSiteMiddleware",
+    # WordPress's /?p=123 addresses, before sessions and CSRF: a redirect sets no cookie.
+    "masthead.wordpress_import.middleware.OldPermalinkMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

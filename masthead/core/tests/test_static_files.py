@@ -107,3 +107,16 @@ def test_collectstatic_minifies_the_sites_own_scripts_and_stylesheets_and_keeps_
     assert "prefers-color-scheme:dark" in stylesheet.replace(" ", "")
     font = manifest["masthead/fonts/newsreader-latin-700.woff2"].rsplit("/", 1)[-1]
     assert font in stylesheet  # url() rewritten to the hashed name after minifying
+
+
+def test_stylesheets_lose_the_leading_zero_of_numbers_but_never_inside_strings_or_urls():
+    from masthead.core.staticfiles import minify_css
+
+    source = (
+        "a { margin: 0.25rem 0.5em; top: -0.5rem; width: 10.5px; transform: scale(0.9); "
+        'content: "0.5"; background: url(x-0.5.png); font: 0.9rem/1.5 serif; }'
+    )
+    assert minify_css(source) == (
+        'a{margin:.25rem .5em;top:-0.5rem;width:10.5px;transform:scale(.9);content:"0.5";'
+        "background:url(x-0.5.png);font:.9rem/1.5 serif}"
+    )

@@ -1,18 +1,17 @@
-"""`masthead import-wordpress EXPORT.xml --dry-run`: read a WordPress export (WXR) as a
-stream and report what an import would bring across, and what it would leave out and why.
-
-The import itself (articles, sections, tags, authors, pages, images, comments and
-redirects, updated in place on a second run) is being built (issue 14); until it lands
-the command runs only with --dry-run and says so otherwise.
+"""`masthead import-wordpress EXPORT.xml [--dry-run]`: read a WordPress export (WXR) as a
+stream; with --dry-run, report what an import would bring across and what it would leave
+out and why; without, import it (services.py): authors, categories as sections, tags,
+posts as articles with a redirect from each old address, updated in place on a second
+run. Pages, media, comments and view counts are not imported yet (issue 14).
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
-from masthead.wordpress_import import survey, wxr
+from masthead.wordpress_import import services, survey, wxr
 
 
 class Command(BaseCommand):
-    help = "Import a WordPress export (WXR 1.0–1.2). For now: --dry-run reports what would come across."
+    help = "Import a WordPress export (WXR 1.0 to 1.2); --dry-run reports what would come across."
 
     def add_arguments(self, parser):
         parser.add_argument("export", help="the .xml file WordPress wrote (Tools → Export → All content)")
@@ -24,16 +23,16 @@ class Command(BaseCommand):
         parser.add_argument("--media-base-url", help="where the site's uploads can be fetched from")
 
     def handle(self, *args, export, dry_run=False, keep_pingbacks=False, **options):
-        if not dry_run:
-            raise CommandError(
-                "Importing is not available yet: run with --dry-run to check the export and see what would come across."
-            )
         try:
             with open(export, "rb") as source:
-                report = survey.survey(wxr.read(source), keep_pingbacks=keep_pingbacks)
+                if dry_run:
+                    report = survey.survey(wxr.read(source), keep_pingbacks=keep_pingbacks)
+                else:
+                    report = services.import_export(source, keep_pingbacks=keep_pingbacks)
         except OSError as error:
             raise CommandError(f"Cannot read {export}: {error.strerror or error}.") from error
         except wxr.ExportError as error:
             raise CommandError(f"{export} was not imported: {error}.") from None
         self.stdout.write(str(report), ending="")
-        self.stdout.write("Dry run: nothing was changed.\n")
+        if dry_run:
+            self.stdout.write("Dry run: nothing was changed.\n")

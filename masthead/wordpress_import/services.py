@@ -1,0 +1,284 @@
+"""Importing a WordPress export: authors, categories as sections, tags, and posts as
+articles with their bodies, bylines, dates, states and a permanent redirect from every
+old address. Each object is keyed on its WordPress id (ImportedObject), so importing a
+fresh export of the same site again updates what came before instead of adding copies.
+
+Each post is imported in its own transaction: an export that stops half-way (a crash,
+Ctrl-C) leaves whole articles, and running the import again finishes the rest.
+
+Not imported yet (issue 14, reported as such): pages, attachments into the media
+library (an image stays a link to where it was), comments and starting view counts.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator, slugify
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.models import Page, Site
+
+from masthead.news.models import ArticleAuthor, ArticlePage, Author, HomePage, SectionPage
+from masthead.wordpress_import import bodies, stream, survey, wxr
+from masthead.wordpress_import.models import ImportedObject
+
+MAX_TITLE = 255
+MAX_STANDFIRST = 400
+MAX_SLUG = 80
+FALLBACK_SECTION = ("archive", "Archive")  # for posts in no category at all
+NOT_YET = {
+    "page": "pages are not imported yet",
+    "attachment": "attachments are not imported into the media library yet (images stay links)",
+}
+
+
+@dataclass
+class ImportReport:
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    skipped: Counter = field(default_factory=Counter)
+    warnings: list[str] = field(default_factory=list)
+    warning_count: int = 0
+
+    def warn(self, message: str) -> None:
+        self.warning_count += 1
+        if len(self.warnings) < survey.MAX_WARNINGS_SHOWN:
+            self.warnings.append(message)
+
+    def __str__(self) -> str:
+        lines = []
+        for kind in sorted(set(self.created) | set(self.updated)):
+            lines.append(f"  {kind}: {self.created[kind]} created, {self.updated[kind]} updated")
+        for reason, count in sorted(self.skipped.items()):
+            lines.append(f"  skipped: {count} ({reason})")
+        lines.append(f"  warnings: {self.warning_count}")
+        lines.extend(f"    - {warning}" for warning in self.warnings)
+        if self.warning_count > len(self.warnings):
+            lines.append(f"    … and {self.warning_count - len(self.warnings)} more")
+        return "\n".join(lines) + "\n"
+
+
+class Importer:
+    def __init__(self, *, keep_pingbacks: bool = False):
+        self.keep_pingbacks = keep_pingbacks
+        self.report = ImportReport()
+        self.site: wxr.Site | None = None
+        self.source = ""
+        self.home = _home()
+        self.authors: dict[str, Author] = {}
+        self.categories: dict[str, wxr.Term] = {}
+        self.sections: dict[str, SectionPage] = {}
+
+    def run(self, records) -> ImportReport:
+        for record in records:
+            if isinstance(record, wxr.Site):
+                self.site = record
+                self.source = (record.base_blog_url or record.link or "wordpress").rstrip("/")[:255]
+            elif isinstance(record, wxr.Author):
+                self._author(record)
+            elif isinstance(record, wxr.Term):
+                if record.kind == "category":
+                    self.categories[record.slug] = record
+            elif isinstance(record, wxr.Item):
+                self._item(record)
+        return self.report
+
+    # Authors ---------------------------------------------------------------------------
+
+    def _author(self, record: wxr.Author) -> Author:
+        name = (record.display_name or f"{record.first_name} {record.last_name}".strip() or record.login or "Staff")[
+            :120
+        ]
+        existing = _mapped(self.source, ImportedObject.Kind.AUTHOR, record.login)
+        with transaction.atomic():
+            if isinstance(existing, Author):
+                author = existing
+                author.name = name
+                author.save(update_fields=["name"])
+                self.report.updated["authors"] += 1
+            else:
+                author = Author.objects.create(name=name)
+                _remember(self.source, ImportedObject.Kind.AUTHOR, record.login, author)
+                self.report.created["authors"] += 1
+        self.authors[record.login] = author
+        return author
+
+    # Sections --------------------------------------------------------------------------
+
+    def _section(self, slug: str) -> SectionPage:
+        if slug in self.sections:
+            return self.sections[slug]
+        term = self.categories.get(slug)
+        title = html.unescape(term.name).strip()[:MAX_TITLE] if term and term.name else slug.replace("-", " ").title()
+        section = _mapped(self.source, ImportedObject.Kind.CATEGORY, slug)
+        if not isinstance(section, SectionPage):
+            section_slug = _slug(slug) or _slug(title) or f"section-{term.wordpress_id if term else 0}"
+            section = SectionPage.objects.child_of(self.home).filter(slug=section_slug).first()
+            if section is None:
+                section = SectionPage(title=title or section_slug, slug=section_slug, show_on_home=False)
+                self.home.add_child(instance=section)
+                section.save_revision().publish()
+                self.report.created["sections"] += 1
+            _remember(self.source, ImportedObject.Kind.CATEGORY, slug, section)
+            if term and term.parent:
+                self.report.warn(
+                    f"category “{title}” sits under “{term.parent}” in WordPress; Masthead's sections do not nest "
+                    "yet, so it is a section of its own"
+                )
+        self.sections[slug] = section
+        return section
+
+    # Posts -----------------------------------------------------------------------------
+
+    def _item(self, item: wxr.Item) -> None:
+        if item.post_type != "post":
+            reason = NOT_YET.get(item.post_type) or survey.SKIPPED_POST_TYPES.get(item.post_type)
+            self.report.skipped[reason or f"post type “{item.post_type}” is not imported"] += 1
+            return
+        if item.wordpress_id is None:
+            self.report.warn(f"a post without a WordPress id (“{item.title[:60]}”) was skipped")
+            self.report.skipped["posts without an id"] += 1
+            return
+        if item.status == "trash":
+            self.report.skipped["posts in WordPress's trash"] += 1
+            return
+        with transaction.atomic():
+            self._post(item)
+
+    def _post(self, item: wxr.Item) -> None:
+        categories = [term.slug for term in item.terms if term.kind == "category" and term.slug]
+        sections = [self._section(slug) for slug in categories] or [self._fallback_section()]
+        parent = sections[0]
+        converted = bodies.convert(item.content)
+        data, block_warnings = stream.stream_data(converted.pieces, lambda piece, attachment: None)
+        label = survey._label(item)
+        for message in dict.fromkeys([*converted.warnings, *block_warnings]):
+            self.report.warn(f"{label}: {message}")
+
+        existing = _mapped(self.source, ImportedObject.Kind.POST, str(item.wordpress_id))
+        article = existing if isinstance(existing, ArticlePage) else None
+        created = article is None
+        if created:
+            wanted = _slug(item.slug) or _slug(html.unescape(strip_tags(item.title))) or f"post-{item.wordpress_id}"
+            article = ArticlePage(slug=_free_slug(parent, wanted))
+        published_at = item.date_gmt or _aware(item.date_local) or timezone.now()
+        article.title = _title(item, converted)
+        article.standfirst = Truncator(" ".join(html.unescape(strip_tags(item.excerpt)).split())).chars(MAX_STANDFIRST)
+        article.body = data
+        article.published_at = published_at
+        article.first_published_at = article.first_published_at or published_at
+        article.is_staff_pick = item.sticky
+        article.go_live_at = published_at if item.status == "future" else None
+        author = self.authors.get(item.creator)
+        article.article_authors.clear()
+        if author is not None:
+            article.article_authors.add(ArticleAuthor(author=author, sort_order=0))
+        article.tags.set(
+            [html.unescape(term.name)[:100] for term in item.terms if term.kind == "post_tag" and term.name]
+        )
+        article.secondary_sections.set([section for section in sections[1:] if section.pk != parent.pk])
+        if created:
+            article.live = False
+            parent.add_child(instance=article)
+            _remember(self.source, ImportedObject.Kind.POST, str(item.wordpress_id), article)
+        revision = article.save_revision()
+        public = item.status in ("publish", "future") and not item.password
+        if public:
+            revision.publish()
+        elif article.live:
+            article.unpublish()
+        if item.password:
+            self.report.warn(f"{label}: protected by a password in WordPress; imported as a draft, not public")
+        (self.report.created if created else self.report.updated)["articles"] += 1
+        if public:
+            self._redirects(item, article)
+
+    def _fallback_section(self) -> SectionPage:
+        slug, title = FALLBACK_SECTION
+        if slug not in self.categories:
+            self.categories[slug] = wxr.Term("category", None, slug, title, "", "")
+        return self._section(slug)
+
+    def _redirects(self, item: wxr.Item, article: ArticlePage) -> None:
+        site = Site.objects.filter(root_page=self.home).first()
+        parts = article.get_url_parts()
+        new_path = Redirect.normalise_path(parts[2]) if parts else ""
+        for old in sorted(survey.old_addresses(item, self.site)):
+            path = Redirect.normalise_path(old)
+            if not path or path == new_path:
+                continue
+            _, made = Redirect.objects.update_or_create(
+                old_path=path, site=site, defaults={"redirect_page": article, "is_permanent": True}
+            )
+            self.report.created["redirects"] += made
+
+
+def import_export(source, *, keep_pingbacks: bool = False) -> ImportReport:
+    return Importer(keep_pingbacks=keep_pingbacks).run(wxr.read(source))
+
+
+def _home() -> HomePage:
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    home = site.root_page.specific if site else HomePage.objects.first()
+    if not isinstance(home, HomePage):
+        raise wxr.ExportError("the site has no home page to import under (run `masthead demo` or create one)")
+    return home
+
+
+def _mapped(source: str, kind: str, key: str):
+    entry = ImportedObject.objects.filter(source=source, kind=kind, key=key[:255]).first()
+    if entry is None:
+        return None
+    model = entry.content_type.model_class()
+    found = model._default_manager.filter(pk=entry.object_id).first() if model else None
+    if found is None:
+        entry.delete()  # deleted here since: imported anew
+    return found
+
+
+def _remember(source: str, kind: str, key: str, target) -> None:
+    ImportedObject.objects.update_or_create(
+        source=source,
+        kind=kind,
+        key=key[:255],
+        defaults={"content_type": ContentType.objects.get_for_model(target), "object_id": target.pk},
+    )
+
+
+def _slug(text: str) -> str:
+    """WordPress percent-encodes a slug in another script (a Greek or Arabic headline's);
+    Masthead's addresses take it as it reads."""
+    return slugify(unquote(text), allow_unicode=True)[:MAX_SLUG].strip("-")
+
+
+def _free_slug(parent: Page, wanted: str) -> str:
+    base = wanted[:MAX_SLUG] or "post"
+    slug, number = base, 2
+    while parent.get_children().filter(slug=slug).exists():
+        slug, number = f"{base[: MAX_SLUG - 4]}-{number}", number + 1
+    return slug
+
+
+def _title(item: wxr.Item, converted: bodies.Body) -> str:
+    title = " ".join(html.unescape(strip_tags(item.title)).split())
+    if not title:  # WordPress allows a post without a title; Masthead needs a headline
+        words = next(
+            (strip_tags(piece.html or piece.text) for piece in converted.pieces if piece.html or piece.text), ""
+        )
+        title = (
+            Truncator(" ".join(html.unescape(words).split())).words(10)
+            or f"Untitled (WordPress post {item.wordpress_id})"
+        )
+    return title[:MAX_TITLE]
+
+
+def _aware(value: datetime.datetime | None) -> datetime.datetime | None:
+    return timezone.make_aware(value) if value is not None else None
