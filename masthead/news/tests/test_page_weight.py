@@ -1,6 +1,10 @@
 """An article of about 1,500 words with every widget stays within the page-weight budget:
-60 KB of HTML, CSS and JS raw, 20 KB compressed (images aside), as readers are sent them
-(the site's own CSS and JS minified by collectstatic)."""
+62 KB of HTML, CSS and JS raw, 20 KB compressed (images aside), as readers are sent them
+(the site's own CSS and JS minified by collectstatic).
+
+The raw budget was 60 KB until article bodies took lists and preformatted text (issue 14):
+this page weighed 61,073 bytes alone and up to 61,463 in the full PostgreSQL pass, where
+ids grow digits with the suite's order. Compressed, what readers download, it is 12.7 KB."""
 
 import gzip
 from pathlib import Path
@@ -16,7 +20,7 @@ from masthead.news.tests.factories import make_article, make_author, make_image,
 
 pytestmark = pytest.mark.django_db
 
-RAW_BUDGET = 60 * 1024
+RAW_BUDGET = 62 * 1024
 COMPRESSED_BUDGET = 20 * 1024
 
 
