@@ -103,6 +103,10 @@ class PageViewTotal(models.Model):
 
     page = models.OneToOneField("wagtailcore.Page", on_delete=models.CASCADE, primary_key=True, related_name="+")
     views = models.PositiveBigIntegerField(default=0)
+    # Of `views`, those counted before the page came to Masthead (a WordPress import's
+    # starting count): kept apart so importing again replaces them instead of adding.
+    # A database default: the counters' upserts insert rows without naming it.
+    carried_over = models.PositiveBigIntegerField(default=0, db_default=0)
 
     class Meta:
         # Who may open the audience dashboard (granted to Editors and Moderators by

@@ -347,6 +347,8 @@ MASTHEAD_PAGE_CACHE_REDIS_URL = CONFIG.redis_url
 # With REDIS_URL, beacons are spooled here and shipped to Redis by each worker
 # (masthead/analytics/spool.py).
 MASTHEAD_ANALYTICS_SPOOL_DIR = DATA_DIR / "spool"
+# WordPress exports uploaded in the admin wait here until their import has read them.
+MASTHEAD_IMPORT_DIR = DATA_DIR / "imports"
 # Static publishing: cached pages are also written here for nginx to serve directly.
 MASTHEAD_STATIC_PUBLISH_DIR = CONFIG.static_publish_dir
 # A CDN or cache in front of Masthead that accepts HTTP PURGE (Varnish, Fastly, nginx's

@@ -6,15 +6,21 @@ fresh export of the same site again updates what came before instead of adding c
 Each post is imported in its own transaction: an export that stops half-way (a crash,
 Ctrl-C) leaves whole articles, and running the import again finishes the rest.
 
-Not imported yet (issue 14, reported as such): pages, attachments into the media
-library (an image stays a link to where it was), comments and starting view counts.
+Comments come along threaded (comments.py). Not imported yet (issue 14, reported as
+such): pages. Image attachments go into the media library when their files can be had
+(media.py), and bodies and featured images use them; without, an image stays a link. A
+view count kept in the post's meta becomes the article's starting count.
 """
 
 from __future__ import annotations
 
 import datetime
 import html
+import io
+import os
+import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -26,18 +32,18 @@ from django.utils.text import Truncator, slugify
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, Site
 
+from masthead.analytics import services as analytics_services
+from masthead.core.models import NewsImage
 from masthead.news.models import ArticleAuthor, ArticlePage, Author, HomePage, SectionPage
-from masthead.wordpress_import import bodies, stream, survey, wxr
+from masthead.wordpress_import import bodies, comments, media, stream, survey, wxr
 from masthead.wordpress_import.models import ImportedObject
 
 MAX_TITLE = 255
 MAX_STANDFIRST = 400
 MAX_SLUG = 80
 FALLBACK_SECTION = ("archive", "Archive")  # for posts in no category at all
-NOT_YET = {
-    "page": "pages are not imported yet",
-    "attachment": "attachments are not imported into the media library yet (images stay links)",
-}
+NOT_YET = {"page": "pages are not imported yet"}
+NO_MEDIA_SOURCE = "image attachments: no --media-dir or --media-base-url given (images stay links)"
 
 
 @dataclass
@@ -56,6 +62,8 @@ class ImportReport:
     def __str__(self) -> str:
         lines = []
         for kind in sorted(set(self.created) | set(self.updated)):
+            if not (self.created[kind] or self.updated[kind]):
+                continue
             lines.append(f"  {kind}: {self.created[kind]} created, {self.updated[kind]} updated")
         for reason, count in sorted(self.skipped.items()):
             lines.append(f"  skipped: {count} ({reason})")
@@ -67,8 +75,16 @@ class ImportReport:
 
 
 class Importer:
-    def __init__(self, *, keep_pingbacks: bool = False):
+    """Two passes over the export: attachments first (`attachments`), so a post finds its
+    images whatever the order WordPress wrote them in, then everything else (`run`)."""
+
+    def __init__(self, *, keep_pingbacks: bool = False, media_source: media.MediaSource | None = None):
         self.keep_pingbacks = keep_pingbacks
+        self.media = media_source or media.MediaSource()
+        self.images: dict[int, int] = {}  # attachment id → library image id
+        self.images_by_address: dict[str, int] = {}  # media.address_keys → library image id
+        self.attached: dict[int, list[int]] = {}  # post id → its attachments, for [gallery] without ids
+        self.attachment_urls: dict[int, str] = {}  # where an image not in the library stays a link to
         self.report = ImportReport()
         self.site: wxr.Site | None = None
         self.source = ""
@@ -77,11 +93,21 @@ class Importer:
         self.categories: dict[str, wxr.Term] = {}
         self.sections: dict[str, SectionPage] = {}
 
+    def _site(self, record: wxr.Site) -> None:
+        self.site = record
+        self.source = (record.base_blog_url or record.link or "wordpress").rstrip("/")[:255]
+
+    def attachments(self, records) -> None:
+        for record in records:
+            if isinstance(record, wxr.Site):
+                self._site(record)
+            elif isinstance(record, wxr.Item) and record.post_type == "attachment" and record.wordpress_id:
+                self._attachment(record)
+
     def run(self, records) -> ImportReport:
         for record in records:
             if isinstance(record, wxr.Site):
-                self.site = record
-                self.source = (record.base_blog_url or record.link or "wordpress").rstrip("/")[:255]
+                self._site(record)
             elif isinstance(record, wxr.Author):
                 self._author(record)
             elif isinstance(record, wxr.Term):
@@ -111,6 +137,57 @@ class Importer:
         self.authors[record.login] = author
         return author
 
+    # Media -----------------------------------------------------------------------------
+
+    def _attachment(self, item: wxr.Item) -> None:
+        if not survey.is_image(item.attachment_url):
+            self.report.skipped["attachments that are not images (audio, video, documents)"] += 1
+            return
+        if item.parent_id:
+            self.attached.setdefault(item.parent_id, []).append(item.wordpress_id)
+        self.attachment_urls[item.wordpress_id] = item.attachment_url
+        existing = _mapped(self.source, ImportedObject.Kind.ATTACHMENT, str(item.wordpress_id))
+        image = existing if isinstance(existing, NewsImage) else None
+        if self.media:
+            relative = media.relative_path(item)
+            try:
+                data = self.media.read(relative) if relative else None
+                if data is None:
+                    raise media.MediaMissing(f"attachment {item.wordpress_id} names no file")
+                with transaction.atomic():
+                    saved = media.save_image(item, data, existing=image)
+                    _remember(self.source, ImportedObject.Kind.ATTACHMENT, str(item.wordpress_id), saved)
+            except media.MediaMissing as missing:
+                self.report.warn(f"image attachment {item.wordpress_id}: {missing}; posts keep a link to it")
+                self.report.skipped["image attachments whose file was not found"] += 1
+            else:
+                (self.report.updated if image else self.report.created)["images"] += 1
+                image = saved
+        elif image is None:
+            self.report.skipped[NO_MEDIA_SOURCE] += 1
+        if image is not None:  # imported now, or by an earlier run
+            self.images[item.wordpress_id] = image.pk
+            for key in media.address_keys(item.attachment_url)[:1]:  # its own name (see address_keys)
+                self.images_by_address.setdefault(key, image.pk)
+
+    def _image_for(self, piece: bodies.Piece, attachment: int | None) -> int | None:
+        if attachment is not None and attachment in self.images:
+            return self.images[attachment]
+        for key in media.address_keys(piece.url) if piece.url else ():
+            if key in self.images_by_address:
+                return self.images_by_address[key]
+        return None
+
+    def _featured_image(self, item: wxr.Item, article: ArticlePage, label: str) -> None:
+        raw = item.meta.get("_thumbnail_id", "").strip()
+        if not (raw.isascii() and raw.isdigit()):
+            return
+        image_id = self.images.get(int(raw))
+        if image_id is None:
+            self.report.warn(f"{label}: its featured image (attachment {raw}) is not in the media library")
+        else:
+            article.featured_image_id = image_id
+
     # Sections --------------------------------------------------------------------------
 
     def _section(self, slug: str) -> SectionPage:
@@ -139,6 +216,8 @@ class Importer:
     # Posts -----------------------------------------------------------------------------
 
     def _item(self, item: wxr.Item) -> None:
+        if item.post_type == "attachment":
+            return  # the first pass's
         if item.post_type != "post":
             reason = NOT_YET.get(item.post_type) or survey.SKIPPED_POST_TYPES.get(item.post_type)
             self.report.skipped[reason or f"post type “{item.post_type}” is not imported"] += 1
@@ -158,7 +237,12 @@ class Importer:
         sections = [self._section(slug) for slug in categories] or [self._fallback_section()]
         parent = sections[0]
         converted = bodies.convert(item.content)
-        data, block_warnings = stream.stream_data(converted.pieces, lambda piece, attachment: None)
+        data, block_warnings = stream.stream_data(
+            converted.pieces,
+            self._image_for,
+            post_attachments=self.attached.get(item.wordpress_id, []),
+            link_for=self.attachment_urls.get,
+        )
         label = survey._label(item)
         for message in dict.fromkeys([*converted.warnings, *block_warnings]):
             self.report.warn(f"{label}: {message}")
@@ -176,6 +260,7 @@ class Importer:
         article.published_at = published_at
         article.first_published_at = article.first_published_at or published_at
         article.is_staff_pick = item.sticky
+        self._featured_image(item, article, label)
         article.go_live_at = published_at if item.status == "future" else None
         author = self.authors.get(item.creator)
         article.article_authors.clear()
@@ -200,6 +285,19 @@ class Importer:
         (self.report.created if created else self.report.updated)["articles"] += 1
         if public:
             self._redirects(item, article)
+        self._comments(item, article)
+        views = survey.view_count(item)
+        analytics_services.carry_over_views(article.pk, views)
+        (self.report.created if created else self.report.updated)["starting view counts"] += views > 0
+
+    def _comments(self, item: wxr.Item, article: ArticlePage) -> None:
+        result = comments.import_comments(article, item, keep_pingbacks=self.keep_pingbacks)
+        self.report.created["comments"] += result.created
+        self.report.updated["comments"] += result.updated
+        for reason, count in result.skipped.items():
+            self.report.skipped[reason] += count
+        for message in result.warnings:
+            self.report.warn(message)
 
     def _fallback_section(self) -> SectionPage:
         slug, title = FALLBACK_SECTION
@@ -221,8 +319,52 @@ class Importer:
             self.report.created["redirects"] += made
 
 
-def import_export(source, *, keep_pingbacks: bool = False) -> ImportReport:
-    return Importer(keep_pingbacks=keep_pingbacks).run(wxr.read(source))
+Progress = Callable[[str, int, int], None]  # phase, bytes read, bytes in all
+PROGRESS_EVERY_SECONDS = 1.0
+
+
+def import_export(
+    source,
+    *,
+    keep_pingbacks: bool = False,
+    media_source: media.MediaSource | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import the export at `source` (a path or a seekable binary file: it is read twice,
+    attachments first). `progress`, if given, hears how far each pass has read, about
+    once a second."""
+    importer = Importer(keep_pingbacks=keep_pingbacks, media_source=media_source)
+    if isinstance(source, str):
+        with open(source, "rb") as file:
+            return _two_passes(importer, file, progress)
+    return _two_passes(importer, source, progress)
+
+
+def _two_passes(importer: Importer, file, progress: Progress | None) -> ImportReport:
+    try:
+        total = os.fstat(file.fileno()).st_size
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        total = len(file.getbuffer()) if isinstance(file, io.BytesIO) else 0
+    importer.attachments(told(wxr.read(file), file, "Reading attachments", total, progress))
+    file.seek(0)
+    report = importer.run(told(wxr.read(file), file, "Importing", total, progress))
+    if progress is not None:
+        progress("Done", total, total)
+    return report
+
+
+def told(records, file, phase: str, total: int, progress: Progress | None):
+    """The records, telling `progress` how far the file has been read as they pass."""
+    if progress is None:
+        yield from records
+        return
+    progress(phase, 0, total)
+    last = time.monotonic()
+    for record in records:
+        yield record
+        if time.monotonic() - last >= PROGRESS_EVERY_SECONDS:
+            last = time.monotonic()
+            progress(phase, min(file.tell(), total), total)
 
 
 def _home() -> HomePage:

@@ -9,8 +9,11 @@ keeps a link to where it was and a warning, so nothing silently disappears.
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.utils.html import strip_tags
@@ -33,12 +36,18 @@ MAX_EMBED_CAPTION = _limit(EmbedBlock(), "caption")
 MAX_PULL_QUOTE = 400
 
 
-def stream_data(pieces: list[Piece], image_for: ImageFinder) -> tuple[list[dict], list[str]]:
+def stream_data(
+    pieces: list[Piece],
+    image_for: ImageFinder,
+    *,
+    post_attachments: list[int] | tuple = (),
+    link_for: Callable[[int], str | None] = lambda attachment: None,
+) -> tuple[list[dict], list[str]]:
     """The body's raw StreamField data and what could not come across as it was."""
     data: list[dict] = []
     warnings: list[str] = []
     for piece in pieces:
-        for block in _blocks(piece, image_for, warnings):
+        for block in _blocks(piece, _Images(image_for, link_for), warnings, post_attachments):
             if _valid(block):
                 data.append(block)
             else:
@@ -49,7 +58,13 @@ def stream_data(pieces: list[Piece], image_for: ImageFinder) -> tuple[list[dict]
     return data, warnings
 
 
-def _blocks(piece: Piece, image_for: ImageFinder, warnings: list[str]) -> list[dict]:
+@dataclass(frozen=True)
+class _Images:
+    find: ImageFinder  # the library image's id, or None
+    link: Callable[[int], str | None]  # else where the attachment was, for the link kept instead
+
+
+def _blocks(piece: Piece, image_for: _Images, warnings: list[str], post_attachments=()) -> list[dict]:
     kind = piece.kind
     if kind in ("paragraph", "list"):
         return [_paragraph(piece.html)]
@@ -81,10 +96,11 @@ def _blocks(piece: Piece, image_for: ImageFinder, warnings: list[str]) -> list[d
     if kind == "image":
         return [_image(piece, piece.attachment_ids[0] if piece.attachment_ids else None, image_for, warnings)]
     if kind == "gallery":
-        if not piece.attachment_ids:
-            warnings.append("a gallery of all the post's images was left out (it names none)")
+        attachments = piece.attachment_ids or tuple(post_attachments)  # [gallery] alone: the post's own images
+        if not attachments:
+            warnings.append("a gallery of all the post's images was left out (the post has none)")
             return []
-        return [_image(piece, attachment, image_for, warnings) for attachment in piece.attachment_ids]
+        return [_image(piece, attachment, image_for, warnings) for attachment in attachments]
     warnings.append(f"a {kind} piece has no Masthead block")
     return []
 
@@ -95,14 +111,15 @@ def _paragraph(markup: str) -> dict:
     return {"type": "paragraph", "value": source}
 
 
-def _image(piece: Piece, attachment: int | None, image_for: ImageFinder, warnings: list[str]) -> dict:
-    image_id = image_for(piece, attachment)
+def _image(piece: Piece, attachment: int | None, images: _Images, warnings: list[str]) -> dict:
+    image_id = images.find(piece, attachment)
     if image_id is None:
-        where = piece.url or f"attachment {attachment}"
-        warnings.append(f"an image not in the media library was kept as a link ({where})")
-        label = html.escape(piece.caption or piece.alt or "Image", quote=False)
-        if piece.url:
-            return _paragraph(f'<a href="{html.escape(piece.url)}">{label}</a>')
+        url = piece.url or (images.link(attachment) if attachment is not None else "") or ""
+        warnings.append(f"an image not in the media library was kept as a link ({url or f'attachment {attachment}'})")
+        name = posixpath.basename(urlsplit(url).path) if url.startswith(("http://", "https://")) else ""
+        label = html.escape(piece.caption or piece.alt or name or "Image", quote=False)
+        if url.startswith(("http://", "https://")):
+            return _paragraph(f'<a href="{html.escape(url)}">{label}</a>')
         return _paragraph(label)
     return {
         "type": "image",

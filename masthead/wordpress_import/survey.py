@@ -177,7 +177,7 @@ def _count_item(result: Survey, item: wxr.Item, *, keep_pingbacks: bool) -> None
         if item.post_type == "post":
             result.articles[state] += 1
             result.staff_picks += item.sticky
-            views = _view_count(item)
+            views = view_count(item)
             if views:
                 result.view_counts += 1
                 result.views += views
@@ -189,7 +189,7 @@ def _count_item(result: Survey, item: wxr.Item, *, keep_pingbacks: bool) -> None
         result.redirects += len(old_addresses(item, result.site))
         _count_comments(result, item, keep_pingbacks=keep_pingbacks)
     elif item.post_type == "attachment":
-        if _is_image(item.attachment_url):
+        if is_image(item.attachment_url):
             result.images += 1
         else:
             result.other_attachments += 1
@@ -216,7 +216,7 @@ def _body_warnings(item: wxr.Item) -> list[str]:
         return [f"the body could not be read ({type(error).__name__}); it would be imported as text"]
 
 
-def _view_count(item: wxr.Item) -> int:
+def view_count(item: wxr.Item) -> int:
     for key in VIEW_COUNT_KEYS:
         raw = item.meta.get(key, "").strip()
         if raw.isascii() and raw.isdigit() and len(raw) < 13:
@@ -227,7 +227,7 @@ def _view_count(item: wxr.Item) -> int:
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".bmp", ".tif", ".tiff")
 
 
-def _is_image(url: str) -> bool:
+def is_image(url: str) -> bool:
     try:
         return urlsplit(url).path.lower().endswith(IMAGE_SUFFIXES)
     except ValueError:

@@ -83,6 +83,7 @@ class Comment:
     content: str
     approved: str  # "1", "0", "spam" or "trash", as WordPress stores it
     comment_type: str  # "comment" (WordPress writes "" for plain ones), "pingback", "trackback"
+    author_ip: str = ""
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ class Item:
     password: str
     sticky: bool
     attachment_url: str
+    comment_status: str = "open"  # "closed": no new comments
     terms: list[ItemTerm] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
     comments: list[Comment] = field(default_factory=list)
@@ -220,6 +222,7 @@ def _comment(element) -> Comment:
         content=_text(element, "wp:comment_content"),
         approved=_text(element, "wp:comment_approved") or "0",
         comment_type=_text(element, "wp:comment_type") or "comment",
+        author_ip=_text(element, "wp:comment_author_IP"),
     )
 
 
@@ -242,6 +245,7 @@ def _item(element) -> Item:
         password=_text(element, "wp:post_password"),
         sticky=_text(element, "wp:is_sticky") == "1",
         attachment_url=_text(element, "wp:attachment_url"),
+        comment_status=_text(element, "wp:comment_status") or "open",
     )
     for child in element:
         name = _name(child.tag)

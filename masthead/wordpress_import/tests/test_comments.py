@@ -1,0 +1,216 @@
+"""WordPress comments come across as Masthead comments: threads, approval, authors and
+dates kept; spam, trash and (unless asked) pingbacks left out; a second import updates
+them; hostile or broken comment data never stops the import."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from masthead.comments.models import Comment, Discussion
+from masthead.news.tests.factories import build_site
+from masthead.wordpress_import import services, wxr
+from masthead.wordpress_import.comments import comment_text
+from masthead.wordpress_import.tests.test_import import imported_article
+from masthead.wordpress_import.tests.test_reading_exports import FIXTURE, FOOTER, HEADER, post
+
+pytestmark = pytest.mark.django_db
+
+
+def posts_comments() -> dict[int, list[wxr.Comment]]:
+    """The fixture's comments on posts, read by the export reader (WordPress's file)."""
+    return {
+        record.wordpress_id: record.comments
+        for record in wxr.read(str(FIXTURE))
+        if isinstance(record, wxr.Item) and record.post_type == "post" and record.comments
+    }
+
+
+def comment(wordpress_id: int, parent: int = 0, *, approved="1", kind="", text="A view.", extra="") -> str:
+    return (
+        f"<wp:comment><wp:comment_id>{wordpress_id}</wp:comment_id>"
+        f"<wp:comment_author><![CDATA[Reader {wordpress_id}]]></wp:comment_author>"
+        f"<wp:comment_author_email>reader{wordpress_id}@example.org</wp:comment_author_email>"
+        f"<wp:comment_date_gmt>2024-05-02 09:{wordpress_id % 60:02d}:00</wp:comment_date_gmt>"
+        f"<wp:comment_content><![CDATA[{text}]]></wp:comment_content>"
+        f"<wp:comment_approved>{approved}</wp:comment_approved><wp:comment_type>{kind}</wp:comment_type>"
+        f"<wp:comment_parent>{parent}</wp:comment_parent>{extra}</wp:comment>"
+    )
+
+
+def import_text(export: str, **options) -> services.ImportReport:
+    return services.import_export(io.BytesIO(export.encode()), **options)
+
+
+def parents_by_wordpress_id(article) -> dict[str, str | None]:
+    comments = Comment.objects.filter(page=article).select_related("parent")
+    return {c.external_id: (c.parent.external_id if c.parent else None) for c in comments}
+
+
+def test_the_theme_unit_test_comments_come_across_with_their_threads(client):
+    build_site()
+    with open(FIXTURE, "rb") as source:
+        report = services.import_export(source)
+
+    expected = posts_comments()
+    imported = {
+        wordpress_id: [
+            c for c in comments if c.approved in ("0", "1") and c.comment_type not in ("pingback", "trackback")
+        ]
+        for wordpress_id, comments in expected.items()
+    }
+    assert report.created["comments"] == sum(len(c) for c in imported.values()) == 24
+    assert report.skipped["pingbacks (--keep-pingbacks imports them)"] == 2
+    assert report.skipped["trackbacks (--keep-pingbacks imports them)"] == 2
+
+    for wordpress_id, comments in imported.items():
+        article = imported_article(wordpress_id)
+        assert parents_by_wordpress_id(article) == {
+            f"wordpress:{c.wordpress_id}": (f"wordpress:{c.parent_id}" if c.parent_id else None) for c in comments
+        }
+        approved = [c for c in comments if c.approved == "1"]
+        discussion = Discussion.objects.get(page=article)
+        assert (discussion.approved_count, discussion.pending_count) == (len(approved), len(comments) - len(approved))
+
+    threaded = imported_article(1148)  # "Template: Comments": replies nine deep
+    assert max(Comment.objects.filter(page=threaded).values_list("depth", flat=True)) == 9
+    deepest = Comment.objects.filter(page=threaded).order_by("-depth").first()
+    assert deepest.root.parent is None and deepest.path.startswith(deepest.root.path)
+    thread = Client().get(reverse("comments:thread", args=[threaded.pk]))
+    assert thread.status_code == 200
+    loved = Comment.objects.get(external_id="wordpress:900")
+    assert (loved.author_name, loved.body) == ("Jane Doe", "Comments? I love comments!")
+    assert loved.status == Comment.Status.APPROVED and loved.created_at.year == 2013
+    assert "Comments? I love comments!" in thread.text
+
+
+def test_importing_again_updates_the_comments_instead_of_adding_copies():
+    build_site()
+    with open(FIXTURE, "rb") as source:
+        services.import_export(source)
+    count = Comment.objects.count()
+    Comment.objects.filter(external_id="wordpress:900").update(body="Changed here")
+
+    with open(FIXTURE, "rb") as source:
+        again = services.import_export(source)
+
+    assert again.created["comments"] == 0 and again.updated["comments"] == count == 24
+    assert Comment.objects.count() == count
+    assert Comment.objects.get(external_id="wordpress:900").body == "Comments? I love comments!"
+
+
+def test_pingbacks_come_across_when_asked_and_spam_and_trash_never_do():
+    build_site()
+    export = (
+        HEADER
+        + post(
+            10,
+            extra=comment(1)
+            + comment(2, approved="spam")
+            + comment(3, approved="trash")
+            + comment(4, kind="pingback", text="<a href='https://elsewhere.example/'>Elsewhere</a> linked here")
+            + comment(5, approved="0"),
+        )
+        + FOOTER
+    )
+    report = import_text(export, keep_pingbacks=True)
+
+    article = imported_article(10)
+    statuses = dict(Comment.objects.filter(page=article).values_list("external_id", "status"))
+    assert statuses == {"wordpress:1": "approved", "wordpress:4": "approved", "wordpress:5": "pending"}
+    assert report.skipped["spam comments"] == 1 and report.skipped["comments in WordPress's trash"] == 1
+    assert Comment.objects.get(external_id="wordpress:4").body == "Elsewhere (https://elsewhere.example/) linked here"
+
+
+def test_replies_to_left_out_missing_or_looping_comments_find_a_place():
+    build_site()
+    export = (
+        HEADER
+        + post(
+            10,
+            extra=comment(1)
+            + comment(2, 1, approved="spam")
+            + comment(3, 2)  # answers spam: answers comment 1 instead
+            + comment(4, 99)  # answers a comment the export lacks
+            + comment(5, 6)
+            + comment(6, 5),  # 5 and 6 answer each other
+        )
+        + FOOTER
+    )
+    report = import_text(export)
+
+    parents = parents_by_wordpress_id(imported_article(10))
+    assert parents["wordpress:3"] == "wordpress:1"
+    assert parents["wordpress:4"] is None
+    loop = [parents["wordpress:5"], parents["wordpress:6"]]  # one starts the thread, the other answers it
+    assert loop in ([None, "wordpress:5"], ["wordpress:6", None])
+    assert any("answers comment 99, which the export lacks" in warning for warning in report.warnings)
+
+
+def test_a_thread_deeper_than_masthead_keeps_hangs_its_deepest_replies_at_the_last_level():
+    build_site()
+    chain = "".join(comment(n, n - 1 if n > 1 else 0) for n in range(1, 3001))  # each answers the one before
+    report = import_text(HEADER + post(10, extra=chain) + FOOTER)
+
+    assert report.created["comments"] == 3000
+    depths = dict(Comment.objects.filter(page=imported_article(10)).values_list("external_id", "depth"))
+    assert depths["wordpress:11"] == 10 and depths["wordpress:3000"] == 10
+    assert parents_by_wordpress_id(imported_article(10))["wordpress:3000"] == "wordpress:10"
+
+
+def test_bad_addresses_are_left_out_with_a_warning_and_closed_discussions_stay_closed():
+    build_site()
+    extra = (
+        comment(1, extra="<wp:comment_author_IP>not-an-ip</wp:comment_author_IP>")
+        .replace("reader1@example.org", "not an email")
+        .replace(
+            "</wp:comment_author_email>",
+            "</wp:comment_author_email><wp:comment_author_url>javascript:alert(1)</wp:comment_author_url>",
+        )
+        + comment(2, text="<script>alert(1)</script>   ")  # nothing left to show: skipped
+        + comment(3, extra="<wp:comment_author_IP>203.0.113.9</wp:comment_author_IP>")
+        + "<wp:comment_status>closed</wp:comment_status>"
+    )
+    report = import_text(HEADER + post(10, extra=extra) + FOOTER)
+
+    first = Comment.objects.get(external_id="wordpress:1")
+    assert (first.author_email, first.author_url, first.ip_address) == ("", "", None)
+    assert Comment.objects.get(external_id="wordpress:3").ip_address == "203.0.113.9"
+    assert not Comment.objects.filter(external_id="wordpress:2").exists()
+    assert report.skipped["comments without any text"] == 1
+    assert (
+        sum(
+            "is not an email address" in w or "is not a web address" in w or "network address" in w
+            for w in report.warnings
+        )
+        == 3
+    )
+    assert Discussion.objects.get(page=imported_article(10)).closed
+
+
+def test_the_command_reports_comments(capsys):
+    build_site()
+    call_command("import_wordpress", str(FIXTURE))
+    out = capsys.readouterr().out
+    assert "comments: 24 created, 0 updated" in out
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        ("Plain words.", "Plain words."),
+        ("One line\nnext line\n\nNew paragraph", "One line\nnext line\n\nNew paragraph"),
+        ("<p>First</p><p>Second<br />line</p>", "First\n\nSecond\nline"),
+        ('Read <a href="https://example.org/a">this</a>.', "Read this (https://example.org/a)."),
+        ('<a href="https://example.org/">https://example.org/</a>', "https://example.org/"),
+        ('<a href="javascript:alert(1)">click</a>', "click"),
+        ("<em>Really</em> &amp; <strong>truly</strong> &lt;b&gt;", "Really & truly <b>"),
+        ("<script>alert(1)</script>Safe<style>p{}</style>", "Safe"),
+        ("<blockquote>Quoted</blockquote>Answer", "Quoted\n\nAnswer"),
+        ("<p>Unclosed <b>tags", "Unclosed tags"),
+    ],
+)
+def test_comment_html_becomes_plain_text_with_its_links(html, text):
+    assert comment_text(html) == text
