@@ -30,6 +30,40 @@ SITE = {
     "donate_cta_text": "Liked it? Take a second to support {site} with a donation!",
 }
 
+# A simple page (news.SimplePage): who the newsroom is, linked from the menu.
+ABOUT_PAGE = {
+    "title": "About us",
+    "slug": "about",
+    "standfirst": "A reader-funded newsroom that reports on Kestria, Aldmere and the northern gulf from the ground.",
+    "body": [
+        (
+            "paragraph",
+            "<p>The Meridian Ledger was started by four reporters who wanted the harbour, the assembly and the "
+            "islands covered by people who live there. We publish every day and keep our archive open to all.</p>",
+        ),
+        ("heading", "How we work"),
+        (
+            "paragraph",
+            "<ul><li>Every figure is checked against its source before it is printed.</li>"
+            "<li>We name our sources unless naming them would put someone at risk.</li>"
+            "<li>Mistakes are corrected in the article, with a note saying what changed.</li></ul>",
+        ),
+        ("heading", "Who pays for it"),
+        (
+            "paragraph",
+            "<p>Readers do: most of our budget comes from small monthly donations, the rest from house "
+            'advertising. No owner, party or advertiser sees a story before it is published. <a href="/donate/">'
+            "Support the newsroom</a>.</p>",
+        ),
+        ("heading", "Contact"),
+        (
+            "paragraph",
+            "<p>Tips, corrections and letters: <b>newsroom@meridianledger.example</b>. Post: 14 Quay Street, "
+            "Aldmere.</p>",
+        ),
+    ],
+}
+
 # A campaign with some way to go, and the donors who gave towards it (issue 11).
 DONATION_CAMPAIGN = {"goal_amount": "5000", "goal_currency": "EUR", "goal_label": "this month"}
 DONORS = [

@@ -25,7 +25,16 @@ from masthead.demo.generate_audience import generate_audience
 from masthead.demo.illustrations import illustration
 from masthead.demo.newsletter import newsletter_demo
 from masthead.donations.models import Donation, DonationSettings, DonationState
-from masthead.news.models import ArticleAuthor, ArticlePage, Author, AuthorLink, HomePage, SectionPage, Source
+from masthead.news.models import (
+    ArticleAuthor,
+    ArticlePage,
+    Author,
+    AuthorLink,
+    HomePage,
+    SectionPage,
+    SimplePage,
+    Source,
+)
 
 ADMIN_USERNAME = "admin"
 
@@ -80,7 +89,22 @@ def _home_page() -> HomePage:
     return home
 
 
-def _site_settings(home: HomePage, sections: dict[str, SectionPage]) -> None:
+def _about_page(home: HomePage) -> SimplePage:
+    spec = content.ABOUT_PAGE
+    page = SimplePage.objects.child_of(home).filter(slug=spec["slug"]).first()
+    if page is None:
+        page = SimplePage(
+            title=spec["title"],
+            slug=spec["slug"],
+            standfirst=spec["standfirst"],
+            body=_body_json(spec["body"], slug=spec["slug"]),
+        )
+        home.add_child(instance=page)
+        page.save_revision().publish()
+    return page
+
+
+def _site_settings(home: HomePage, sections: dict[str, SectionPage], about: SimplePage) -> None:
     site = Site.objects.get(root_page=home)
     settings, created = SiteSettings.objects.get_or_create(site=site)
     if not created and settings.menu_items.exists():
@@ -96,6 +120,7 @@ def _site_settings(home: HomePage, sections: dict[str, SectionPage]) -> None:
     menu = [("Latest", None, "/latest/")]
     menu += [(section.title, section, "") for section in sections.values()]
     menu.insert(2, ("Staff Picks", None, "/staff-picks/"))
+    menu.append(("About", about, ""))
     for order, (label, page, url) in enumerate(menu):
         MenuItem.objects.create(settings=settings, sort_order=order, label=label, link_page=page, link_url=url)
     for order, (platform, url) in enumerate(
@@ -338,7 +363,7 @@ def demo_load() -> dict[str, int]:
     now = timezone.now()
     home = _home_page()
     sections = _sections(home)
-    _site_settings(home, sections)
+    _site_settings(home, sections, _about_page(home))
     authors = _authors()
     sources = _sources()
     before = ArticlePage.objects.count()

@@ -84,6 +84,11 @@ def container_changed(sender, instance, **kwargs):
     purge_keys(keys.page(instance.pk), keys.HOME)
 
 
+def simple_page_changed(sender, instance, **kwargs):
+    """A simple page (About us): its own page, and the sitemap that lists it."""
+    purge_keys(keys.page(instance.pk), keys.SITEMAP_PAGES)
+
+
 def container_readdressed(sender, instance, **kwargs):
     """A section or the home page took a new slug: every article under it has a new
     address, named in cards, menus and links across the site."""
@@ -119,19 +124,21 @@ def tag_changed(sender, instance, **kwargs):
 def connect():
     from taggit.models import Tag
 
-    from masthead.news.models import ArticlePage, Author, HomePage, SectionPage, Source
+    from masthead.news.models import ArticlePage, Author, HomePage, SectionPage, SimplePage, Source
 
     for signal in (page_published, page_unpublished):
         signal.connect(article_changed, sender=ArticlePage, dispatch_uid=f"news-purge-article-{signal}")
+        signal.connect(simple_page_changed, sender=SimplePage, dispatch_uid=f"news-purge-simple-page-{signal}")
         for model in (SectionPage, HomePage):
             signal.connect(container_changed, sender=model, dispatch_uid=f"news-purge-{model.__name__}-{signal}")
     pre_delete.connect(article_changed, sender=ArticlePage, dispatch_uid="news-purge-article-delete")
+    pre_delete.connect(simple_page_changed, sender=SimplePage, dispatch_uid="news-purge-simple-page-delete")
     pre_save.connect(remember_old_date, sender=ArticlePage, dispatch_uid="news-remember-old-date")
     pre_save.connect(remember_old_canonical, sender=Source, dispatch_uid="news-remember-old-canonical")
     for model in (SectionPage, HomePage):
         pre_delete.connect(container_changed, sender=model, dispatch_uid=f"news-purge-{model.__name__}-delete")
     post_page_move.connect(page_moved, dispatch_uid="news-purge-page-moved")
-    for model in (SectionPage, HomePage):
+    for model in (SectionPage, HomePage, SimplePage):  # a simple page may be in the menu, by address
         page_slug_changed.connect(
             container_readdressed, sender=model, dispatch_uid=f"news-purge-{model.__name__}-slug-changed"
         )

@@ -133,7 +133,7 @@ class HomePage(PublicPageMixin, Page):
         MultiFieldPanel([FieldPanel("lead_story"), FieldPanel("top_stories")], heading="Front page"),
         FieldPanel("latest_count"),
     ]
-    subpage_types = ["news.SectionPage"]
+    subpage_types = ["news.SectionPage", "news.SimplePage"]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
     template = "news/home_page.html"
@@ -222,8 +222,11 @@ class SectionPage(PublicPageMixin, Page):
     )
 
     content_panels = Page.content_panels + [FieldPanel("description"), FieldPanel("show_on_home")]
-    parent_page_types = ["news.HomePage"]
-    subpage_types = ["news.ArticlePage"]
+    # A section may sit under another (World → Europe), as WordPress categories nest. Its
+    # articles are listed on the parent only if they name it too (a secondary section):
+    # the WordPress import does so, as WordPress's category pages show their children's.
+    parent_page_types = ["news.HomePage", "news.SectionPage"]
+    subpage_types = ["news.ArticlePage", "news.SectionPage"]
     template = "news/section_page.html"
     base_form_class = SectionPageForm
 
@@ -248,6 +251,36 @@ class SectionPage(PublicPageMixin, Page):
                 *keys_for_articles(context["stream"].articles),
             },
         )
+        return context
+
+
+class SimplePage(PublicPageMixin, Page):
+    """A page that is not news: About us, Contact, the corrections policy, a WordPress
+    site's pages. Under the home page (at /<slug>/) or under another simple page; no
+    byline, date, comments or continuous reading."""
+
+    standfirst = models.TextField(max_length=400, blank=True, help_text="One or two sentences under the title.")
+    body = StreamField(ArticleBodyBlock(), blank=True)
+    noindex = models.BooleanField(
+        "Hide from search engines", default=False, help_text="Search engines leave it out (robots noindex)."
+    )
+
+    content_panels = [TitleFieldPanel("title"), FieldPanel("standfirst"), FieldPanel("body")]
+    promote_panels = Page.promote_panels + [FieldPanel("noindex", heading="Search engines")]
+    parent_page_types = ["news.HomePage", "news.SimplePage"]
+    subpage_types = ["news.SimplePage"]
+    template = "news/simple_page.html"
+
+    class Meta:
+        verbose_name = "simple page"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        keys = {cache_keys.page(self.pk)}
+        if self.depth > 3:  # under another simple page (Home is at depth 2): a link up to it
+            context["parent_page"] = self.get_parent()
+            keys.add(cache_keys.page(context["parent_page"].pk))
+        add_keys(request, keys)
         return context
 
 

@@ -18,7 +18,7 @@ from wagtail.embeds.models import Embed
 
 from masthead.core.models import NewsImage
 from masthead.core.privacy import NOTHING_PRIVATE, private_q
-from masthead.news.models import TOP_STORY_SLOTS, ArticleAuthor, ArticlePage, Author, SectionPage
+from masthead.news.models import TOP_STORY_SLOTS, ArticleAuthor, ArticlePage, Author, SectionPage, SimplePage
 from masthead.news.pagination import Cursor
 from masthead.pagecache import keys as cache_keys
 
@@ -383,14 +383,19 @@ def sitemap_recent_articles(*, since, limit: int) -> list[tuple[str, str, object
 
 
 def sitemap_listing_paths() -> list[str]:
-    """The home page, Latest, Staff Picks, public sections, and the pages of authors and
-    tags that have readable articles."""
+    """The home page, Latest, Staff Picks, public sections and simple pages (those not
+    hidden from search engines), and the pages of authors and tags that have readable
+    articles."""
     from django.urls import reverse
     from taggit.models import Tag
 
     paths = ["/", reverse("news:latest"), reverse("news:staff_picks")]
-    sections = SectionPage.objects.live().public().filter(depth=3).order_by("path").values_list("url_path", flat=True)
+    sections = SectionPage.objects.live().public().order_by("path").values_list("url_path", flat=True)
     paths += [path for url_path in sections if (path := public_path(url_path))]
+    simple = (
+        SimplePage.objects.live().public().filter(noindex=False).order_by("path").values_list("url_path", flat=True)
+    )
+    paths += [path for url_path in simple if (path := public_path(url_path))]
     readable = readable_articles()
     authors = (
         Author.objects.filter(Exists(ArticleAuthor.objects.filter(author=OuterRef("pk"), article__in=readable)))

@@ -6,8 +6,8 @@ fresh export of the same site again updates what came before instead of adding c
 Each post is imported in its own transaction: an export that stops half-way (a crash,
 Ctrl-C) leaves whole articles, and running the import again finishes the rest.
 
-Comments come along threaded (comments.py). Not imported yet (issue 14, reported as
-such): pages. Image attachments go into the media library when their files can be had
+Pages become simple pages under the home page, nested as in WordPress. Comments come
+along threaded (comments.py). Image attachments go into the media library when their files can be had
 (media.py), and bodies and featured images use them; without, an image stays a link. A
 view count kept in the post's meta becomes the article's starting count.
 """
@@ -29,12 +29,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
+from taggit.models import Tag
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, Site
 
 from masthead.analytics import services as analytics_services
 from masthead.core.models import NewsImage
-from masthead.news.models import ArticleAuthor, ArticlePage, Author, HomePage, SectionPage
+from masthead.news.models import ArticleAuthor, ArticlePage, Author, HomePage, SectionPage, SimplePage
 from masthead.wordpress_import import bodies, comments, media, stream, survey, wxr
 from masthead.wordpress_import.models import ImportedObject
 
@@ -42,7 +43,6 @@ MAX_TITLE = 255
 MAX_STANDFIRST = 400
 MAX_SLUG = 80
 FALLBACK_SECTION = ("archive", "Archive")  # for posts in no category at all
-NOT_YET = {"page": "pages are not imported yet"}
 NO_MEDIA_SOURCE = "image attachments: no --media-dir or --media-base-url given (images stay links)"
 
 
@@ -85,6 +85,10 @@ class Importer:
         self.images_by_address: dict[str, int] = {}  # media.address_keys → library image id
         self.attached: dict[int, list[int]] = {}  # post id → its attachments, for [gallery] without ids
         self.attachment_urls: dict[int, str] = {}  # where an image not in the library stays a link to
+        self.tags_in_export: set[str] = set()
+        self.tags_used: set[str] = set()  # names, as Masthead's tags are made
+        self.tag_slugs_used: set[str] = set()  # WordPress's slugs, as the export lists its tags
+        self.pages_waiting_for_parent: dict[int, int] = {}  # page id → its parent page's, imported later
         self.report = ImportReport()
         self.site: wxr.Site | None = None
         self.source = ""
@@ -105,6 +109,7 @@ class Importer:
                 self._attachment(record)
 
     def run(self, records) -> ImportReport:
+        tags_before = Tag.objects.count()
         for record in records:
             if isinstance(record, wxr.Site):
                 self._site(record)
@@ -113,8 +118,19 @@ class Importer:
             elif isinstance(record, wxr.Term):
                 if record.kind == "category":
                     self.categories[record.slug] = record
+                elif record.kind == "post_tag":
+                    self.tags_in_export.add(record.slug)
             elif isinstance(record, wxr.Item):
                 self._item(record)
+        # Every category and tag accounted for: made on first use, so unused ones are told.
+        unused = [slug for slug in self.categories if slug not in self.sections and slug != FALLBACK_SECTION[0]]
+        if unused:
+            self.report.skipped["categories on no post (no section made)"] += len(unused)
+        made = Tag.objects.count() - tags_before
+        self.report.created["tags"] += made
+        self.report.updated["tags"] += len(self.tags_used) - made
+        if unused_tags := self.tags_in_export - self.tag_slugs_used:
+            self.report.skipped["tags on no post"] += len(unused_tags)
         return self.report
 
     # Authors ---------------------------------------------------------------------------
@@ -190,36 +206,45 @@ class Importer:
 
     # Sections --------------------------------------------------------------------------
 
-    def _section(self, slug: str) -> SectionPage:
+    def _section(self, slug: str, _seen: frozenset = frozenset()) -> SectionPage:
+        """The section a category became, made on first use under its parent category's
+        section (made first), or under the home page."""
         if slug in self.sections:
             return self.sections[slug]
         term = self.categories.get(slug)
         title = html.unescape(term.name).strip()[:MAX_TITLE] if term and term.name else slug.replace("-", " ").title()
         section = _mapped(self.source, ImportedObject.Kind.CATEGORY, slug)
         if not isinstance(section, SectionPage):
+            parent = self.home
+            if term and term.parent and term.parent != slug and term.parent not in _seen:
+                parent = self._section(term.parent, _seen | {slug})
             section_slug = _slug(slug) or _slug(title) or f"section-{term.wordpress_id if term else 0}"
-            section = SectionPage.objects.child_of(self.home).filter(slug=section_slug).first()
+            section = SectionPage.objects.child_of(parent).filter(slug=section_slug).first()
             if section is None:
                 section = SectionPage(title=title or section_slug, slug=section_slug, show_on_home=False)
-                self.home.add_child(instance=section)
+                parent.add_child(instance=section)
                 section.save_revision().publish()
                 self.report.created["sections"] += 1
             _remember(self.source, ImportedObject.Kind.CATEGORY, slug, section)
-            if term and term.parent:
-                self.report.warn(
-                    f"category “{title}” sits under “{term.parent}” in WordPress; Masthead's sections do not nest "
-                    "yet, so it is a section of its own"
-                )
         self.sections[slug] = section
         return section
+
+    def _with_parent_sections(self, sections: list[SectionPage]) -> list[SectionPage]:
+        """The sections and the sections above them: a post in Europe (under World) is
+        listed on World's page too, as WordPress's category pages show their children's."""
+        found = {section.pk: section for section in sections}
+        for section in sections:
+            for ancestor in SectionPage.objects.ancestor_of(section).order_by("depth"):
+                found.setdefault(ancestor.pk, ancestor)
+        return list(found.values())
 
     # Posts -----------------------------------------------------------------------------
 
     def _item(self, item: wxr.Item) -> None:
         if item.post_type == "attachment":
             return  # the first pass's
-        if item.post_type != "post":
-            reason = NOT_YET.get(item.post_type) or survey.SKIPPED_POST_TYPES.get(item.post_type)
+        if item.post_type not in ("post", "page"):
+            reason = survey.SKIPPED_POST_TYPES.get(item.post_type)
             self.report.skipped[reason or f"post type “{item.post_type}” is not imported"] += 1
             return
         if item.wordpress_id is None:
@@ -230,12 +255,12 @@ class Importer:
             self.report.skipped["posts in WordPress's trash"] += 1
             return
         with transaction.atomic():
-            self._post(item)
+            if item.post_type == "post":
+                self._post(item)
+            else:
+                self._page(item)
 
-    def _post(self, item: wxr.Item) -> None:
-        categories = [term.slug for term in item.terms if term.kind == "category" and term.slug]
-        sections = [self._section(slug) for slug in categories] or [self._fallback_section()]
-        parent = sections[0]
+    def _body(self, item: wxr.Item, label: str) -> tuple[bodies.Body, list[dict]]:
         converted = bodies.convert(item.content)
         data, block_warnings = stream.stream_data(
             converted.pieces,
@@ -243,9 +268,16 @@ class Importer:
             post_attachments=self.attached.get(item.wordpress_id, []),
             link_for=self.attachment_urls.get,
         )
-        label = survey._label(item)
         for message in dict.fromkeys([*converted.warnings, *block_warnings]):
             self.report.warn(f"{label}: {message}")
+        return converted, data
+
+    def _post(self, item: wxr.Item) -> None:
+        categories = [term.slug for term in item.terms if term.kind == "category" and term.slug]
+        sections = [self._section(slug) for slug in categories] or [self._fallback_section()]
+        parent = sections[0]
+        label = survey._label(item)
+        converted, data = self._body(item, label)
 
         existing = _mapped(self.source, ImportedObject.Kind.POST, str(item.wordpress_id))
         article = existing if isinstance(existing, ArticlePage) else None
@@ -255,7 +287,7 @@ class Importer:
             article = ArticlePage(slug=_free_slug(parent, wanted))
         published_at = item.date_gmt or _aware(item.date_local) or timezone.now()
         article.title = _title(item, converted)
-        article.standfirst = Truncator(" ".join(html.unescape(strip_tags(item.excerpt)).split())).chars(MAX_STANDFIRST)
+        article.standfirst = _standfirst(item)
         article.body = data
         article.published_at = published_at
         article.first_published_at = article.first_published_at or published_at
@@ -266,22 +298,17 @@ class Importer:
         article.article_authors.clear()
         if author is not None:
             article.article_authors.add(ArticleAuthor(author=author, sort_order=0))
-        article.tags.set(
-            [html.unescape(term.name)[:100] for term in item.terms if term.kind == "post_tag" and term.name]
-        )
-        article.secondary_sections.set([section for section in sections[1:] if section.pk != parent.pk])
+        tags = [html.unescape(term.name)[:100] for term in item.terms if term.kind == "post_tag" and term.name]
+        article.tags.set(tags)
+        self.tags_used.update(tags)
+        self.tag_slugs_used.update(term.slug for term in item.terms if term.kind == "post_tag")
+        secondary = self._with_parent_sections(sections)
+        article.secondary_sections.set([section for section in secondary if section.pk != parent.pk])
         if created:
             article.live = False
             parent.add_child(instance=article)
             _remember(self.source, ImportedObject.Kind.POST, str(item.wordpress_id), article)
-        revision = article.save_revision()
-        public = item.status in ("publish", "future") and not item.password
-        if public:
-            revision.publish()
-        elif article.live:
-            article.unpublish()
-        if item.password:
-            self.report.warn(f"{label}: protected by a password in WordPress; imported as a draft, not public")
+        public = self._save(item, article, label)
         (self.report.created if created else self.report.updated)["articles"] += 1
         if public:
             self._redirects(item, article)
@@ -289,6 +316,81 @@ class Importer:
         views = survey.view_count(item)
         analytics_services.carry_over_views(article.pk, views)
         (self.report.created if created else self.report.updated)["starting view counts"] += views > 0
+
+    def _save(self, item: wxr.Item, page: Page, label: str) -> bool:
+        """A revision, published if WordPress showed it to readers; True if it did."""
+        revision = page.save_revision()
+        public = item.status in ("publish", "future") and not item.password
+        if public:
+            revision.publish()
+        elif page.live:
+            page.unpublish()
+        if item.password:
+            self.report.warn(f"{label}: protected by a password in WordPress; imported as a draft, not public")
+        return public
+
+    # Pages -----------------------------------------------------------------------------
+
+    def _page(self, item: wxr.Item) -> None:
+        """A WordPress page as a simple page under the home page, or under its parent page
+        once that is imported (`finish` moves those whose parent came later in the file)."""
+        label = survey._label(item)
+        converted, data = self._body(item, label)
+        existing = _mapped(self.source, ImportedObject.Kind.PAGE, str(item.wordpress_id))
+        page = existing if isinstance(existing, SimplePage) else None
+        created = page is None
+        parent = self._page_parent(item)
+        # A parent page later in the file is not imported yet: `finish` moves the page there.
+        parent_known = not item.parent_id or parent.pk != self.home.pk
+        if created:
+            wanted = _slug(item.slug) or _slug(html.unescape(strip_tags(item.title))) or f"page-{item.wordpress_id}"
+            page = SimplePage(slug=_free_slug(parent, wanted), live=False)
+        page.title = _title(item, converted)
+        page.standfirst = _standfirst(item)
+        page.body = data
+        if created:
+            parent.add_child(instance=page)
+            _remember(self.source, ImportedObject.Kind.PAGE, str(item.wordpress_id), page)
+        elif parent_known and page.get_parent().pk != parent.pk and not parent.is_descendant_of(page):
+            page.move(parent, pos="last-child")  # moved in WordPress since the last import
+            page.refresh_from_db()
+        public = self._save(item, page, label)
+        (self.report.created if created else self.report.updated)["pages"] += 1
+        if not parent_known:
+            self.pages_waiting_for_parent[item.wordpress_id] = item.parent_id
+        if public:
+            self._redirects(item, page)
+        if item.comments:
+            self.report.skipped["comments on pages (Masthead's simple pages take no comments)"] += len(item.comments)
+
+    def _page_parent(self, item: wxr.Item) -> Page:
+        if item.parent_id:
+            parent = _mapped(self.source, ImportedObject.Kind.PAGE, str(item.parent_id))
+            if isinstance(parent, SimplePage):
+                return parent
+        return self.home
+
+    def finish(self) -> None:
+        """Pages whose parent page came later in the export move under it now."""
+        moved = []
+        for wordpress_id, parent_id in self.pages_waiting_for_parent.items():
+            page = _mapped(self.source, ImportedObject.Kind.PAGE, str(wordpress_id))
+            parent = _mapped(self.source, ImportedObject.Kind.PAGE, str(parent_id))
+            if (
+                isinstance(page, SimplePage)
+                and isinstance(parent, SimplePage)
+                and page.get_parent().pk != parent.pk
+                and not parent.is_descendant_of(page)
+            ):
+                with transaction.atomic():
+                    page.move(parent, pos="last-child")
+                moved.append(page.pk)
+        # Their old addresses are their addresses again (once every move is done): a
+        # redirect from one would never act.
+        for page in SimplePage.objects.filter(pk__in=moved):
+            parts = page.get_url_parts()
+            if parts:
+                Redirect.objects.filter(old_path=Redirect.normalise_path(parts[2]), redirect_page=page).delete()
 
     def _comments(self, item: wxr.Item, article: ArticlePage) -> None:
         result = comments.import_comments(article, item, keep_pingbacks=self.keep_pingbacks)
@@ -305,7 +407,7 @@ class Importer:
             self.categories[slug] = wxr.Term("category", None, slug, title, "", "")
         return self._section(slug)
 
-    def _redirects(self, item: wxr.Item, article: ArticlePage) -> None:
+    def _redirects(self, item: wxr.Item, article: Page) -> None:
         site = Site.objects.filter(root_page=self.home).first()
         parts = article.get_url_parts()
         new_path = Redirect.normalise_path(parts[2]) if parts else ""
@@ -348,6 +450,7 @@ def _two_passes(importer: Importer, file, progress: Progress | None) -> ImportRe
     importer.attachments(told(wxr.read(file), file, "Reading attachments", total, progress))
     file.seek(0)
     report = importer.run(told(wxr.read(file), file, "Importing", total, progress))
+    importer.finish()
     if progress is not None:
         progress("Done", total, total)
     return report
@@ -407,6 +510,10 @@ def _free_slug(parent: Page, wanted: str) -> str:
     while parent.get_children().filter(slug=slug).exists():
         slug, number = f"{base[: MAX_SLUG - 4]}-{number}", number + 1
     return slug
+
+
+def _standfirst(item: wxr.Item) -> str:
+    return Truncator(" ".join(html.unescape(strip_tags(item.excerpt)).split())).chars(MAX_STANDFIRST)
 
 
 def _title(item: wxr.Item, converted: bodies.Body) -> str:

@@ -10,12 +10,13 @@ from datetime import timedelta
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.images import ImageFile
 from django.utils import timezone
+from django.utils.text import slugify
 from PIL import Image
 from wagtail.models import Collection, Locale, Page, Site
 
 from masthead.ads.models import AdSlot
 from masthead.core.models import MenuItem, NewsImage, SiteSettings
-from masthead.news.models import ArticleAuthor, ArticlePage, Author, HomePage, SectionPage, Source
+from masthead.news.models import ArticleAuthor, ArticlePage, Author, HomePage, SectionPage, SimplePage, Source
 
 _sequence = itertools.count(1)
 DEFAULT_SLOTS = [
@@ -81,6 +82,22 @@ def make_image(title: str = "", *, credit: str = "") -> NewsImage:
     image.file = ImageFile(buffer, name=f"image-{next(_sequence)}.jpg")
     image.save()
     return image
+
+
+def make_simple_page(parent, *, title: str = "About us", slug: str = "", body=None, publish: bool = True):
+    page = SimplePage(
+        title=title,
+        slug=slug or slugify(title),
+        standfirst="Who we are and how we work.",
+        body=body if body is not None else paragraphs(2),
+        live=publish,
+    )
+    parent.add_child(instance=page)
+    revision = page.save_revision()
+    if publish:
+        revision.publish()
+    page.refresh_from_db()
+    return page
 
 
 def make_author(name: str = "") -> Author:

@@ -4,7 +4,7 @@ import html5lib
 import pytest
 from django.conf import settings
 
-from masthead.news.tests.factories import make_article, make_author, make_image, make_source
+from masthead.news.tests.factories import make_article, make_author, make_image, make_simple_page, make_source
 from masthead.pagecache.tests.helpers import assert_cacheable
 
 pytestmark = pytest.mark.django_db
@@ -194,6 +194,7 @@ PUBLIC_PAGES = {
     "article": lambda a: a.url,
     "fragment": lambda a: f"/fragments/article/{a.pk}/",
     "search": lambda a: "/search/?q=ports",
+    "simple page": lambda a: make_simple_page(a.get_parent().get_parent(), title="About us").url,
 }
 
 
@@ -323,3 +324,14 @@ def test_cached_fragments_are_retired_when_content_changes(client, site_tree, dj
         body = client.get(page.url).content.decode()
         assert "Title after" in body and "Title before" not in body
         assert "Fresh tagline" in body
+
+
+def test_a_simple_page_under_another_links_up_to_it(client, site_tree):
+    about = make_simple_page(site_tree.home, title="About us")
+    team = make_simple_page(about, title="Our team")
+
+    page = client.get(team.url)
+
+    assert page.status_code == 200 and team.url == "/about-us/our-team/"
+    kicker = parse(page).find(".//article//p[@class='kicker']/a")
+    assert (kicker.get("href"), kicker.text) == ("/about-us/", "About us")

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from masthead.news import selectors
 from masthead.news.pagination import InvalidCursor
-from masthead.news.tests.factories import make_article, make_author, make_image
+from masthead.news.tests.factories import make_article, make_author, make_image, make_simple_page, paragraphs
 from masthead.pagecache.purge import page_store
 
 pytestmark = pytest.mark.django_db
@@ -110,6 +110,7 @@ def _fill(site_tree, count):
                 is_staff_pick=number % 4 == 0,
             )
         )
+    make_simple_page(site_tree.home, title="About us", body=paragraphs(3))
     return articles
 
 
@@ -125,6 +126,7 @@ PAGES = {
     "trending": lambda a: "/trending/",
     "donate": lambda a: "/donate/",
     "donation thank you": lambda a: "/donations/thank-you/",
+    "simple page": lambda a: "/about-us/",
 }
 # Pinned: a page that starts querying per article, author or tag fails here. Warm is
 # what a reader gets between two publishes; after a purge, the first render.
@@ -144,6 +146,7 @@ PINNED_QUERIES = {
     "trending": (0, 6),  # the lists are plain values in the shared cache: after a purge, only the chrome
     "donate": (0, 9),
     "donation thank you": (0, 7),
+    "simple page": (2, 13),  # Wagtail's own route to it (the page, then its specific row); no lists
 }
 
 

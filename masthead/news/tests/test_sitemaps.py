@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from masthead.core.models import SiteSettings
 from masthead.news import sitemaps
-from masthead.news.tests.factories import make_article, make_author, make_source
+from masthead.news.tests.factories import make_article, make_author, make_simple_page, make_source
 from masthead.pagecache.stores import FileStore
 from masthead.pagecache.tests.helpers import assert_cacheable, cached_site, wsgi_request
 
@@ -246,3 +246,19 @@ def test_sitemap_queries_do_not_grow_with_the_articles(client, site_tree):
 
     assert many == few
     assert max(many.values()) <= 6, many
+
+
+def test_simple_pages_are_in_the_pages_sitemap_unless_hidden_from_search_engines(client, site_tree):
+    about = make_simple_page(site_tree.home, title="About us")
+    make_simple_page(about, title="Our team")
+    hidden = make_simple_page(site_tree.home, title="Internal notes")
+    hidden.noindex = True
+    hidden.save_revision().publish()
+    make_simple_page(site_tree.home, title="Draft policy", publish=False)
+
+    body = client.get("/sitemaps/pages.xml").content.decode()
+
+    assert "/about-us/</loc>" in body and "/about-us/our-team/</loc>" in body
+    assert "internal-notes" not in body and "draft-policy" not in body
+    page = client.get("/internal-notes/").content.decode()
+    assert '<meta name="robots" content="noindex">' in page

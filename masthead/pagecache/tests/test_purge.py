@@ -10,7 +10,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.utils import timezone
 
 from masthead.news.models import ArticlePage
-from masthead.news.tests.factories import make_article, make_author
+from masthead.news.tests.factories import make_article, make_author, make_simple_page
 from masthead.pagecache.purge import page_store
 from masthead.pagecache.tests.helpers import wsgi_request
 from masthead.pagecache.wsgi import PageCacheApplication
@@ -454,3 +454,20 @@ def test_servers_running_different_code_never_share_fragments(monkeypatch):
     clear_every_memory()  # the other server's process
     monkeypatch.setattr(fragments, "code_version", lambda: "new")
     assert fragments.cached("chrome", lambda: "new markup") == "new markup"
+
+
+def test_editing_a_simple_page_purges_it_the_pages_under_it_and_the_pages_sitemap(
+    newsroom, site_tree, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        about = make_simple_page(site_tree.home, title="About us")
+        team = make_simple_page(about, title="Our team")
+    newsroom["pages"].update({"about": about.url, "team": team.url, "pages sitemap": "/sitemaps/pages.xml"})
+
+    def edit():
+        about.title = "About the Ledger"
+        about.save_revision().publish()
+
+    # The team page links up to About by its title.
+    assert purged_by(newsroom, edit, django_capture_on_commit_callbacks) == {"about", "team", "pages sitemap"}
+    assert b"About the Ledger" in wsgi_request(newsroom["site"], about.url).body

@@ -66,6 +66,7 @@ PAGES = [
     "search results",
     "search without results",
     "search with a wrong date (400)",
+    "simple page",
     "not found (404)",
     "broken older link (400)",
 ]
@@ -93,7 +94,7 @@ def _addresses() -> dict[str, str]:
     from taggit.models import Tag
 
     from masthead.comments.models import Discussion
-    from masthead.news.models import ArticlePage, Author, SectionPage
+    from masthead.news.models import ArticlePage, Author, SectionPage, SimplePage
     from masthead.newsletter import links
     from masthead.newsletter.models import Subscriber
 
@@ -133,6 +134,7 @@ def _addresses() -> dict[str, str]:
         "search results": "/search/?" + urlencode({"q": max(richest.title.split(), key=len)}),
         "search without results": "/search/?q=qxzzyqv+harbour",
         "search with a wrong date (400)": "/search/?q=news&since=2026-13-45",
+        "simple page": SimplePage.objects.live().first().url,
         "not found (404)": "/no-such-section/no-such-article/",
         "broken older link (400)": "/latest/?older=not-a-cursor",
     }

@@ -3,7 +3,7 @@ stream; with --dry-run, report what an import would bring across and what it wou
 out and why; without, import it (services.py): authors, categories as sections, tags,
 posts as articles with a redirect from each old address, readers' comments, starting
 view counts, and image attachments into the media library from --media-dir or
---media-base-url; updated in place on a second run. Pages are not imported yet (issue 14).
+--media-base-url, and pages as simple pages; updated in place on a second run.
 """
 
 from pathlib import Path
