@@ -22,7 +22,10 @@ def service_missing(reason: str) -> None:
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path_factory):
+    # Each run its own folders: CI runs its SQLite and PostgreSQL passes side by side in
+    # one checkout, and one pass's import deleted the file the other was about to read.
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+    settings.MASTHEAD_IMPORT_DIR = tmp_path_factory.getbasetemp() / "imports"
 
 
 @pytest.fixture(autouse=True)

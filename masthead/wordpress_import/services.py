@@ -323,6 +323,12 @@ class Importer:
         public = item.status in ("publish", "future") and not item.password
         if public:
             revision.publish()
+            # When it last changed is WordPress's to say, not the import's: search engines
+            # read it (dateModified, the sitemaps' lastmod), and simple pages show it.
+            changed = item.modified_gmt or item.date_gmt or _aware(item.date_local)
+            if changed is not None:
+                Page.objects.filter(pk=page.pk).update(last_published_at=changed)
+                page.last_published_at = changed
         elif page.live:
             page.unpublish()
         if item.password:

@@ -86,24 +86,6 @@ def test_the_fixtures_images_come_into_the_library_and_articles_use_them(uploads
         assert client.get(article.url).status_code == 200
 
 
-def test_importing_again_keeps_the_images_it_made(uploads):
-    build_site()
-    source = media.MediaSource(media_dir=uploads)
-    with open(FIXTURE, "rb") as export:
-        services.import_export(export, media_source=source)
-    files = set(NewsImage.objects.values_list("file", flat=True))
-
-    with open(FIXTURE, "rb") as export:
-        again = services.import_export(export, media_source=source)
-    assert again.created["images"] == 0 and again.updated["images"] == 34
-    assert set(NewsImage.objects.values_list("file", flat=True)) == files
-
-    with open(FIXTURE, "rb") as export:  # a later run without the files still uses them
-        without = services.import_export(export)
-    assert imported_article(1011).featured_image_id is not None
-    assert without.skipped[services.NO_MEDIA_SOURCE] == 1  # only the one never found
-
-
 def attachment(wordpress_id: int, path: str, *, parent: int = 10, meta: str = "") -> str:
     return (
         f"<item><title>Photo {wordpress_id}</title><wp:post_id>{wordpress_id}</wp:post_id>"
@@ -180,16 +162,6 @@ def test_a_file_outside_the_media_folder_is_never_read(tmp_path):
     assert imported_article(10).featured_image_id is None
 
 
-def test_the_command_takes_the_media_options(uploads, capsys, tmp_path):
-    build_site()
-    call_command("import_wordpress", str(FIXTURE), "--media-dir", str(uploads))
-    assert "images: 34 created, 0 updated" in capsys.readouterr().out
-    with pytest.raises(Exception, match="no such folder"):
-        call_command("import_wordpress", str(FIXTURE), "--media-dir", str(tmp_path / "nowhere"))
-    with pytest.raises(Exception, match="give an http or https address"):
-        call_command("import_wordpress", str(FIXTURE), "--media-base-url", "file:///etc/")
-
-
 @pytest.mark.parametrize(
     ("url", "keys"),
     [
@@ -213,3 +185,52 @@ def test_without_the_files_a_gallerys_images_stay_links_to_where_they_were():
 
     body = [block.value.source for block in imported_article(10).body if block.block_type == "paragraph"]
     assert body == ['<p><a href="https://news.example/wp-content/uploads/2024/05/harbour.jpg">harbour.jpg</a></p>']
+
+
+@pytest.fixture
+def small_uploads(tmp_path) -> Path:
+    folder = tmp_path / "small-uploads"
+    for name in ("harbour.jpg", "quay.jpg"):
+        (folder / "2024/05").mkdir(parents=True, exist_ok=True)
+        (folder / "2024/05" / name).write_bytes(image_bytes())
+    return folder
+
+
+SMALL_EXPORT = (
+    HEADER
+    + post(
+        10, body='<img src="https://news.example/wp-content/uploads/2024/05/quay.jpg" alt="Quay">', extra=thumbnail(21)
+    )
+    + attachment(21, "2024/05/harbour.jpg")
+    + attachment(22, "2024/05/quay.jpg")
+    + FOOTER
+)
+
+
+def test_importing_again_keeps_the_images_it_made(small_uploads):
+    build_site()
+    source = media.MediaSource(media_dir=small_uploads)
+    first = services.import_export(io.BytesIO(SMALL_EXPORT.encode()), media_source=source)
+    files = set(NewsImage.objects.values_list("file", flat=True))
+    assert first.created["images"] == 2 and len(files) == 2
+
+    again = services.import_export(io.BytesIO(SMALL_EXPORT.encode()), media_source=source)
+    assert again.created["images"] == 0 and again.updated["images"] == 2
+    assert set(NewsImage.objects.values_list("file", flat=True)) == files  # the files were not copied again
+
+    without = services.import_export(io.BytesIO(SMALL_EXPORT.encode()))  # a later run without the files
+    article = imported_article(10)
+    assert article.featured_image_id is not None and len(image_blocks(article)) == 1
+    assert not without.skipped[services.NO_MEDIA_SOURCE]  # every image is in the library already
+
+
+def test_the_command_takes_the_media_options(small_uploads, capsys, tmp_path):
+    build_site()
+    export = tmp_path / "export.xml"
+    export.write_text(SMALL_EXPORT)
+    call_command("import_wordpress", str(export), "--media-dir", str(small_uploads))
+    assert "images: 2 created, 0 updated" in capsys.readouterr().out
+    with pytest.raises(Exception, match="no such folder"):
+        call_command("import_wordpress", str(export), "--media-dir", str(tmp_path / "nowhere"))
+    with pytest.raises(Exception, match="give an http or https address"):
+        call_command("import_wordpress", str(export), "--media-base-url", "file:///etc/")
