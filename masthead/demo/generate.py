@@ -7,7 +7,8 @@ pages, they do not edit them), their search index entries are written in bulk
 (generate_search.py). Later features add their own
 generators (view counts, subscribers) to GENERATORS; comments are in generate_comments.py,
 view history in generate_audience.py, donations in generate_donations.py, newsletter
-subscribers in generate_newsletter.py.
+subscribers in generate_newsletter.py, the newsroom's simple pages (About us and its
+policies) in generate_pages.py.
 The planner's statistics are refreshed once all of them ran.
 """
 
@@ -30,6 +31,7 @@ from masthead.demo.generate_audience import generate_audience
 from masthead.demo.generate_comments import COMMENTS_PER_ARTICLE, generate_comments
 from masthead.demo.generate_donations import generate_donations
 from masthead.demo.generate_newsletter import generate_newsletter
+from masthead.demo.generate_pages import generate_simple_pages
 from masthead.demo.generate_search import generate_search_index
 from masthead.news.models import ArticleAuthor, ArticlePage, ArticleTag, Author, HomePage, SectionPage
 
@@ -290,4 +292,5 @@ GENERATORS = [
     ("audience history", generate_audience),
     ("donations", generate_donations),
     ("newsletter subscribers", generate_newsletter),
+    ("simple pages", generate_simple_pages),
 ]

@@ -45,6 +45,12 @@ class ImportForm(forms.Form):
         "Left empty, images stay links to where they were.",
     )
     keep_pingbacks = forms.BooleanField(required=False, label="Import pingbacks and trackbacks as comments too")
+    overwrite_edits = forms.BooleanField(
+        required=False,
+        label="Overwrite edits",
+        help_text="Articles and pages edited here since the last import are kept as edited unless this is ticked: "
+        "then WordPress's version replaces them.",
+    )
     dry_run = forms.BooleanField(
         required=False, initial=True, label="Only report what would come across (dry run; nothing is changed)"
     )
@@ -101,6 +107,7 @@ class ImportView(WagtailAdminTemplateMixin, FormView):
             size=path.stat().st_size,
             dry_run=form.cleaned_data["dry_run"],
             keep_pingbacks=form.cleaned_data["keep_pingbacks"],
+            overwrite_edits=form.cleaned_data["overwrite_edits"],
             media_base_url=form.cleaned_data["media_base_url"],
             started_by=self.request.user,
         )

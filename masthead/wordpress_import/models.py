@@ -33,6 +33,9 @@ class ImportedObject(models.Model):
     object_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("content_type", "object_id")
     imported_at = models.DateTimeField(auto_now=True)
+    # An article's or page's revision the import saved last: a later revision is an edit
+    # made here, which the next import keeps (unless told to overwrite edits).
+    revision_id = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -58,6 +61,7 @@ class ImportRun(models.Model):
     size = models.PositiveBigIntegerField(default=0)
     dry_run = models.BooleanField(default=False)
     keep_pingbacks = models.BooleanField(default=False)
+    overwrite_edits = models.BooleanField(default=False)
     media_base_url = models.URLField(max_length=500, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     phase = models.CharField(max_length=40, blank=True)

@@ -78,8 +78,15 @@ class Importer:
     """Two passes over the export: attachments first (`attachments`), so a post finds its
     images whatever the order WordPress wrote them in, then everything else (`run`)."""
 
-    def __init__(self, *, keep_pingbacks: bool = False, media_source: media.MediaSource | None = None):
+    def __init__(
+        self,
+        *,
+        keep_pingbacks: bool = False,
+        media_source: media.MediaSource | None = None,
+        overwrite_edits: bool = False,
+    ):
         self.keep_pingbacks = keep_pingbacks
+        self.overwrite_edits = overwrite_edits
         self.media = media_source or media.MediaSource()
         self.images: dict[int, int] = {}  # attachment id → library image id
         self.images_by_address: dict[str, int] = {}  # media.address_keys → library image id
@@ -279,9 +286,17 @@ class Importer:
         label = survey._label(item)
         converted, data = self._body(item, label)
 
-        existing = _mapped(self.source, ImportedObject.Kind.POST, str(item.wordpress_id))
+        key = str(item.wordpress_id)
+        existing = _mapped(self.source, ImportedObject.Kind.POST, key)
         article = existing if isinstance(existing, ArticlePage) else None
         created = article is None
+        if not created and self._edited_here(ImportedObject.Kind.POST, key, article, label):
+            # What came with it still comes: new comments, old addresses, view counts.
+            if article.live:
+                self._redirects(item, article)
+            self._comments(item, article)
+            analytics_services.carry_over_views(article.pk, survey.view_count(item))
+            return
         if created:
             wanted = _slug(item.slug) or _slug(html.unescape(strip_tags(item.title))) or f"post-{item.wordpress_id}"
             article = ArticlePage(slug=_free_slug(parent, wanted))
@@ -309,6 +324,7 @@ class Importer:
             parent.add_child(instance=article)
             _remember(self.source, ImportedObject.Kind.POST, str(item.wordpress_id), article)
         public = self._save(item, article, label)
+        _remember_revision(self.source, ImportedObject.Kind.POST, key, article)
         (self.report.created if created else self.report.updated)["articles"] += 1
         if public:
             self._redirects(item, article)
@@ -316,6 +332,24 @@ class Importer:
         views = survey.view_count(item)
         analytics_services.carry_over_views(article.pk, views)
         (self.report.created if created else self.report.updated)["starting view counts"] += views > 0
+
+    def _edited_here(self, kind: str, key: str, page: Page, label: str) -> bool:
+        """True if an editor saved the page here since the import last did, and the import
+        is to keep such edits: it is then left as the editor left it, and told."""
+        imported = (
+            ImportedObject.objects.filter(source=self.source, kind=kind, key=key)
+            .values_list("revision_id", flat=True)
+            .first()
+        )
+        if self.overwrite_edits or imported is None or page.latest_revision_id == imported:
+            return False
+        plural = "articles" if kind == ImportedObject.Kind.POST else "pages"
+        self.report.skipped[f"{plural} edited here since the last import (kept as edited)"] += 1
+        self.report.warn(
+            f"{label}: edited here since the last import; kept as edited, WordPress's version not applied "
+            "(importing with --overwrite-edits, or “Overwrite edits” in the admin, replaces it)"
+        )
+        return True
 
     def _save(self, item: wxr.Item, page: Page, label: str) -> bool:
         """A revision, published if WordPress showed it to readers; True if it did."""
@@ -342,9 +376,14 @@ class Importer:
         once that is imported (`finish` moves those whose parent came later in the file)."""
         label = survey._label(item)
         converted, data = self._body(item, label)
-        existing = _mapped(self.source, ImportedObject.Kind.PAGE, str(item.wordpress_id))
+        key = str(item.wordpress_id)
+        existing = _mapped(self.source, ImportedObject.Kind.PAGE, key)
         page = existing if isinstance(existing, SimplePage) else None
         created = page is None
+        if not created and self._edited_here(ImportedObject.Kind.PAGE, key, page, label):
+            if page.live:
+                self._redirects(item, page)
+            return
         parent = self._page_parent(item)
         # A parent page later in the file is not imported yet: `finish` moves the page there.
         parent_known = not item.parent_id or parent.pk != self.home.pk
@@ -361,6 +400,7 @@ class Importer:
             page.move(parent, pos="last-child")  # moved in WordPress since the last import
             page.refresh_from_db()
         public = self._save(item, page, label)
+        _remember_revision(self.source, ImportedObject.Kind.PAGE, key, page)
         (self.report.created if created else self.report.updated)["pages"] += 1
         if not parent_known:
             self.pages_waiting_for_parent[item.wordpress_id] = item.parent_id
@@ -437,11 +477,13 @@ def import_export(
     keep_pingbacks: bool = False,
     media_source: media.MediaSource | None = None,
     progress: Progress | None = None,
+    overwrite_edits: bool = False,
 ) -> ImportReport:
     """Import the export at `source` (a path or a seekable binary file: it is read twice,
     attachments first). `progress`, if given, hears how far each pass has read, about
-    once a second."""
-    importer = Importer(keep_pingbacks=keep_pingbacks, media_source=media_source)
+    once a second. Articles and pages edited here since the last import are kept as
+    edited unless `overwrite_edits`."""
+    importer = Importer(keep_pingbacks=keep_pingbacks, media_source=media_source, overwrite_edits=overwrite_edits)
     if isinstance(source, str):
         with open(source, "rb") as file:
             return _two_passes(importer, file, progress)
@@ -493,6 +535,10 @@ def _mapped(source: str, kind: str, key: str):
     if found is None:
         entry.delete()  # deleted here since: imported anew
     return found
+
+
+def _remember_revision(source: str, kind: str, key: str, page: Page) -> None:
+    ImportedObject.objects.filter(source=source, kind=kind, key=key[:255]).update(revision_id=page.latest_revision_id)
 
 
 def _remember(source: str, kind: str, key: str, target) -> None:

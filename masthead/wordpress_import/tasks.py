@@ -43,6 +43,7 @@ def run_import(run_id: int) -> str:
                     services.import_export(
                         source,
                         keep_pingbacks=run.keep_pingbacks,
+                        overwrite_edits=run.overwrite_edits,
                         media_source=media.MediaSource(base_url=run.media_base_url),
                         progress=progress,
                     )

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Page
 
-from masthead.news.models import ArticlePage, SectionPage
+from masthead.news.models import ArticlePage, SectionPage, SimplePage
 from masthead.news.tests.factories import make_article, make_author
 
 pytestmark = pytest.mark.django_db
@@ -156,6 +156,22 @@ def test_generated_comments_keep_every_invariant_of_a_thread(client, site_tree):
     assert reply.path == root.path + f"{reply.pk:0{PATH_DIGITS}d}."
     assert Discussion.objects.get(page_id=busy).approved_count == before + 1
     assert services.comment_like(comment=reply, reader_key="reader-after-generate") == (True, 1)
+
+
+def test_generate_adds_a_newsrooms_simple_pages_once(client, site_tree):
+    call_command("generate", articles=10, authors=2, sections=1, tags=3, years=1, comments=0, stdout=io.StringIO())
+    added = SimplePage.objects.count()
+    assert added == 15
+
+    ethics = SimplePage.objects.get(slug="ethics")
+    response = client.get(ethics.url)
+    assert ethics.url == "/about/ethics/" and response.status_code == 200
+    assert 'href="/about/"' in response.text  # the link up to its parent
+    assert "/about/ethics/</loc>" in client.get("/sitemaps/pages.xml").text
+
+    call_command("generate", articles=1, authors=2, sections=1, tags=3, years=1, comments=0, stdout=io.StringIO())
+    assert SimplePage.objects.count() == added
+    assert not any(Page.find_problems())
 
 
 def test_generate_takes_the_number_of_comments_asked_for(site_tree):

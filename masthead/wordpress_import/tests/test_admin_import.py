@@ -65,7 +65,18 @@ def test_an_import_from_the_admin_brings_the_site_across_and_reports(
     page = client.get(response["Location"]).text
     assert "What came across" in page and "articles: 3 created, 0 updated" in page
     listing = client.get(reverse("wordpress_import")).text
-    assert "site.xml" in listing and "Done" in listing
+    assert "site.xml" in listing and "Done" in listing and "Overwrite edits" in listing
+
+    edited = ArticlePage.objects.get(title="Story 10")
+    edited.title = "Fixed here"
+    edited.save_revision().publish()
+    for overwrite, title in ((False, "Fixed here"), (True, "Story 10")):
+        form = {"export": upload("again.xml", export), **({"overwrite_edits": "on"} if overwrite else {})}
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("wordpress_import"), form)
+        assert ImportRun.objects.latest("pk").overwrite_edits is overwrite
+        assert ArticlePage.objects.get(pk=edited.pk).title == title
+    assert "edited here since the last import" not in client.get(response["Location"]).text
 
 
 def test_a_file_that_is_not_an_export_is_refused_at_the_form_or_by_the_import(

@@ -92,14 +92,62 @@ def test_importing_again_updates_instead_of_duplicating(theme_test_import):
     with open(FIXTURE, "rb") as source:
         again = services.import_export(source)
 
-    assert again.created["articles"] == 0 and again.updated["articles"] == 58
+    assert again.created["articles"] == 0 and again.updated["articles"] == 57
+    assert again.skipped["articles edited here since the last import (kept as edited)"] == 1
     assert again.created["authors"] == 0 and again.created["redirects"] == 0
     assert ArticlePage.objects.count() == 58
     assert Author.objects.filter(name="Theme Buster").count() == 1
-    assert imported_article(1174).title.startswith("Markup: Title With Special Characters")
+    assert imported_article(1174).title == "Edited here"  # the editor's work is not lost
     assert again.updated["pages"] == 21 and SimplePage.objects.count() == 21
     assert imported_page(172).url == "/level-1/level-2/level-3/"  # never moved away and back
     assert not Redirect.objects.filter(old_path="/level-1/level-2/level-3").exists()
+
+
+def test_edits_made_here_survive_a_fresh_export_unless_told_to_overwrite_them(tmp_path, capsys):
+    """Import, check and fix, import a fresh export on switch-over day: the fixes stay, and
+    what the fresh export brings new (a reader's comment) still comes across."""
+    from masthead.comments.models import Comment
+    from masthead.wordpress_import.tests.test_comments import comment
+
+    build_site()
+    as_page = "<wp:post_type>page</wp:post_type>"
+    export = tmp_path / "export.xml"
+    export.write_text(
+        HEADER
+        + post(10, extra=comment(1))
+        + post(11)
+        + post(30).replace("<wp:post_type>post</wp:post_type>", as_page)
+        + FOOTER
+    )
+    call_command("import_wordpress", str(export))
+    article, untouched, page = imported_article(10), imported_article(11), imported_page(30)
+    article.title = "Fixed here"
+    article.save_revision().publish()
+    page.standfirst = "Rewritten here"
+    page.save_revision()  # a draft of the change is an edit too
+    fresh = post(10, extra=comment(1) + comment(2)).replace("Story 10", "Story 10, updated in WordPress")
+    fresh += post(11).replace("Story 11", "Story 11, updated in WordPress")
+    fresh += post(30).replace("<wp:post_type>post</wp:post_type>", as_page).replace("Story 30", "Page 30, updated")
+    export.write_text(HEADER + fresh + FOOTER)
+    capsys.readouterr()
+
+    call_command("import_wordpress", str(export))
+
+    out = capsys.readouterr().out
+    assert "skipped: 1 (articles edited here since the last import (kept as edited))" in out
+    assert "skipped: 1 (pages edited here since the last import (kept as edited))" in out
+    assert "post 10 “Story 10, updated in WordPress”: edited here since the last import; kept as edited" in out
+    assert imported_article(10).title == "Fixed here"
+    assert imported_page(30).get_latest_revision_as_object().standfirst == "Rewritten here"
+    assert imported_article(11).title == "Story 11, updated in WordPress" and untouched.pk == imported_article(11).pk
+    assert Comment.objects.filter(page=article).count() == 2  # the new comment came all the same
+
+    call_command("import_wordpress", str(export), "--overwrite-edits")
+    assert imported_article(10).title == "Story 10, updated in WordPress"
+    assert imported_page(30).title == "Page 30, updated"
+    capsys.readouterr()
+    call_command("import_wordpress", str(export))  # WordPress's version is the imported one again
+    assert "edited here" not in capsys.readouterr().out
 
 
 def test_the_command_imports_and_reports(capsys, tmp_path):

@@ -3,7 +3,9 @@ stream; with --dry-run, report what an import would bring across and what it wou
 out and why; without, import it (services.py): authors, categories as sections, tags,
 posts as articles with a redirect from each old address, readers' comments, starting
 view counts, and image attachments into the media library from --media-dir or
---media-base-url, and pages as simple pages; updated in place on a second run.
+--media-base-url, and pages as simple pages; updated in place on a second run, except
+articles and pages edited here since the last import (kept as edited; --overwrite-edits
+replaces them too).
 """
 
 from pathlib import Path
@@ -23,11 +25,24 @@ class Command(BaseCommand):
         parser.add_argument(
             "--keep-pingbacks", action="store_true", help="import pingbacks and trackbacks as comments too"
         )
+        parser.add_argument(
+            "--overwrite-edits",
+            action="store_true",
+            help="replace articles and pages edited here since the last import with WordPress's version",
+        )
         parser.add_argument("--media-dir", help="a copy of the site's wp-content/uploads")
         parser.add_argument("--media-base-url", help="where the site's uploads can be fetched from")
 
     def handle(
-        self, *args, export, dry_run=False, keep_pingbacks=False, media_dir=None, media_base_url=None, **options
+        self,
+        *args,
+        export,
+        dry_run=False,
+        keep_pingbacks=False,
+        overwrite_edits=False,
+        media_dir=None,
+        media_base_url=None,
+        **options,
     ):
         media_source = _media_source(media_dir, media_base_url)
         try:
@@ -38,6 +53,7 @@ class Command(BaseCommand):
                     report = services.import_export(
                         source,
                         keep_pingbacks=keep_pingbacks,
+                        overwrite_edits=overwrite_edits,
                         media_source=media_source,
                         progress=progress_bar(self.stderr) if self.stderr.isatty() else None,
                     )
