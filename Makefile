@@ -61,9 +61,11 @@ test-sqlite: $(BIN)/.installed node_modules/.installed
 	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest -m "not postgres"
 
 # The PostgreSQL pass leaves out what does not depend on the database engine: browser
-# journeys check markup, layout and script, and the process tests start `masthead` on a
-# fresh SQLite data folder whatever the pass. Tests marked `postgres` always run.
-POSTGRES_PASS_MARKERS := postgres or not (browser or timeout_sensitive)
+# journeys check markup, layout and script, the process tests start `masthead` on a
+# fresh SQLite data folder whatever the pass, and tests that reach no database at all
+# (engine_independent, marked by masthead/conftest.py) give the same result on either.
+# Tests marked `postgres` always run.
+POSTGRES_PASS_MARKERS := postgres or not (browser or timeout_sensitive or engine_independent)
 
 test-postgres: $(BIN)/.installed node_modules/.installed
 	@if VENV_PY=$(BIN)/python scripts/service-available postgres "$(MASTHEAD_TEST_DATABASE_URL)"; then \

@@ -12,6 +12,21 @@ import sqlite3
 import pytest
 from django.conf import settings
 
+# Fixtures through which a test reaches a database; a test with none of them (and no
+# django_db mark) cannot, as pytest-django refuses it any connection. (Not
+# django_db_blocker: pytest-django's own autouse fixtures ask every test for it.)
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server", "django_db_setup"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark `engine_independent` the tests that cannot reach a database: their outcome is
+    the same on SQLite and PostgreSQL, so the PostgreSQL pass leaves them to the SQLite
+    pass instead of running them twice (CI runs both passes side by side on two cores)."""
+    for item in items:
+        if item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            continue
+        item.add_marker(pytest.mark.engine_independent)
+
 
 def service_missing(reason: str) -> None:
     """Skip, or fail when services are required."""

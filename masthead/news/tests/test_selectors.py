@@ -150,7 +150,7 @@ PINNED_QUERIES = {
 }
 
 
-@pytest.mark.parametrize("count", [1, 200])
+@pytest.mark.parametrize("count", [1, 100])  # 100: the latest, section and staff picks run to older pages
 def test_query_counts_do_not_grow_with_content(client, site_tree, count):
     articles = _fill(site_tree, count)
     counts = {

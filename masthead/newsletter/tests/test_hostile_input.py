@@ -48,11 +48,7 @@ def test_every_signup_field_takes_every_hostile_string_without_a_500_or_markup(c
         ]
     )
     for text in everything():
-        for data in (
-            {"email": text, "lists": ["morning"]},
-            {"email": "ada@example.org", "lists": [text]},
-            {"email": text, "lists": [text, "week"]},
-        ):
+        for data in ({"email": text, "lists": ["morning"]}, {"email": "ada@example.org", "lists": [text, "week"]}):
             response = client.post("/newsletter/", data)
             assert response.status_code in (200, 400), (text[:80], response.status_code)
             assert_nothing_injected(response.content.decode(), baseline, context=repr(text[:60]))

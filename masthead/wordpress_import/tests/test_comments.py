@@ -1,30 +1,20 @@
 """WordPress comments come across as Masthead comments: threads, approval, authors and
 dates kept; spam, trash and (unless asked) pingbacks left out; a second import updates
-them; hostile or broken comment data never stops the import."""
+them; hostile or broken comment data never stops the import. (The theme test export's
+comments and their second import are in test_import.py, beside its one shared import.)"""
 
 import io
 
 import pytest
-from django.test import Client
-from django.urls import reverse
 
 from masthead.comments.models import Comment, Discussion
 from masthead.news.tests.factories import build_site
-from masthead.wordpress_import import services, wxr
+from masthead.wordpress_import import services
 from masthead.wordpress_import.comments import comment_text
-from masthead.wordpress_import.tests.test_import import imported_article
-from masthead.wordpress_import.tests.test_reading_exports import FIXTURE, FOOTER, HEADER, post
+from masthead.wordpress_import.tests.test_import import imported_article, parents_by_wordpress_id
+from masthead.wordpress_import.tests.test_reading_exports import FOOTER, HEADER, post
 
 pytestmark = pytest.mark.django_db
-
-
-def posts_comments() -> dict[int, list[wxr.Comment]]:
-    """The fixture's comments on posts, read by the export reader (WordPress's file)."""
-    return {
-        record.wordpress_id: record.comments
-        for record in wxr.read(str(FIXTURE))
-        if isinstance(record, wxr.Item) and record.post_type == "post" and record.comments
-    }
 
 
 def comment(wordpress_id: int, parent: int = 0, *, approved="1", kind="", text="A view.", extra="") -> str:
@@ -41,58 +31,6 @@ def comment(wordpress_id: int, parent: int = 0, *, approved="1", kind="", text="
 
 def import_text(export: str, **options) -> services.ImportReport:
     return services.import_export(io.BytesIO(export.encode()), **options)
-
-
-def parents_by_wordpress_id(article) -> dict[str, str | None]:
-    comments = Comment.objects.filter(page=article).select_related("parent")
-    return {c.external_id: (c.parent.external_id if c.parent else None) for c in comments}
-
-
-def test_the_theme_unit_test_comments_come_across_with_their_threads(client, theme_test_import):
-    report = theme_test_import
-
-    expected = posts_comments()
-    imported = {
-        wordpress_id: [
-            c for c in comments if c.approved in ("0", "1") and c.comment_type not in ("pingback", "trackback")
-        ]
-        for wordpress_id, comments in expected.items()
-    }
-    assert report.created["comments"] == sum(len(c) for c in imported.values()) == 24
-    assert report.skipped["pingbacks (--keep-pingbacks imports them)"] == 2
-    assert report.skipped["trackbacks (--keep-pingbacks imports them)"] == 2
-
-    for wordpress_id, comments in imported.items():
-        article = imported_article(wordpress_id)
-        assert parents_by_wordpress_id(article) == {
-            f"wordpress:{c.wordpress_id}": (f"wordpress:{c.parent_id}" if c.parent_id else None) for c in comments
-        }
-        approved = [c for c in comments if c.approved == "1"]
-        discussion = Discussion.objects.get(page=article)
-        assert (discussion.approved_count, discussion.pending_count) == (len(approved), len(comments) - len(approved))
-
-    threaded = imported_article(1148)  # "Template: Comments": replies nine deep
-    assert max(Comment.objects.filter(page=threaded).values_list("depth", flat=True)) == 9
-    deepest = Comment.objects.filter(page=threaded).order_by("-depth").first()
-    assert deepest.root.parent is None and deepest.path.startswith(deepest.root.path)
-    thread = Client().get(reverse("comments:thread", args=[threaded.pk]))
-    assert thread.status_code == 200
-    loved = Comment.objects.get(external_id="wordpress:900")
-    assert (loved.author_name, loved.body) == ("Jane Doe", "Comments? I love comments!")
-    assert loved.status == Comment.Status.APPROVED and loved.created_at.year == 2013
-    assert "Comments? I love comments!" in thread.text
-
-
-def test_importing_again_updates_the_comments_instead_of_adding_copies(theme_test_import):
-    count = Comment.objects.count()
-    Comment.objects.filter(external_id="wordpress:900").update(body="Changed here")
-
-    with open(FIXTURE, "rb") as source:
-        again = services.import_export(source)
-
-    assert again.created["comments"] == 0 and again.updated["comments"] == count == 24
-    assert Comment.objects.count() == count
-    assert Comment.objects.get(external_id="wordpress:900").body == "Comments? I love comments!"
 
 
 def test_pingbacks_come_across_when_asked_and_spam_and_trash_never_do():

@@ -10,11 +10,14 @@ import tracemalloc
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.test import Client
+from django.urls import reverse
 from wagtail.contrib.redirects.models import Redirect
 
 from masthead.analytics import tables
 from masthead.analytics.models import AnalyticsSettings, PageViewTotal
 from masthead.analytics.selectors import view_count_labels
+from masthead.comments.models import Comment, Discussion
 from masthead.news.models import ArticlePage, Author, SectionPage, SimplePage
 from masthead.news.tests.factories import build_site
 from masthead.news.tests.test_sitemaps import NS, read_xml
@@ -29,6 +32,55 @@ pytestmark = pytest.mark.django_db
 def imported_article(wordpress_id: int) -> ArticlePage:
     entry = ImportedObject.objects.get(kind="post", key=str(wordpress_id))
     return ArticlePage.objects.get(pk=entry.object_id)
+
+
+def posts_comments() -> dict[int, list[wxr.Comment]]:
+    """The fixture's comments on posts, read by the export reader (WordPress's file)."""
+    return {
+        record.wordpress_id: record.comments
+        for record in wxr.read(str(FIXTURE))
+        if isinstance(record, wxr.Item) and record.post_type == "post" and record.comments
+    }
+
+
+def parents_by_wordpress_id(article) -> dict[str, str | None]:
+    comments = Comment.objects.filter(page=article).select_related("parent")
+    return {c.external_id: (c.parent.external_id if c.parent else None) for c in comments}
+
+
+def test_the_theme_unit_test_comments_come_across_with_their_threads(client, theme_test_import):
+    report = theme_test_import
+
+    expected = posts_comments()
+    imported = {
+        wordpress_id: [
+            c for c in comments if c.approved in ("0", "1") and c.comment_type not in ("pingback", "trackback")
+        ]
+        for wordpress_id, comments in expected.items()
+    }
+    assert report.created["comments"] == sum(len(c) for c in imported.values()) == 24
+    assert report.skipped["pingbacks (--keep-pingbacks imports them)"] == 2
+    assert report.skipped["trackbacks (--keep-pingbacks imports them)"] == 2
+
+    for wordpress_id, comments in imported.items():
+        article = imported_article(wordpress_id)
+        assert parents_by_wordpress_id(article) == {
+            f"wordpress:{c.wordpress_id}": (f"wordpress:{c.parent_id}" if c.parent_id else None) for c in comments
+        }
+        approved = [c for c in comments if c.approved == "1"]
+        discussion = Discussion.objects.get(page=article)
+        assert (discussion.approved_count, discussion.pending_count) == (len(approved), len(comments) - len(approved))
+
+    threaded = imported_article(1148)  # "Template: Comments": replies nine deep
+    assert max(Comment.objects.filter(page=threaded).values_list("depth", flat=True)) == 9
+    deepest = Comment.objects.filter(page=threaded).order_by("-depth").first()
+    assert deepest.root.parent is None and deepest.path.startswith(deepest.root.path)
+    thread = Client().get(reverse("comments:thread", args=[threaded.pk]))
+    assert thread.status_code == 200
+    loved = Comment.objects.get(external_id="wordpress:900")
+    assert (loved.author_name, loved.body) == ("Jane Doe", "Comments? I love comments!")
+    assert loved.status == Comment.Status.APPROVED and loved.created_at.year == 2013
+    assert "Comments? I love comments!" in thread.text
 
 
 def test_every_post_comes_across_in_its_state_and_renders(client, theme_test_import):
@@ -85,6 +137,8 @@ def test_the_page_cache_leaves_wordpress_permalinks_to_django():
 
 
 def test_importing_again_updates_instead_of_duplicating(theme_test_import):
+    comment_count = Comment.objects.count()
+    Comment.objects.filter(external_id="wordpress:900").update(body="Changed here")
     article = imported_article(1174)
     article.title = "Edited here"
     article.save_revision().publish()
@@ -101,12 +155,14 @@ def test_importing_again_updates_instead_of_duplicating(theme_test_import):
     assert again.updated["pages"] == 21 and SimplePage.objects.count() == 21
     assert imported_page(172).url == "/level-1/level-2/level-3/"  # never moved away and back
     assert not Redirect.objects.filter(old_path="/level-1/level-2/level-3").exists()
+    assert again.created["comments"] == 0 and again.updated["comments"] == comment_count == 24
+    assert Comment.objects.count() == comment_count
+    assert Comment.objects.get(external_id="wordpress:900").body == "Comments? I love comments!"
 
 
 def test_edits_made_here_survive_a_fresh_export_unless_told_to_overwrite_them(tmp_path, capsys):
     """Import, check and fix, import a fresh export on switch-over day: the fixes stay, and
     what the fresh export brings new (a reader's comment) still comes across."""
-    from masthead.comments.models import Comment
     from masthead.wordpress_import.tests.test_comments import comment
 
     build_site()
