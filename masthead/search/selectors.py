@@ -24,6 +24,7 @@ from masthead.news.models import ArticleAuthor, ArticlePage, SectionPage, block_
 from masthead.pagecache import fragments
 from masthead.pagecache import keys as cache_keys
 from masthead.pagecache.memory import WorkerMemory
+from masthead.pagecache.public import keys_for_articles
 from masthead.search.backends import Words
 from masthead.search.highlighting import highlight, matcher, snippet
 
@@ -165,12 +166,22 @@ def no_results_suggestions(*, query: SearchQuery) -> Suggestions:
     unfiltered_total = 0
     if query.is_filtered:
         unfiltered_total = _count(SearchQuery(terms=query.terms, match_any=query.match_any))
-    latest = list(
-        news_selectors.newest_first(news_selectors.card_rows()).prefetch_related(news_selectors.byline_prefetch())[
-            :SUGGESTED_ARTICLES
-        ]
-    )
+    latest = fragments.remember(_latest_suggestions, "latest", _latest_articles, keys=keys_for_articles_shown)
     return Suggestions(any_words_total=any_words_total, unfiltered_total=unfiltered_total, latest=latest)
+
+
+# The same few articles for every search that finds nothing, until one is published (the
+# LATEST key) or one of them changes: a third of such a search's time at 100,000 articles.
+_latest_suggestions = WorkerMemory("search-latest", max_entries=1)
+
+
+def _latest_articles() -> list[ArticlePage]:
+    rows = news_selectors.newest_first(news_selectors.card_rows())
+    return list(rows.prefetch_related(news_selectors.byline_prefetch())[:SUGGESTED_ARTICLES])
+
+
+def keys_for_articles_shown(articles: list[ArticlePage]) -> set[str]:
+    return {cache_keys.LATEST, *keys_for_articles(articles)}
 
 
 def filter_sections() -> list[SectionChoice]:

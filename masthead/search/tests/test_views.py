@@ -257,3 +257,29 @@ def test_the_section_filter_is_kept_until_a_section_changes(client, site_tree, d
         news.save_revision().publish()
     options = section_options()
     assert "Breaking news" in options and "News" not in options
+
+
+def test_the_latest_articles_a_fruitless_search_suggests_are_kept_until_one_is_published_or_changed(
+    client, site_tree, django_capture_on_commit_callbacks
+):
+    news = site_tree.sections["news"]
+    with django_capture_on_commit_callbacks(execute=True):
+        older = make_article(news, title="Tram lines extended", hours_ago=3)
+
+    def suggested(query: str) -> list[str]:
+        latest = parse(client.get("/search/", {"q": query})).find(".//ul[@class='search-latest']")
+        return [link.text for link in latest.iter("a")]
+
+    assert suggested("zebrafish") == ["Tram lines extended"]
+    with CaptureQueriesContext(connection) as captured:
+        assert suggested("okapi") == ["Tram lines extended"]
+    assert not any('"news_articleauthor"' in query["sql"] for query in captured), "read again, unchanged"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article(news, title="Night buses return")
+    assert suggested("okapi") == ["Night buses return", "Tram lines extended"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        older.title = "Tram lines extended to the harbour"
+        older.save_revision().publish()
+    assert suggested("okapi") == ["Night buses return", "Tram lines extended to the harbour"]
