@@ -101,11 +101,49 @@ def smtp_inbox(settings):
     controller.stop()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The test database, with the base site most tests start from (factories.BaseSite)."""
+    from django.core.cache import caches
+    from django.test import override_settings
+
+    from masthead.news.tests.factories import base_site
+    from masthead.pagecache.memory import clear_every_memory
+    from masthead.pagecache.purge import page_store
+
+    folder = tmp_path_factory.mktemp("base-site")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=folder / "media", MASTHEAD_PAGE_CACHE_DIR=folder / "pages"),
+    ):
+        base_site.build()
+    page_store.cache_clear()
+    for alias in ("default", "renditions"):
+        caches[alias].clear()
+    clear_every_memory()
+
+
+@pytest.fixture(autouse=True)
+def _transactional_tests_start_empty(request, django_db_blocker):
+    """A transactional test sees the site as the previous one's emptying left it, not
+    the base site: the first of them removes it (pytest-django runs them after the
+    others, so the rest of the run never needs it)."""
+    from masthead.news.tests.factories import base_site
+
+    marker = request.node.get_closest_marker("django_db")
+    transactional = {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if transactional and base_site.home_id is not None:
+        with django_db_blocker.unblock():
+            base_site.drop()
+
+
 @pytest.fixture
 def site_tree(db):
-    from masthead.news.tests.factories import build_site
+    from masthead.news.tests.factories import base_site, build_site
 
-    return build_site()
+    return base_site.fetch() or build_site()
 
 
 @pytest.fixture(scope="session")
@@ -133,14 +171,16 @@ def load_demo_newsroom(copy: list[sqlite3.Connection]) -> None:
     from django.db import connection
 
     from masthead.demo.services import demo_load
-    from masthead.news.tests.factories import ensure_wagtail_roots
+    from masthead.news.tests.factories import base_site, ensure_wagtail_roots
 
     connection.ensure_connection()
     if copy:
         copy[0].backup(connection.connection)
         # A transactional test's emptying of the database made new content types since.
         ContentType.objects.clear_cache()
+        base_site.home_id = None
         return
+    base_site.drop()  # the demo fills the empty site Wagtail installs
     ensure_wagtail_roots()
     demo_load()
     if connection.vendor == "sqlite":

@@ -9,6 +9,7 @@ from wagtail.models import Site
 from masthead.demo import content
 from masthead.demo.services import admin_ensure, demo_load
 from masthead.news.models import ArticlePage, Author, SectionPage
+from masthead.news.tests.factories import base_site
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +20,7 @@ def demo_site(django_db_setup, django_db_blocker, tmp_path_factory):
     # `_media_in_tmp`, a per-test fixture this module-scoped one runs before): pages
     # render renditions the load did not make, and those read the originals.
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.getbasetemp() / "media"):
+        base_site.drop()  # the demo fills the empty site Wagtail installs
         demo_load()
         yield
         # Module-scoped data outlives the per-test transactions: remove it so other
@@ -44,6 +46,7 @@ def demo_site(django_db_setup, django_db_blocker, tmp_path_factory):
             page.delete()
         for model in (AdCreative, Author, Source, SiteSettings, NewsImage, Tag, SiteViewsDaily, get_user_model()):
             model.objects.all().delete()
+        base_site.build()
 
 
 def test_demo_fills_home_sections_and_about_thirty_articles(demo_site, client):

@@ -75,6 +75,47 @@ def build_site(section_slugs=("news", "analysis")) -> SiteTree:
     return SiteTree(home, sections, site)
 
 
+class BaseSite:
+    """The site most tests start from (`build_site()`'s), built once per test run instead
+    of once per test: building it publishes three pages, a third of a small test's time.
+
+    Each test's transaction rolls back to it. Transactional tests empty the database
+    when they end, and a module fixture may have replaced it: `fetch()` then answers
+    None and the test builds its own, as before."""
+
+    def __init__(self):
+        self.home_id: int | None = None
+        self.section_ids: dict[str, int] = {}
+        self.site_id: int | None = None
+
+    def build(self) -> None:
+        tree = build_site()
+        self.home_id, self.site_id = tree.home.pk, tree.site.pk
+        self.section_ids = {slug: section.pk for slug, section in tree.sections.items()}
+
+    def drop(self) -> None:
+        """Remove it, for a module fixture that needs the empty site Wagtail installs."""
+        root = ensure_wagtail_roots()
+        for child in root.get_children():
+            child.delete()
+        Site.objects.all().delete()
+        self.home_id = None
+
+    def fetch(self) -> SiteTree | None:
+        """The base site as it is in the database, or None where it is not intact."""
+        if self.home_id is None:
+            return None
+        site = Site.objects.filter(pk=self.site_id, root_page_id=self.home_id, is_default_site=True).first()
+        home = HomePage.objects.filter(pk=self.home_id).first()
+        sections = SectionPage.objects.in_bulk(self.section_ids.values())
+        if site is None or home is None or len(sections) != len(self.section_ids):
+            return None
+        return SiteTree(home, {slug: sections[pk] for slug, pk in self.section_ids.items()}, site)
+
+
+base_site = BaseSite()
+
+
 def make_image(title: str = "", *, credit: str = "") -> NewsImage:
     buffer = io.BytesIO()
     Image.new("RGB", (1600, 900), (40, 90, 160)).save(buffer, "JPEG")
