@@ -17,11 +17,14 @@ carries no authority and changes nothing but a count (docs/decisions/0011).
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from urllib.parse import parse_qsl, urlsplit
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 from masthead.analytics import bots, counting, known, spool, visitors
 
@@ -37,6 +40,19 @@ _NO_STORE = ("Cache-Control", "no-store")
 
 class BadBeacon(ValueError):
     pass
+
+
+@functools.cache
+def _configuration() -> tuple[str, int]:
+    """The settings a beacon reads (Redis or not, proxy hops), read once per process:
+    each read through Django's lazy settings object cost almost a microsecond."""
+    return settings.MASTHEAD_PAGE_CACHE_REDIS_URL, settings.MASTHEAD_PROXY_HOPS
+
+
+@receiver(setting_changed)
+def _forget_configuration(setting, **kwargs):
+    if setting in ("MASTHEAD_PAGE_CACHE_REDIS_URL", "MASTHEAD_PROXY_HOPS"):
+        _configuration.cache_clear()
 
 
 def _number(raw: str, name: str) -> int:
@@ -69,8 +85,8 @@ def parse(body: bytes, own_host: str) -> counting.Counted:
     # Most beacons are `page=<id>` (an appended article has no referrer of its own):
     # read without the form parser, a fifth of a beacon's time.
     plain = body.removesuffix(b"&ref=")
-    if plain.startswith(b"page=") and plain[5:].isdigit() and len(plain) < 24:
-        return counting.Counted("view", _number(plain[5:].decode(), "page"))
+    if plain.startswith(b"page=") and plain[5:].isdigit() and len(plain) < 24 and 0 < (page := int(plain[5:])) < MAX_ID:
+        return counting.Counted("view", page)
     try:
         text = body.decode("ascii")  # form encoding percent-encodes everything else
         fields = parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text), max_num_fields=4)
@@ -134,6 +150,7 @@ def handle(environ, start_response):
     if bots.is_prefetch(environ) or bots.is_bot(user_agent):
         return _answer(start_response, "204 No Content")
     now = time.time()
+    redis_url, proxy_hops = _configuration()
     try:
         ids = known.pages if counted.kind == "view" else known.creatives
         if counted.object_id not in ids:
@@ -141,11 +158,11 @@ def handle(environ, start_response):
         viewed = f"{counted.kind}:{counted.object_id}" if counted.kind != "view" else str(counted.object_id)
         visitor = visitors.visitor_hash(
             salt=visitors.day_salt(now),
-            address=visitors.client_address(environ),
+            address=visitors.client_address(environ, hops=proxy_hops),
             user_agent=user_agent,
             viewed=viewed,
         )
-        if settings.MASTHEAD_PAGE_CACHE_REDIS_URL:
+        if redis_url:
             spool.append(spool.line(counted, visitor=visitor, now=now))  # shipped to Redis by the worker's thread
         else:
             counting.count_once(counted, visitor=visitor, now=now)

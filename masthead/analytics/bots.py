@@ -38,5 +38,7 @@ def is_prefetch(environ) -> bool:
     """A page fetched ahead of a click (speculation rules, link prefetch) is not a view.
     The beacon runs only once a page is shown, so this guards against a prefetch that
     also runs script."""
+    if "HTTP_SEC_PURPOSE" not in environ and "HTTP_PURPOSE" not in environ:
+        return False  # a reader's beacon: neither header
     purpose = (environ.get("HTTP_SEC_PURPOSE", "") + "," + environ.get("HTTP_PURPOSE", "")).lower()
     return "prefetch" in purpose or "prerender" in purpose

@@ -21,7 +21,7 @@ import datetime
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
@@ -44,10 +44,11 @@ REDIS_BACKOFF_SECONDS = 5.0
 _redis_client = SharedClient(timeout_seconds=REDIS_TIMEOUT_SECONDS)
 
 
-@dataclass(frozen=True)
-class Counted:
+class Counted(NamedTuple):
     """One thing a beacon counts. `kind` is "view" (object_id a page), "impression" or
-    "click" (object_id an ad creative); `referrer_domain` only for views."""
+    "click" (object_id an ad creative); `referrer_domain` only for views. (A tuple, not
+    a frozen dataclass: made once per beacon, and the dataclass's checked setting of each
+    field was a tenth of a beacon's time.)"""
 
     kind: str
     object_id: int

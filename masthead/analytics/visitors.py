@@ -52,16 +52,28 @@ def _load_or_make_salt(day: int) -> bytes:
     return row.salt.encode()
 
 
+# The day's hasher with its key already taken in: a copy of it hashes a beacon in half
+# the time a new keyed hasher takes (the key is a block of its own to compress).
+_keyed: dict[bytes, object] = {}
+
+
 def visitor_hash(*, salt: bytes, address: str, user_agent: str, viewed: str) -> str:
     """32 hex characters; `viewed` names what was seen (a page, an ad event), so the same
     reader's visits to two articles are two different hashes."""
-    message = f"{address}\0{user_agent}\0{viewed}".encode("utf-8", "surrogateescape")
-    return hashlib.blake2b(message, digest_size=16, key=salt[:64]).hexdigest()
+    keyed = _keyed.get(salt)
+    if keyed is None:
+        keyed = hashlib.blake2b(digest_size=16, key=salt[:64])
+        _keyed.clear()  # yesterday's salt is never used again
+        _keyed[salt] = keyed
+    hasher = keyed.copy()
+    hasher.update(f"{address}\0{user_agent}\0{viewed}".encode("utf-8", "surrogateescape"))
+    return hasher.hexdigest()
 
 
-def client_address(environ) -> str:
-    """The reader's address by the rule rate limits use (MASTHEAD_PROXY_HOPS)."""
-    return address_from_environ(environ)
+def client_address(environ, *, hops: int | None = None) -> str:
+    """The reader's address by the rule rate limits use (MASTHEAD_PROXY_HOPS, or `hops`
+    when the caller read it already)."""
+    return address_from_environ(environ, hops=hops)
 
 
 def forget_old_salts(now: float | None = None) -> int:
@@ -77,3 +89,4 @@ def forget_old_salts(now: float | None = None) -> int:
 
 def reset_for_tests() -> None:
     _salts.clear()
+    _keyed.clear()

@@ -13,10 +13,11 @@ def client_ip(request) -> str:
     return address_from_environ(request.META)
 
 
-def address_from_environ(environ) -> str:
+def address_from_environ(environ, *, hops: int | None = None) -> str:
     """client_ip() for a WSGI environ, for callables that answer before Django (the
-    analytics beacon): one rule for both."""
-    hops = settings.MASTHEAD_PROXY_HOPS
+    analytics beacon, which passes MASTHEAD_PROXY_HOPS as `hops`): one rule for both."""
+    if hops is None:
+        hops = settings.MASTHEAD_PROXY_HOPS
     if hops:
         forwarded = [part.strip() for part in environ.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
         if len(forwarded) >= hops and _is_address(forwarded[-hops]):

@@ -90,6 +90,16 @@ def test_the_salt_rotates_each_utc_day_and_yesterdays_is_deleted(beacons, articl
     assert today.day == datetime.date(2026, 12, 5) and today.salt != first_salt
 
 
+def test_the_visitor_hash_is_the_days_keyed_blake2b_and_follows_a_new_salt():
+    """The privacy note's construction, whatever the hashing keeps between beacons."""
+    import hashlib
+
+    for salt in (b"a" * 64, b"b" * 64, b"a" * 64):
+        expected = hashlib.blake2b(b"198.51.100.7\0Firefox\x0042", digest_size=16, key=salt).hexdigest()
+        assert visitors.visitor_hash(salt=salt, address="198.51.100.7", user_agent="Firefox", viewed="42") == expected
+    assert visitors.visitor_hash(salt=b"a" * 64, address="198.51.100.7", user_agent="Firefox", viewed="43") != expected
+
+
 def test_the_salt_is_made_once_and_shared_by_every_worker(article, clock):
     salt = visitors.day_salt(NOON)
     visitors.reset_for_tests()  # another worker, which has not read it yet

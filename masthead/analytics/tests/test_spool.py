@@ -215,6 +215,23 @@ def test_a_spool_shipped_past_its_size_is_rotated_and_deleted(beacons, redis_cou
     assert totals(first) == [5]
 
 
+def test_a_spool_older_than_its_age_limit_is_rotated_and_deleted(beacons, redis_counts, articles, monkeypatch):
+    """Deleted before the kernel's 30 s writeback, a spool's lines never reach the disk."""
+    first, _ = articles
+    beacons.view(first.pk, address="198.51.100.1")
+    (old,) = spool_files()
+    spool.ship_now()
+    assert old.exists()  # shipped, small and young: kept for the next lines
+    monkeypatch.setattr(spool, "ROTATE_SECONDS", 0.0)
+    spool.ship_now()
+    assert not old.exists() and not (old.parent / (old.name + ".shipped")).exists()
+    beacons.view(first.pk, address="198.51.100.2")  # the writer opens a new file
+    (new,) = spool_files()
+    assert new != old
+    flush.flush_counts()
+    assert totals(first) == [2]
+
+
 def test_a_beacon_answers_503_when_its_spool_cannot_be_written(beacons, redis_counts, articles, settings, tmp_path):
     first, _ = articles
     (tmp_path / "not-a-folder").write_text("")
