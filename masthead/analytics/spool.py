@@ -60,6 +60,7 @@ from masthead.analytics import counting
 logger = logging.getLogger(__name__)
 
 SPOOL_SUFFIX = ".spool"
+MAKING_SUFFIX = ".making"  # a spool being made, before it is locked and renamed
 SHIPPED_SUFFIX = ".shipped"
 ROTATE_BYTES = 4 * 1024 * 1024
 # ... or once this old. The kernel writes a file's changes to disk after they have been
@@ -77,6 +78,7 @@ SEGMENT_BYTES = 64 * 1024
 # beacons' rate was 15-25% lower than at 50 ms in A/B runs (decision 0015).
 IDLE_SECONDS = 0.05
 ADOPT_SECONDS = 10.0
+ABANDONED_MAKING_SECONDS = 60.0
 MARKER_PREFIX = "masthead:analytics:shipped:"
 MARKER_SECONDS = 7 * 86_400  # far longer than any spool waits to be shipped
 REDIS_BACKOFF_SECONDS = counting.REDIS_BACKOFF_SECONDS
@@ -285,8 +287,19 @@ def _open_own(process: _Process) -> SpoolFile:
     folder = directory()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"beacons-{process.pid}-{next(process.numbers)}-{secrets.token_hex(4)}{SPOOL_SUFFIX}"
-    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
-    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    # Made under another name and locked before it takes its own: an adopter takes any
+    # spool whose lock it can get for a dead process's, and one that looked between the
+    # open and the lock took a live worker's new file (its beacon answered 503).
+    making = path.with_name(path.name + MAKING_SUFFIX)
+    fd = os.open(making, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.rename(making, path)
+    except BaseException:
+        os.close(fd)
+        with contextlib.suppress(FileNotFoundError):
+            making.unlink()
+        raise
     spool = SpoolFile(path, fd, own=True)
     with process.files_lock:
         process.files.append(spool)
@@ -506,6 +519,7 @@ def adopt_orphans() -> int:
     with process.files_lock:
         open_here = {spool.path for spool in process.files}
     adopted = 0
+    _delete_abandoned_makings()
     for path in sorted(directory().glob("*" + SPOOL_SUFFIX)) if directory().is_dir() else ():
         if path in open_here:
             continue
@@ -515,6 +529,16 @@ def adopt_orphans() -> int:
                 process.files.append(spool)
             adopted += 1
     return adopted
+
+
+def _delete_abandoned_makings() -> None:
+    """A process that died between making a spool and renaming it left an empty file
+    (lines are written only after the rename); one a minute old is no one's."""
+    folder = directory()
+    for path in folder.glob("*" + SPOOL_SUFFIX + MAKING_SUFFIX) if folder.is_dir() else ():
+        with contextlib.suppress(FileNotFoundError):
+            if time.time() - path.stat().st_mtime > ABANDONED_MAKING_SECONDS:
+                path.unlink()
 
 
 def _open_if_orphan(path: Path) -> SpoolFile | None:
