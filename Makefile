@@ -63,6 +63,11 @@ test: $(BIN)/.installed node_modules/.installed
 	  echo "== make test: SQLite pass exit $$sqlite, PostgreSQL pass exit $$postgres =="; \
 	  [ $$sqlite = 0 ] && [ $$postgres = 0 ]
 
+# The passes run at once and the tests empty the Redis database they are given, so each
+# pass has its own (sharing one, a flush in one pass deleted the other's batch keys).
+MASTHEAD_TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+MASTHEAD_TEST_REDIS_URL_POSTGRES_PASS ?= redis://127.0.0.1:6379/14
+
 # Tests marked `postgres` start what they need on PostgreSQL themselves, whatever the
 # pass: they run once, in the PostgreSQL pass.
 SQLITE_PASS_MARKERS := not postgres
@@ -70,7 +75,7 @@ SQLITE_PASS_MARKERS_BESIDE_POSTGRES := not postgres and not (engine_independent 
 
 test-sqlite: $(BIN)/.installed node_modules/.installed
 	@echo "== Test suite on SQLite (tests marked postgres run in the PostgreSQL pass) =="
-	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest -m "$(SQLITE_PASS_MARKERS)"
+	env -u DATABASE_URL -u REDIS_URL MASTHEAD_TEST_REDIS_URL="$(MASTHEAD_TEST_REDIS_URL)" $(BIN)/pytest -m "$(SQLITE_PASS_MARKERS)"
 
 # The PostgreSQL pass leaves out what does not depend on the database engine: browser
 # journeys check markup, layout and script, the process tests start `masthead` on a
@@ -83,7 +88,8 @@ POSTGRES_PASS_MARKERS_WITH_ENGINE_INDEPENDENT := postgres or not (browser or tim
 test-postgres: $(BIN)/.installed node_modules/.installed
 	@if VENV_PY=$(BIN)/python scripts/service-available postgres "$(MASTHEAD_TEST_DATABASE_URL)"; then \
 	  echo "== Test suite on PostgreSQL (browser journeys and process tests ran on SQLite) =="; \
-	  DATABASE_URL="$(MASTHEAD_TEST_DATABASE_URL)" $(BIN)/pytest -m "$(POSTGRES_PASS_MARKERS)"; \
+	  DATABASE_URL="$(MASTHEAD_TEST_DATABASE_URL)" MASTHEAD_TEST_REDIS_URL="$(MASTHEAD_TEST_REDIS_URL_POSTGRES_PASS)" \
+	    $(BIN)/pytest -m "$(POSTGRES_PASS_MARKERS)"; \
 	elif [ "$${MASTHEAD_REQUIRE_SERVICES:-0}" = "1" ]; then \
 	  echo "PostgreSQL is required (MASTHEAD_REQUIRE_SERVICES=1) but not reachable." >&2; exit 1; \
 	else \
