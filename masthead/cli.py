@@ -27,8 +27,8 @@ SERVER_WORKERS = 2
 # threads' beacons shared it); beacons no longer wait (they are spooled, decision 0015)
 # and eight was kept, untried against fewer. The bench's bare-WSGI reference runs with
 # the same. Page-cache hits lost about 5% against 2 threads in one trial: hits and renders
-# hold the GIL, so more threads add switching, not speed. SQLite writes are queued per
-# worker (counting._sqlite_writes) so eight threads do not fight over its lock.
+# hold the GIL, so more threads add switching, not speed. Beacons' SQLite writes queue
+# on a lock file (counting._sqlite_writers) so the threads do not fight over its lock.
 SERVER_BLOCKING_THREADS = 8
 # Granian's own limit for a worker that does not stop when told, then serve's for the tree.
 WORKER_KILL_SECONDS = 3
