@@ -280,9 +280,6 @@ def run_beacons(duration: int, workdir: Path, *, database: str = "masthead_bench
     page_ids = load_site(sqlite)
     rows[ROW_SQLITE] = measure_counted(sqlite, port, workdir, page_ids, duration=duration)
 
-    run.log("beacons: references (bare WSGI, nginx)")
-    rows.update(references(workdir, page_ids, duration=duration))
-
     run.log("beacons: PostgreSQL + Redis (append-only file)")
     server_url = run.postgres_server_url()
     with psycopg.connect(server_url, autocommit=True) as connection:
@@ -300,6 +297,11 @@ def run_beacons(duration: int, workdir: Path, *, database: str = "masthead_bench
             MASTHEAD_PROXY_HOPS="1",
         )
         page_ids = load_site(scale_out)
+        # The references right before the Redis row they are set against, not before
+        # the site was loaded (two minutes of work for both cores): on a shared machine
+        # the bare rate moved by up to a third between runs minutes apart.
+        run.log("beacons: references (bare WSGI, nginx)")
+        rows.update(references(workdir, page_ids, duration=duration))
         # The rate with the durability README asks of production (a second of counts at
         # risk if the machine dies); the kill -9 run below asks for every write on disk.
         redis_server.set_fsync("everysec")
