@@ -39,6 +39,8 @@ DEDUPE_SECONDS = 30 * 60
 LIVE_KEY = "masthead:analytics:live"
 SEEN_PREFIX = "masthead:analytics:seen:"
 BATCH_PREFIX = "masthead:analytics:batch:"
+# The names of the batches moved out of the live hash and not yet applied (flush.py).
+BATCHES_KEY = "masthead:analytics:batches"
 # Connecting to Redis takes at most this long before the spool's lines go elsewhere.
 REDIS_TIMEOUT_SECONDS = 0.5
 # After Redis refused a connection it is left alone this long, so a Redis that drops

@@ -10,7 +10,7 @@ import pytest
 import redis
 from django.conf import settings as django_settings
 
-from masthead.analytics import counting, known, spool, visitors
+from masthead.analytics import counting, flush, known, spool, visitors
 from masthead.analytics.beacon import BeaconApplication
 from masthead.conftest import service_missing
 
@@ -22,10 +22,10 @@ def _fresh_memories(settings, tmp_path):
     """No shipper thread either: tests ship spools when they choose (`spool.ship_now`)."""
     settings.MASTHEAD_PAGE_CACHE_REDIS_URL = ""
     settings.MASTHEAD_ANALYTICS_SPOOL_DIR = tmp_path / "spool"
-    for module in (counting, known, visitors, spool):
+    for module in (counting, flush, known, visitors, spool):
         module.reset_for_tests()
     yield
-    for module in (counting, known, visitors, spool):
+    for module in (counting, flush, known, visitors, spool):
         module.reset_for_tests()
 
 
