@@ -1,7 +1,9 @@
 """Beacon ingestion (issue 10): `POST /analytics/beacon/` in requests/s with `masthead
 serve`'s default workers, on the embedded default (SQLite) and on PostgreSQL + Redis,
 beside two references measured in the same run: the same granian answering an empty 204
-from a bare WSGI callable (bench/bare_wsgi.py), and nginx's `return 204`. Then, with
+from a bare WSGI callable (bench/bare_wsgi.py), and nginx's `return 204`. The Redis row
+and the bare callable alternate, three runs each, and the goal of half the bare rate is
+judged on the median of the pairs (`against_bare`). Then, with
 Redis, redis-server is killed (kill -9) and restarted in the middle of a run: every
 beacon the client saw acknowledged (204) must be in the tables after the final flush.
 
@@ -20,21 +22,23 @@ import json
 import os
 import shutil
 import signal
+import statistics
 import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import run  # bench/run.py: the server, wrk and nginx helpers (bench is scripts, loaded by path)
 
-from masthead.cli import SERVER_BLOCKING_THREADS, SERVER_WORKERS
+from masthead.cli import granian_command
 
 BEACON_PATH = "/analytics/beacon/"
 README_START, README_END = "<!-- bench-beacons:start -->", "<!-- bench-beacons:end -->"
 BENCH = Path(__file__).resolve().parent
 KILL_AFTER_SECONDS = 0.4  # of the run's length: Redis is killed then...
 DOWN_SECONDS = 2.0  # ...and started again this much later
+PAIRS = 3  # bare-WSGI and Redis runs, alternating (against_bare)
 BROWSER_AGENTS = [
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15",
@@ -232,15 +236,17 @@ class RedisServer:
 
 
 @contextlib.contextmanager
-def bare_wsgi(port: int):
+def bare_wsgi(port: int, workdir: Path):
+    """The bare callable under granian exactly as `masthead serve` runs it (workers,
+    threads, the static route it checks first), so only the callable differs."""
+    config = SimpleNamespace(host="127.0.0.1", port=port, data_dir=workdir / "bare")
+    (config.data_dir / "media" / "images").mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(
-        [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(SERVER_WORKERS), "--blocking-threads", str(SERVER_BLOCKING_THREADS), "--no-reload", "--log-level", "warning",
-         "bare_wsgi:application"],
+        granian_command(config, application="bare_wsgi:application"),
         cwd=BENCH,
         stdout=subprocess.DEVNULL,
         start_new_session=True,
-    )  # fmt: skip
+    )
     try:
         deadline = time.monotonic() + 30
         while not run.port_answers(port):
@@ -257,16 +263,43 @@ def bare_wsgi(port: int):
             process.wait()
 
 
-def references(workdir: Path, page_ids: list[int], *, duration: int) -> dict:
-    rows = {}
+def bare_reference(workdir: Path, page_ids: list[int], *, duration: int) -> dict:
     port = run.free_port()
-    with bare_wsgi(port):
-        rows[ROW_BARE] = wrk_beacons(f"http://127.0.0.1:{port}", workdir, page_ids, duration=duration)
+    with bare_wsgi(port, workdir):
+        return wrk_beacons(f"http://127.0.0.1:{port}", workdir, page_ids, duration=duration)
+
+
+def nginx_reference(workdir: Path, page_ids: list[int], *, duration: int) -> dict:
     port = run.free_port()
     block = f"server {{ listen 127.0.0.1:{port}; location = {BEACON_PATH} {{ return 204; }} }}"
     with run.nginx(block, workdir / "nginx", port=port):
-        rows[ROW_NGINX] = wrk_beacons(f"http://127.0.0.1:{port}", workdir, page_ids, duration=duration)
-    return rows
+        return wrk_beacons(f"http://127.0.0.1:{port}", workdir, page_ids, duration=duration)
+
+
+def median_run(runs: list[dict]) -> dict:
+    """The run of median rate (its rate and latencies), with the counts of all runs."""
+    middle = dict(sorted(runs, key=lambda row: row["rps"])[(len(runs) - 1) // 2])
+    for total in ("errors", "acknowledged", "acknowledged_with_warm_up", "stored", "lost"):
+        if all(total in row for row in runs):
+            middle[total] = sum(row[total] for row in runs)
+    middle["runs"] = len(runs)
+    return middle
+
+
+def against_bare(environment: dict, port: int, workdir: Path, page_ids: list[int], *, duration: int):
+    """The Redis row and the bare reference, in PAIRS pairs: each Redis run right after
+    a bare run, so a pair sees the machine as it was then. On a shared 2-core machine
+    the bare rate moved between 17,000 and 42,000/s within half an hour while the
+    beacon's stayed between 12,600 and 14,900/s: one pair passed or failed the goal of half by the
+    luck of its bare run. The goal is judged on the median of the pairs' ratios."""
+    bare_runs, redis_runs = [], []
+    for number in range(1, PAIRS + 1):
+        run.log(f"beacons: pair {number} of {PAIRS}: bare WSGI, then PostgreSQL + Redis")
+        bare_runs.append(bare_reference(workdir, page_ids, duration=duration))
+        redis_runs.append(measure_counted(environment, port, workdir, page_ids, duration=duration))
+    bare, redis_row = median_run(bare_runs), median_run(redis_runs)
+    redis_row["pairs"] = [[one["rps"], other["rps"]] for one, other in zip(redis_runs, bare_runs, strict=True)]
+    return bare, redis_row
 
 
 def run_beacons(duration: int, workdir: Path, *, database: str = "masthead_bench_beacons") -> dict:
@@ -297,15 +330,13 @@ def run_beacons(duration: int, workdir: Path, *, database: str = "masthead_bench
             MASTHEAD_PROXY_HOPS="1",
         )
         page_ids = load_site(scale_out)
-        # The references right before the Redis row they are set against, not before
-        # the site was loaded (two minutes of work for both cores): on a shared machine
-        # the bare rate moved by up to a third between runs minutes apart.
-        run.log("beacons: references (bare WSGI, nginx)")
-        rows.update(references(workdir, page_ids, duration=duration))
+        run.log("beacons: reference (nginx)")
+        nginx = nginx_reference(workdir, page_ids, duration=duration)
         # The rate with the durability README asks of production (a second of counts at
         # risk if the machine dies); the kill -9 run below asks for every write on disk.
         redis_server.set_fsync("everysec")
-        rows[ROW_REDIS] = measure_counted(scale_out, port, workdir, page_ids, duration=duration)
+        bare, redis_row = against_bare(scale_out, port, workdir, page_ids, duration=duration)
+        rows.update({ROW_BARE: bare, ROW_NGINX: nginx, ROW_REDIS: redis_row})
         redis_server.set_fsync("always")
 
         def kill_and_restart(wrk_process):
@@ -329,16 +360,23 @@ def run_beacons(duration: int, workdir: Path, *, database: str = "masthead_bench
     }
 
 
+def share_of_bare(rows: dict) -> float | None:
+    """The Redis row's rate as a share of the bare callable's: the median of its pairs'
+    shares, or (a row without pairs) of the two rows."""
+    redis_row, bare = rows.get(ROW_REDIS, {}), rows.get(ROW_BARE, {}).get("rps")
+    if redis_row.get("pairs"):
+        return statistics.median(beacon / reference for beacon, reference in redis_row["pairs"])
+    return redis_row["rps"] / bare if bare and "rps" in redis_row else None
+
+
 def goals(rows: dict) -> dict[str, tuple[str, bool | None]]:
-    bare = rows.get(ROW_BARE, {}).get("rps")
-    redis_rps = rows.get(ROW_REDIS, {}).get("rps", 0)
+    redis_row = rows.get(ROW_REDIS, {})
+    slowest = min((beacon for beacon, _ in redis_row.get("pairs", [])), default=redis_row.get("rps", 0))
+    share = share_of_bare(rows)
     killed = rows.get(ROW_KILLED, {})
     return {
         ROW_SQLITE: ("≥ 1,000/s", rows.get(ROW_SQLITE, {}).get("rps", 0) >= 1000),
-        ROW_REDIS: (
-            "≥ 8,000/s and ≥ ½ bare WSGI",
-            redis_rps >= 8000 and bare is not None and redis_rps >= bare / 2,
-        ),
+        ROW_REDIS: ("≥ 8,000/s and ≥ ½ bare WSGI", slowest >= 8000 and share is not None and share >= 0.5),
         ROW_KILLED: ("0 acknowledged beacons lost", killed.get("lost") == 0 if "lost" in killed else None),
     }
 
@@ -363,6 +401,15 @@ def markdown(result: dict) -> str:
             f"| {name} | {row['rps']:,.0f} | {row['p50_ms']:.2f} | {row['p99_ms']:.2f} | {row['errors']:,} | "
             f"{row['acknowledged_with_warm_up']:,} | {stored} | {lost} | {goal}{mark} |"
         )
+    pairs = rows.get(ROW_REDIS, {}).get("pairs")
+    if pairs:
+        each = "; ".join(f"{beacon:,.0f} against {bare:,.0f} ({beacon / bare:.0%})" for beacon, bare in pairs)
+        lines += [
+            "",
+            f"Bare WSGI and Redis runs alternate, {len(pairs)} of each; the two rows show the run of median rate "
+            "and the counts of all runs. Redis against the bare run right before it: "
+            f"{each}; median {share_of_bare(rows):.0%}.",
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -138,7 +138,9 @@ class ProcessTree:
             self.finish(child)
 
 
-def _server_command(config: env.Config) -> list[str]:
+def granian_command(config: env.Config, application: str = "masthead.wsgi:application") -> list[str]:
+    """Granian as `masthead serve` runs it; the beacon bench's bare-WSGI reference runs
+    its own callable with the same command, so the two differ only in the callable."""
     return [
         sys.executable, "-m", "granian",
         "--interface", "wsgi",
@@ -154,7 +156,7 @@ def _server_command(config: env.Config) -> list[str]:
         "--static-path-route", IMAGES_ROUTE,
         "--static-path-mount", str(config.data_dir / "media" / "images"),
         "--log-level", "warning",
-        "masthead.wsgi:application",
+        application,
     ]  # fmt: skip
 
 
@@ -188,7 +190,7 @@ def _serve(config: env.Config, tree: ProcessTree, stop: StopSignals) -> int:
     sandbox = _local_paypal_sandbox(config)
     children_environment = env.child_environment(PAYPAL_API_BASE=sandbox.base_url) if sandbox else None
     worker_says_ready, worker_ready_pipe = os.pipe()
-    tree.start("granian", _server_command(config), env=children_environment)
+    tree.start("granian", granian_command(config), env=children_environment)
     tree.start(
         "the task worker",
         [*MASTHEAD, "worker", "--ready-fd", str(worker_ready_pipe)],
