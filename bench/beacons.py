@@ -408,7 +408,7 @@ def markdown(result: dict) -> str:
             "",
             f"Bare WSGI and Redis runs alternate, {len(pairs)} of each; the two rows show the run of median rate "
             "and the counts of all runs. Redis against the bare run right before it: "
-            f"{each}; median {share_of_bare(rows):.0%}.",
+            f"{each}; median {share_of_bare(rows):.2%}.",  # 49.96% is not half
         ]
     return "\n".join(lines) + "\n"
 

@@ -54,7 +54,7 @@ def test_the_share_of_bare_is_the_median_of_the_alternating_pairs(beacons):
     }
     assert beacons.share_of_bare(rows) == pytest.approx(12600 / 24000)
     assert beacons.goals(rows)[beacons.ROW_REDIS][1] is True
-    assert "median 52%" in beacons.markdown({"when": "now", "machine": "2 cores", "duration": 5, "rows": rows})
+    assert "median 52.50%" in beacons.markdown({"when": "now", "machine": "2 cores", "duration": 5, "rows": rows})
     rows[beacons.ROW_REDIS]["pairs"][2] = [7900, 15000]  # half of its bare run, but under 8,000/s
     assert beacons.goals(rows)[beacons.ROW_REDIS][1] is False
     rows[beacons.ROW_REDIS]["pairs"] = [[13000, 30000], [14000, 22000], [11000, 24000]]
