@@ -253,10 +253,17 @@ _process = _Process()
 ship_in_background = True
 
 
-def _this_process() -> _Process:
+def _forget_parent_process() -> None:
     global _process
-    if _process.pid != os.getpid():
-        _process = _Process()
+    _process = _Process()
+
+
+# A forked child holds its own files, locks and shipper. Made at the fork rather than by
+# comparing os.getpid() on every beacon: a system call a beacon, on the hottest path.
+os.register_at_fork(after_in_child=_forget_parent_process)
+
+
+def _this_process() -> _Process:
     return _process
 
 

@@ -19,7 +19,13 @@ def address_from_environ(environ, *, hops: int | None = None) -> str:
     if hops is None:
         hops = settings.MASTHEAD_PROXY_HOPS
     if hops:
-        forwarded = [part.strip() for part in environ.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        forwarded_header = environ.get("HTTP_X_FORWARDED_FOR", "")
+        if hops == 1 and "," not in forwarded_header:
+            # One proxy that saw the reader (the usual set-up, and every beacon asks):
+            # the same answer as the general rule below, without making a list.
+            candidate = forwarded_header.strip()
+            return candidate if candidate and _is_address(candidate) else environ.get("REMOTE_ADDR", "")
+        forwarded = [part.strip() for part in forwarded_header.split(",") if part.strip()]
         if len(forwarded) >= hops and _is_address(forwarded[-hops]):
             return forwarded[-hops]
     return environ.get("REMOTE_ADDR", "")

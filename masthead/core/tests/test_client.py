@@ -52,3 +52,24 @@ def test_behind_one_proxy_the_address_it_saw_is_the_readers(settings):
     assert address_from_environ(environ) == "10.0.0.1"
     settings.MASTHEAD_PROXY_HOPS = 0
     assert address_from_environ(environ) == "10.0.0.1"
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        ("  203.0.113.7 ", "203.0.113.7"),
+        ("2001:db8::7", "2001:db8::7"),
+        ("", "10.0.0.1"),
+        ("   ", "10.0.0.1"),
+        ("not-an-address", "10.0.0.1"),
+        ("203.0.113.7, ", "203.0.113.7"),
+        (", 203.0.113.7", "203.0.113.7"),
+        ("198.51.100.9,203.0.113.7", "203.0.113.7"),
+    ],
+)
+def test_one_proxy_hop_reads_a_single_forwarded_address_by_the_same_rule(header, expected):
+    """The beacon's shortcut for a header of one address gives what the list rule gives."""
+    environ = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": header}
+    assert address_from_environ(environ, hops=1) == expected
+    assert address_from_environ({"REMOTE_ADDR": "10.0.0.1"}, hops=1) == "10.0.0.1"
