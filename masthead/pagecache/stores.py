@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import itertools
 import os
 import secrets
 import shutil
@@ -358,9 +359,12 @@ class RedisStore:
     # did not restart), and, for an address with a query string (ARGV[7] is then the
     # cap), only while its path (last of KEYS) has room; atomically. A purge leaves
     # deleted pages in other keys' indexes, the path's too: those are dropped before a
-    # full index refuses a page. KEYS: generation, epoch, purged, entry, indexes...;
+    # full index refuses a page. KEYS: generation, epoch, purged, registry, entry, indexes...;
     # ARGV: generation, meta, body, gzip, br, the entry's ttl, cap, stamp, the indexes'
-    # ttl, the page's keys...
+    # ttl, the page's keys... The entry and its indexes are named in the registry
+    # (KEYS[4]), which purge_all() reads instead of walking every key in Redis (the
+    # analytics keep millions there); two of its names picked at random are dropped if
+    # their key has expired, so it stays near the size of what is stored.
     _PUT = """
     local rendered_at = tonumber(ARGV[1])
     local now = redis.call('GET', KEYS[1])
@@ -373,7 +377,7 @@ class RedisStore:
             if purged and tonumber(purged) > rendered_at then return 0 end
         end
     end
-    local entry = KEYS[4]
+    local entry = KEYS[5]
     local cap = tonumber(ARGV[7])
     if cap > 0 and redis.call('EXISTS', entry) == 0 and redis.call('SCARD', KEYS[#KEYS]) >= cap then
         for _, member in ipairs(redis.call('SMEMBERS', KEYS[#KEYS])) do
@@ -383,10 +387,18 @@ class RedisStore:
     end
     redis.call('HSET', entry, 'meta', ARGV[2], 'body', ARGV[3], 'gzip', ARGV[4], 'br', ARGV[5], 'stamp', ARGV[8])
     redis.call('EXPIRE', entry, ARGV[6])
-    for i = 5, #KEYS do
+    for _, name in ipairs(redis.call('SRANDMEMBER', KEYS[4], 2)) do
+        if redis.call('EXISTS', name) == 0 then redis.call('SREM', KEYS[4], name) end
+    end
+    redis.call('SADD', KEYS[4], entry)
+    for i = 6, #KEYS do
         redis.call('SADD', KEYS[i], entry)
         redis.call('EXPIRE', KEYS[i], ARGV[9])
+        redis.call('SADD', KEYS[4], KEYS[i])
     end
+    -- The registry outlives every entry and index it names (each put extends it).
+    local keep = math.max(tonumber(ARGV[6]), tonumber(ARGV[9]))
+    if redis.call('TTL', KEYS[4]) < keep then redis.call('EXPIRE', KEYS[4], keep) end
     return 1
     """
 
@@ -398,6 +410,10 @@ class RedisStore:
         # Named apart from the random generation token stores kept before the clock, which
         # a rolling deploy finds in Redis: that one is simply never read.
         self._clock_keys = [f"{prefix}clock:generation", f"{prefix}clock:epoch", f"{prefix}clock:purged"]
+        self._registry_key = f"{prefix}registry"
+        # Set once purge_all() has walked every key for entries no registry names (stored
+        # by a version before the registry): at most once per entry lifetime.
+        self._swept_key = f"{prefix}registry:swept"
         self._put = self.client.register_script(self._PUT)
         self._start_generation = self.client.register_script(self._GENERATION)
         self._advance = self.client.register_script(self._ADVANCE)
@@ -461,7 +477,12 @@ class RedisStore:
 
     def put(self, address: str, entry: Entry, *, generation: int) -> bool:
         page_keys = [*entry.keys, cache_keys.path(path_of(address))]
-        redis_keys = [*self._clock_keys, self._entry_key(address), *(self._index_key(key) for key in page_keys)]
+        redis_keys = [
+            *self._clock_keys,
+            self._registry_key,
+            self._entry_key(address),
+            *(self._index_key(key) for key in page_keys),
+        ]
         cap = MAX_QUERY_ENTRIES_PER_PATH if "?" in address else 0
         seconds = ENTRY_TTL_SECONDS if entry.expires is None else max(1, round(entry.expires - time.time()))
         args = [
@@ -501,18 +522,34 @@ class RedisStore:
         return self.purge_keys(cache_keys.path(path) for path in paths)
 
     def purge_all(self) -> set[str]:
+        """Advance the clock, then delete every entry and index the registry names.
+        Redis also holds the analytics' dedupe keys (one per reader per page for 30
+        minutes, millions on a busy day): a SCAN for the store's own keys walked them all
+        on every purge of everything, seconds of Redis's time for one menu change."""
         self._advance(keys=self._clock_keys, args=[first_generation(), "all"])
-        stored, batch = set(), []
-        for name in self.client.scan_iter(f"{self.prefix}[ek]:*", count=1000):
-            if name.startswith(self._entry_key("").encode()):
-                stored.add(self._address(name))
-            batch.append(name)
-            if len(batch) >= 1000:
-                self.client.delete(*batch)
-                batch = []
-        if batch:
-            self.client.delete(*batch)
+        stored = set()
+        entry_prefix = self._entry_key("").encode()
+        for names in itertools.batched(self.client.sscan_iter(self._registry_key, count=1000), 1000):
+            stored |= self._delete_names(names, entry_prefix)
+            # Only the names deleted: one a page stored meanwhile added stays registered.
+            self.client.srem(self._registry_key, *names)
+        if not self.client.exists(self._swept_key):
+            for names in itertools.batched(self.client.scan_iter(f"{self.prefix}[ek]:*", count=1000), 1000):
+                stored |= self._delete_names(names, entry_prefix)
+            self.client.set(self._swept_key, 1, ex=ENTRY_TTL_SECONDS)
         return stored
+
+    def _delete_names(self, names, entry_prefix: bytes) -> set[str]:
+        """Delete these keys; the addresses of the entries among them that existed."""
+        with self.client.pipeline(transaction=False) as pipeline:
+            for name in names:
+                pipeline.delete(name)
+            deleted = pipeline.execute()
+        return {
+            self._address(name)
+            for name, gone in zip(names, deleted, strict=True)
+            if gone and name.startswith(entry_prefix)
+        }
 
     def _address(self, entry_key: bytes) -> str:
         return entry_key.decode().removeprefix(self._entry_key(""))

@@ -30,7 +30,7 @@ def redis_store():
     store = RedisStore(REDIS_URL, prefix=f"masthead-test-{uuid.uuid4().hex}:")
     yield store
     store.purge_all()
-    store.client.delete(*store._clock_keys)
+    store.client.delete(*store._clock_keys, store._swept_key)
 
 
 @pytest.fixture(params=["files", "redis"])
@@ -311,3 +311,61 @@ def test_a_purge_of_everything_never_leaves_a_key_below_the_new_epoch(tmp_path, 
     monkeypatch.setattr(stores.shutil, "rmtree", rmtree_while_a_reader_reads)
     store.purge_all()
     assert seen and min(seen) >= marked
+
+
+def test_a_purge_of_everything_does_not_walk_the_other_keys_in_redis(tmp_path):
+    """Redis also holds the analytics' dedupe keys, one per reader per page for 30
+    minutes: a purge of everything (a menu, a site setting, an ad) that SCANned for the
+    store's own keys walked them all. A Redis of the test's own: its command counts are
+    the store's alone."""
+    from masthead.core.tests.processes import RedisServer
+
+    server = RedisServer(tmp_path / "redis").start()
+    client = redis.Redis.from_url(server.url)
+    store = RedisStore(server.url)
+    try:
+        client.mset({f"masthead:analytics:seen:{n:032x}": "1" for n in range(2000)})
+        store.put("/a/", html_entry(), generation=store.generation())
+        assert store.purge_all() == {"/a/"}  # the first walks once, for entries stored before the registry
+        store.put("/b/", html_entry(("page-2",)), generation=store.generation())
+        store.put("/c/?older=1-2", html_entry(), generation=store.generation())
+        client.config_resetstat()
+
+        assert store.purge_all() == {"/b/", "/c/?older=1-2"}
+
+        commands = client.info("commandstats")
+        assert "cmdstat_scan" not in commands and "cmdstat_keys" not in commands
+        assert store.get("/b/") is None and store.get("/c/?older=1-2") is None
+        left = {name.decode() for name in client.scan_iter(count=1000)}
+        assert len([name for name in left if name.startswith("masthead:analytics:seen:")]) == 2000
+        assert not [name for name in left if name.startswith((store._entry_key(""), store._index_key("")))]
+        assert not client.exists(store._registry_key)
+    finally:
+        client.close()
+        store.client.close()
+        server.stop(keep_data=False)
+
+
+def test_a_page_stored_by_a_version_before_the_registry_is_purged(redis_store):
+    """An older version names its pages in no registry: the first purge of everything
+    walks the store's keys once (and again once its mark has expired)."""
+    legacy = redis_store._entry_key("/legacy/")
+    redis_store.client.hset(legacy, mapping={"meta": b"{}", "body": PAGE, "stamp": b"old"})
+    redis_store.client.expire(legacy, 60)
+    redis_store.put("/new/", html_entry(), generation=redis_store.generation())
+
+    assert redis_store.purge_all() == {"/legacy/", "/new/"}
+    assert not redis_store.client.exists(legacy)
+    assert redis_store.client.ttl(redis_store._swept_key) > 0
+
+
+def test_the_registry_forgets_expired_pages_and_outlives_stored_ones(redis_store):
+    gone = redis_store._entry_key("/expired/")
+    redis_store.client.sadd(redis_store._registry_key, gone)  # its entry has expired
+
+    redis_store.put("/kept/", html_entry(), generation=redis_store.generation())
+
+    names = redis_store.client.smembers(redis_store._registry_key)
+    assert gone.encode() not in names  # the set had one name: the put's random pick was it
+    assert redis_store._entry_key("/kept/").encode() in names
+    assert redis_store.client.ttl(redis_store._registry_key) >= redis_store.client.ttl(redis_store._entry_key("/kept/"))
