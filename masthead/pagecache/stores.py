@@ -363,8 +363,9 @@ class RedisStore:
     # ARGV: generation, meta, body, gzip, br, the entry's ttl, cap, stamp, the indexes'
     # ttl, the page's keys... The entry and its indexes are named in the registry
     # (KEYS[4]), which purge_all() reads instead of walking every key in Redis (the
-    # analytics keep millions there); two of its names picked at random are dropped if
-    # their key has expired, so it stays near the size of what is stored.
+    # analytics keep millions there). Like the clock it has no TTL (a `volatile-*` policy
+    # must not evict it); two of its names picked at random are dropped if their key has
+    # expired, so it stays near the size of what is stored.
     _PUT = """
     local rendered_at = tonumber(ARGV[1])
     local now = redis.call('GET', KEYS[1])
@@ -396,9 +397,6 @@ class RedisStore:
         redis.call('EXPIRE', KEYS[i], ARGV[9])
         redis.call('SADD', KEYS[4], KEYS[i])
     end
-    -- The registry outlives every entry and index it names (each put extends it).
-    local keep = math.max(tonumber(ARGV[6]), tonumber(ARGV[9]))
-    if redis.call('TTL', KEYS[4]) < keep then redis.call('EXPIRE', KEYS[4], keep) end
     return 1
     """
 
@@ -528,23 +526,35 @@ class RedisStore:
         on every purge of everything, seconds of Redis's time for one menu change."""
         self._advance(keys=self._clock_keys, args=[first_generation(), "all"])
         stored = set()
-        entry_prefix = self._entry_key("").encode()
         for names in itertools.batched(self.client.sscan_iter(self._registry_key, count=1000), 1000):
-            stored |= self._delete_names(names, entry_prefix)
-            # Only the names deleted: one a page stored meanwhile added stays registered.
-            self.client.srem(self._registry_key, *names)
+            stored |= self._unregister_and_delete(names)
         if not self.client.exists(self._swept_key):
-            for names in itertools.batched(self.client.scan_iter(f"{self.prefix}[ek]:*", count=1000), 1000):
-                stored |= self._delete_names(names, entry_prefix)
+            stored |= self._sweep_unregistered()
+        return stored
+
+    def _sweep_unregistered(self) -> set[str]:
+        """Walk the store's prefix for entries an older version stored, named in no
+        registry. Marked done (for an entry's longest life) only once a walk finds none:
+        in a rolling deploy the old version's workers may still be storing pages."""
+        stored, found_unregistered = set(), False
+        for names in itertools.batched(self.client.scan_iter(f"{self.prefix}[ek]:*", count=1000), 1000):
+            found_unregistered |= not all(self.client.smismember(self._registry_key, names))
+            stored |= self._unregister_and_delete(names)
+        if not found_unregistered:
             self.client.set(self._swept_key, 1, ex=ENTRY_TTL_SECONDS)
         return stored
 
-    def _delete_names(self, names, entry_prefix: bytes) -> set[str]:
-        """Delete these keys; the addresses of the entries among them that existed."""
-        with self.client.pipeline(transaction=False) as pipeline:
+    def _unregister_and_delete(self, names) -> set[str]:
+        """Delete these keys and their names in the registry, in one transaction: a page
+        stored between the two would otherwise be left in Redis but not in the registry,
+        where no later purge of everything finds it. Returns the addresses of the
+        entries among them that existed."""
+        entry_prefix = self._entry_key("").encode()
+        with self.client.pipeline(transaction=True) as pipeline:
+            pipeline.srem(self._registry_key, *names)
             for name in names:
                 pipeline.delete(name)
-            deleted = pipeline.execute()
+            _, *deleted = pipeline.execute()
         return {
             self._address(name)
             for name, gone in zip(names, deleted, strict=True)

@@ -346,20 +346,72 @@ def test_a_purge_of_everything_does_not_walk_the_other_keys_in_redis(tmp_path):
         server.stop(keep_data=False)
 
 
+def legacy_entry(store, address):
+    """An entry as a version before the registry stored it: named in no registry."""
+    name = store._entry_key(address)
+    store.client.hset(name, mapping={"meta": b"{}", "body": PAGE, "stamp": b"old"})
+    store.client.expire(name, 60)
+    return name
+
+
 def test_a_page_stored_by_a_version_before_the_registry_is_purged(redis_store):
-    """An older version names its pages in no registry: the first purge of everything
-    walks the store's keys once (and again once its mark has expired)."""
-    legacy = redis_store._entry_key("/legacy/")
-    redis_store.client.hset(legacy, mapping={"meta": b"{}", "body": PAGE, "stamp": b"old"})
-    redis_store.client.expire(legacy, 60)
+    """An older version names its pages in no registry: a purge of everything walks the
+    store's keys until a walk finds none of those (a rolling deploy's old workers may
+    still be storing them), then marks the walk done."""
+    first = legacy_entry(redis_store, "/legacy/")
     redis_store.put("/new/", html_entry(), generation=redis_store.generation())
 
     assert redis_store.purge_all() == {"/legacy/", "/new/"}
-    assert not redis_store.client.exists(legacy)
-    assert redis_store.client.ttl(redis_store._swept_key) > 0
+    assert not redis_store.client.exists(first)
+    assert not redis_store.client.exists(redis_store._swept_key)  # it found one: walk again next time
+
+    second = legacy_entry(redis_store, "/legacy-again/")  # an old worker, still running
+    assert redis_store.purge_all() == {"/legacy-again/"}
+    assert not redis_store.client.exists(second)
+
+    assert redis_store.purge_all() == set()
+    assert redis_store.client.ttl(redis_store._swept_key) > 0  # a walk that found none
 
 
-def test_the_registry_forgets_expired_pages_and_outlives_stored_ones(redis_store):
+def test_a_page_stored_while_a_purge_of_everything_deletes_stays_registered(redis_store, monkeypatch):
+    """A reader renders /hot/ right after the purge began and stores it while the purge
+    is deleting: it must stay named in the registry, or no later purge finds it."""
+    redis_store.client.set(redis_store._swept_key, 1)  # no older version's pages to walk for
+    redis_store.put("/hot/", html_entry(), generation=redis_store.generation())
+    real_pipeline = redis_store.client.pipeline
+    stored_meanwhile = []
+
+    class PipelineThenAReader:
+        def __init__(self, *args, **kwargs):
+            self.inner = real_pipeline(*args, **kwargs)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return self.inner.__exit__(*exc)
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+        def execute(self):
+            replies = self.inner.execute()
+            if not stored_meanwhile:  # right after the purge's first deletions
+                stored_meanwhile.append(redis_store.put("/hot/", html_entry(), generation=redis_store.generation()))
+            return replies
+
+    monkeypatch.setattr(redis_store.client, "pipeline", PipelineThenAReader)
+    redis_store.purge_all()
+    monkeypatch.undo()
+
+    assert stored_meanwhile == [True]  # rendered after the purge began: stored
+    hot = redis_store._entry_key("/hot/").encode()
+    assert redis_store.client.exists(hot)
+    assert redis_store.client.sismember(redis_store._registry_key, hot)
+    assert redis_store.purge_all() == {"/hot/"}  # the next purge of everything finds it
+
+
+def test_the_registry_forgets_expired_pages_and_is_never_evicted(redis_store):
     gone = redis_store._entry_key("/expired/")
     redis_store.client.sadd(redis_store._registry_key, gone)  # its entry has expired
 
@@ -368,4 +420,5 @@ def test_the_registry_forgets_expired_pages_and_outlives_stored_ones(redis_store
     names = redis_store.client.smembers(redis_store._registry_key)
     assert gone.encode() not in names  # the set had one name: the put's random pick was it
     assert redis_store._entry_key("/kept/").encode() in names
-    assert redis_store.client.ttl(redis_store._registry_key) >= redis_store.client.ttl(redis_store._entry_key("/kept/"))
+    # No TTL, like the clock: under a volatile-* policy Redis evicts only keys with one.
+    assert redis_store.client.ttl(redis_store._registry_key) == -1
