@@ -507,13 +507,19 @@ class RedisStore:
         for key in keys:
             index_key = self._index_key(key)
             members = sorted(self.client.smembers(index_key))
-            if members:
-                with self.client.pipeline(transaction=False) as pipeline:
-                    for member in members:
-                        pipeline.delete(member)
-                    deleted = pipeline.execute()
-                removed.update(self._address(member) for member, gone in zip(members, deleted, strict=True) if gone)
-            self.client.delete(index_key)
+            if not members:
+                continue
+            # Only the pages read leave the index, with their names in the registry, in
+            # one transaction: a page stored since (rendered after the advance) stays in
+            # both. Deleting the whole index dropped such a page from it, and the next
+            # purge of this key did not find it.
+            with self.client.pipeline(transaction=True) as pipeline:
+                pipeline.srem(index_key, *members)
+                pipeline.srem(self._registry_key, *members)
+                for member in members:
+                    pipeline.delete(member)
+                _, _, *deleted = pipeline.execute()
+            removed.update(self._address(member) for member, gone in zip(members, deleted, strict=True) if gone)
         return removed
 
     def purge_paths(self, paths) -> set[str]:

@@ -373,38 +373,65 @@ def test_a_page_stored_by_a_version_before_the_registry_is_purged(redis_store):
     assert redis_store.client.ttl(redis_store._swept_key) > 0  # a walk that found none
 
 
+class PipelineThenAReader:
+    """A redis-py pipeline whose first execute() is followed at once by `reader()`: a
+    reader's request that stores a page while a purge is half done."""
+
+    def __init__(self, real_pipeline, reader):
+        self.real_pipeline, self.reader, self.done = real_pipeline, reader, []
+
+    def __call__(self, *args, **kwargs):
+        self.inner = self.real_pipeline(*args, **kwargs)
+        return self
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return self.inner.__exit__(*exc)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def execute(self):
+        replies = self.inner.execute()
+        if not self.done:
+            self.done.append(self.reader())
+        return replies
+
+
+def test_a_page_stored_while_a_purge_by_key_deletes_stays_in_the_index(redis_store, monkeypatch):
+    """/hot/ is rendered right after an edit's purge began and stored while the purge is
+    deleting: the next purge of the same key must still find it."""
+    redis_store.put("/hot/", html_entry(("page-1",)), generation=redis_store.generation())
+    reader = PipelineThenAReader(
+        redis_store.client.pipeline,
+        lambda: redis_store.put("/hot/", html_entry(("page-1",)), generation=redis_store.generation()),
+    )
+    monkeypatch.setattr(redis_store.client, "pipeline", reader)
+    assert redis_store.purge_keys(["page-1"]) == {"/hot/"}
+    monkeypatch.undo()
+
+    assert reader.done == [True]  # rendered after the purge began: stored
+    assert redis_store.get("/hot/") is not None
+    assert redis_store.purge_keys(["page-1"]) == {"/hot/"}  # the next edit's purge finds it
+    assert redis_store.get("/hot/") is None
+
+
 def test_a_page_stored_while_a_purge_of_everything_deletes_stays_registered(redis_store, monkeypatch):
     """A reader renders /hot/ right after the purge began and stores it while the purge
     is deleting: it must stay named in the registry, or no later purge finds it."""
     redis_store.client.set(redis_store._swept_key, 1)  # no older version's pages to walk for
     redis_store.put("/hot/", html_entry(), generation=redis_store.generation())
-    real_pipeline = redis_store.client.pipeline
-    stored_meanwhile = []
-
-    class PipelineThenAReader:
-        def __init__(self, *args, **kwargs):
-            self.inner = real_pipeline(*args, **kwargs)
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return self.inner.__exit__(*exc)
-
-        def __getattr__(self, name):
-            return getattr(self.inner, name)
-
-        def execute(self):
-            replies = self.inner.execute()
-            if not stored_meanwhile:  # right after the purge's first deletions
-                stored_meanwhile.append(redis_store.put("/hot/", html_entry(), generation=redis_store.generation()))
-            return replies
-
-    monkeypatch.setattr(redis_store.client, "pipeline", PipelineThenAReader)
+    reader = PipelineThenAReader(
+        redis_store.client.pipeline,
+        lambda: redis_store.put("/hot/", html_entry(), generation=redis_store.generation()),
+    )
+    monkeypatch.setattr(redis_store.client, "pipeline", reader)
     redis_store.purge_all()
     monkeypatch.undo()
 
-    assert stored_meanwhile == [True]  # rendered after the purge began: stored
+    assert reader.done == [True]  # rendered after the purge began: stored
     hot = redis_store._entry_key("/hot/").encode()
     assert redis_store.client.exists(hot)
     assert redis_store.client.sismember(redis_store._registry_key, hot)
