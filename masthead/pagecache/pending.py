@@ -45,13 +45,20 @@ def retry_delay(attempts: int) -> timedelta:
 def purge_or_keep_for_retry(*, keys=(), paths=(), everything: bool = False) -> None:
     """What a commit runs: purge now, or keep the purge for the worker when the page store
     or the CDN's queue cannot take it."""
+    removed: set[str] = set()
     try:
-        addresses = apply_purge(keys=keys, paths=paths, everything=everything)
+        apply_purge(keys=keys, paths=paths, everything=everything, removed=removed)
     except Exception as error:
         described = "everything" if everything else ", ".join((*keys, *paths))
         logger.exception("Page cache purge failed (%s); the worker will retry it", described)
         keep_for_retry(keys=keys, paths=paths, everything=everything, error=error)
-        return
+    # Also after a failure: the pages it deleted before failing are gone for good, and
+    # the retry will not find them to tell the CDN.
+    tell_cdn(removed)
+
+
+def tell_cdn(addresses) -> None:
+    """Queue the CDN's purge of these addresses, or keep them for the worker's retry."""
     try:
         cdn.purge_addresses(addresses)
     except Exception as error:
@@ -64,16 +71,15 @@ def purge_everything_now() -> None:
     which also covers every store purge still waiting; raises when the store is down, after
     keeping the purge for the worker."""
     covered = list(PendingPurge.objects.exclude(kind=Kind.CDN))
+    removed: set[str] = set()
     try:
-        addresses = apply_purge(everything=True)
+        apply_purge(everything=True, removed=removed)
     except Exception as error:
         keep_for_retry(everything=True, error=error)
+        tell_cdn(removed)
         raise
     _landed(covered)
-    try:
-        cdn.purge_addresses(addresses)
-    except Exception as error:
-        keep_cdn_addresses(dict.fromkeys(addresses, repr(error)))
+    tell_cdn(removed)
 
 
 def keep_for_retry(*, keys=(), paths=(), everything: bool = False, error: BaseException | str) -> None:
@@ -154,8 +160,9 @@ def retry_pending_purges() -> int:
         keys = () if everything else sorted(row.target for row in store_rows if row.kind == Kind.KEY)
         paths = () if everything else sorted(row.target for row in store_rows if row.kind == Kind.PATH)
         try:
-            addresses = apply_purge(keys=keys, paths=paths, everything=everything)
+            apply_purge(keys=keys, paths=paths, everything=everything, removed=addresses)
         except Exception as error:
+            # What it deleted before failing is sent to the CDN below all the same.
             logger.warning("Retry of %d waiting page cache purges failed again: %r", len(store_rows), error)
             keep_for_retry(keys=keys, paths=paths, everything=everything, error=error)
         else:

@@ -23,19 +23,20 @@ from masthead.pagecache.stores import configured_store
 page_store = configured_store
 
 
-def apply_purge(*, keys=(), paths=(), everything: bool = False) -> set[str]:
+def apply_purge(*, keys=(), paths=(), everything: bool = False, removed: set[str] | None = None) -> set[str]:
     """Purge now: retire what names these keys (pages, fragments, remembered values);
-    returns the addresses of the pages removed, for the CDN. Raises when the store cannot
-    be reached. Safe to run twice: the commit of a change and the worker's retry of a
-    failed one both call it."""
+    returns the addresses of the pages removed, for the CDN, and adds them to `removed`
+    as they go (a purge that raises half-way has still deleted some pages, which the
+    CDN must hear of too). Raises when the store cannot be reached. Safe to run twice:
+    the commit of a change and the worker's retry of a failed one both call it."""
     store = page_store()
+    removed = set() if removed is None else removed
     if everything:
-        return store.purge_all()
-    removed = set()
+        return store.purge_all(removed)
     if keys:
-        removed |= store.purge_keys(sorted(keys))
+        store.purge_keys(sorted(keys), removed)
     if paths:
-        removed |= store.purge_paths(sorted(paths))
+        store.purge_paths(sorted(paths), removed)
     return removed
 
 

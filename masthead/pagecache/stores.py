@@ -67,13 +67,16 @@ class PageStore(Protocol):
     def put(self, address: str, entry: Entry, *, generation: int) -> bool:
         """Store unless one of the entry's keys was purged after `generation`."""
 
-    def purge_keys(self, keys: Iterable[str]) -> set[str]:
+    def purge_keys(self, keys: Iterable[str], removed: set[str] | None = None) -> set[str]:
         """Advance the clock for these keys, then delete their pages; returns the
-        addresses deleted (for a CDN)."""
+        addresses deleted (for a CDN), each also added to `removed` as it goes."""
 
-    def purge_paths(self, paths: Iterable[str]) -> set[str]: ...
+    def purge_paths(self, paths: Iterable[str], removed: set[str] | None = None) -> set[str]: ...
 
-    def purge_all(self) -> set[str]: ...
+    def purge_all(self, removed: set[str] | None = None) -> set[str]:
+        """Advance the epoch, then delete every page; returns the addresses deleted. Each
+        is also added to `removed` as it goes, so a purge that fails half-way still
+        tells the caller (and so the CDN) about the pages it did delete."""
 
 
 def first_generation() -> int:
@@ -254,11 +257,11 @@ class FileStore:
         return True
 
     # Purging
-    def purge_keys(self, keys) -> set[str]:
+    def purge_keys(self, keys, removed: set[str] | None = None) -> set[str]:
         """Remove every page stored under these keys; returns their addresses."""
         keys = list(keys)
         self._advance(keys)  # first: no page rendered before this is stored from now on
-        removed = set()
+        removed = set() if removed is None else removed
         for key in keys:
             key_file = self._key_file(key)
             try:
@@ -271,14 +274,15 @@ class FileStore:
                     removed.add(address)
         return removed
 
-    def purge_paths(self, paths) -> set[str]:
-        return self.purge_keys(cache_keys.path(path) for path in paths)
+    def purge_paths(self, paths, removed: set[str] | None = None) -> set[str]:
+        return self.purge_keys((cache_keys.path(path) for path in paths), removed)
 
-    def purge_all(self) -> set[str]:
+    def purge_all(self, removed: set[str] | None = None) -> set[str]:
         """Remove every page the store wrote, and nothing else: `.q/`, `.keys/` and each
-        `index.html` that has the `.meta` only this store writes beside it."""
+        `index.html` that has the `.meta` only this store writes beside it. The addresses
+        are read (into `removed`) before anything is deleted."""
         self._advance(everything=True)
-        stored = set()
+        stored = set() if removed is None else removed
         for key_file in (self.root / ".keys").glob("*"):
             try:
                 stored.update(address for _, address in _index_lines(key_file.read_text()) if address)
@@ -400,6 +404,8 @@ class RedisStore:
     return 1
     """
 
+    PURGE_BATCH = 1000  # keys a purge of everything deletes in one transaction
+
     def __init__(self, url: str, prefix: str = "masthead:pages:"):
         import redis
 
@@ -496,14 +502,14 @@ class RedisStore:
         ]
         return bool(self._put(keys=redis_keys, args=[*args, *page_keys]))
 
-    def purge_keys(self, keys) -> set[str]:
+    def purge_keys(self, keys, removed: set[str] | None = None) -> set[str]:
         """Advance the clock for these keys (no page rendered before is stored from then
         on), then delete every page stored under them; returns their addresses."""
         keys = sorted(set(keys))
+        removed = set() if removed is None else removed
         if not keys:
-            return set()
+            return removed
         self._advance(keys=self._clock_keys, args=[first_generation(), "keys", *keys])
-        removed = set()
         for key in keys:
             index_key = self._index_key(key)
             members = sorted(self.client.smembers(index_key))
@@ -522,33 +528,35 @@ class RedisStore:
             removed.update(self._address(member) for member, gone in zip(members, deleted, strict=True) if gone)
         return removed
 
-    def purge_paths(self, paths) -> set[str]:
-        return self.purge_keys(cache_keys.path(path) for path in paths)
+    def purge_paths(self, paths, removed: set[str] | None = None) -> set[str]:
+        return self.purge_keys((cache_keys.path(path) for path in paths), removed)
 
-    def purge_all(self) -> set[str]:
-        """Advance the clock, then delete every entry and index the registry names.
-        Redis also holds the analytics' dedupe keys (one per reader per page for 30
-        minutes, millions on a busy day): a SCAN for the store's own keys walked them all
-        on every purge of everything, seconds of Redis's time for one menu change."""
+    def purge_all(self, removed: set[str] | None = None) -> set[str]:
+        """Advance the clock, then delete every entry and index the registry names, a
+        batch (one transaction) at a time, each batch's addresses added to `removed` as
+        it lands. Redis also holds the analytics' dedupe keys (one per reader per page
+        for 30 minutes, millions on a busy day): a SCAN for the store's own keys walked
+        them all on every purge of everything, seconds of Redis's time for one menu change."""
         self._advance(keys=self._clock_keys, args=[first_generation(), "all"])
-        stored = set()
-        for names in itertools.batched(self.client.sscan_iter(self._registry_key, count=1000), 1000):
+        stored = set() if removed is None else removed
+        batch = self.PURGE_BATCH
+        for names in itertools.batched(self.client.sscan_iter(self._registry_key, count=batch), batch):
             stored |= self._unregister_and_delete(names)
         if not self.client.exists(self._swept_key):
-            stored |= self._sweep_unregistered()
+            self._sweep_unregistered(stored)
         return stored
 
-    def _sweep_unregistered(self) -> set[str]:
+    def _sweep_unregistered(self, stored: set[str]) -> None:
         """Walk the store's prefix for entries an older version stored, named in no
         registry. Marked done (for an entry's longest life) only once a walk finds none:
         in a rolling deploy the old version's workers may still be storing pages."""
-        stored, found_unregistered = set(), False
-        for names in itertools.batched(self.client.scan_iter(f"{self.prefix}[ek]:*", count=1000), 1000):
+        found_unregistered = False
+        batch = self.PURGE_BATCH
+        for names in itertools.batched(self.client.scan_iter(f"{self.prefix}[ek]:*", count=batch), batch):
             found_unregistered |= not all(self.client.smismember(self._registry_key, names))
             stored |= self._unregister_and_delete(names)
         if not found_unregistered:
             self.client.set(self._swept_key, 1, ex=ENTRY_TTL_SECONDS)
-        return stored
 
     def _unregister_and_delete(self, names) -> set[str]:
         """Delete these keys and their names in the registry, in one transaction: a page
@@ -663,16 +671,22 @@ class MirroredStore:
             self.published.put(address, entry, generation=published_generation)
         return stored
 
-    def purge_keys(self, keys) -> set[str]:
-        keys = list(keys)
-        return self.primary.purge_keys(keys) | self.published.purge_keys(keys)
+    # Each into the one `removed`: should the folder fail after the primary purged, the
+    # caller still has the primary's pages to tell the CDN about.
+    def purge_keys(self, keys, removed: set[str] | None = None) -> set[str]:
+        keys, removed = list(keys), set() if removed is None else removed
+        self.primary.purge_keys(keys, removed)
+        return self.published.purge_keys(keys, removed)
 
-    def purge_paths(self, paths) -> set[str]:
-        paths = list(paths)
-        return self.primary.purge_paths(paths) | self.published.purge_paths(paths)
+    def purge_paths(self, paths, removed: set[str] | None = None) -> set[str]:
+        paths, removed = list(paths), set() if removed is None else removed
+        self.primary.purge_paths(paths, removed)
+        return self.published.purge_paths(paths, removed)
 
-    def purge_all(self) -> set[str]:
-        return self.primary.purge_all() | self.published.purge_all()
+    def purge_all(self, removed: set[str] | None = None) -> set[str]:
+        removed = set() if removed is None else removed
+        self.primary.purge_all(removed)
+        return self.published.purge_all(removed)
 
 
 @lru_cache(maxsize=1)

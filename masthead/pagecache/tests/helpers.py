@@ -2,16 +2,40 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import sys
+import uuid
 from dataclasses import dataclass
 
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 
-from masthead.pagecache.stores import FileStore
+from masthead.pagecache.stores import FileStore, RedisStore
 from masthead.pagecache.wsgi import KEYS_HEADER, PageCacheApplication
+
+
+@contextlib.contextmanager
+def redis_page_store():
+    """A Redis store of the test's own (a prefix no other test uses) on the test Redis,
+    emptied afterwards; the test is skipped (a failure in CI) when Redis is not there."""
+    import redis
+    from django.conf import settings
+
+    from masthead.conftest import service_missing
+
+    url = settings.CONFIG.test_redis_url
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        service_missing(f"Redis not reachable at {url}: {error}")
+    store = RedisStore(url, prefix=f"masthead-test-{uuid.uuid4().hex}:")
+    try:
+        yield store
+    finally:
+        store.purge_all()
+        store.client.delete(*store._clock_keys, store._swept_key)
 
 
 def assert_cacheable(response) -> None:

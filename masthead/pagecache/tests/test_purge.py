@@ -374,6 +374,82 @@ def test_a_cdn_that_is_down_is_purged_by_the_retry_once_it_is_up(
     assert not PendingPurge.objects.exists()
 
 
+def test_a_purge_of_everything_that_fails_half_way_still_tells_the_cdn_what_it_deleted(cdn, monkeypatch):
+    """Redis deletes everything a batch (one transaction) at a time. A batch deleted before
+    the connection was lost is gone for good: the retry, which finds only the rest, could
+    never tell the CDN about it, which kept serving those pages as they were."""
+    import redis
+
+    from masthead.pagecache import purge
+    from masthead.pagecache.entry import Entry
+    from masthead.pagecache.models import PendingPurge
+    from masthead.pagecache.pending import purge_or_keep_for_retry
+    from masthead.pagecache.tests.helpers import redis_page_store
+
+    with redis_page_store() as store:
+        addresses = [f"/news/story-{number}/" for number in range(3)]
+        for number, address in enumerate(addresses):
+            entry = Entry.build(
+                status="200 OK", headers=[("Content-Type", "text/html")], body=b"<p>Story</p>", keys=(f"page-{number}",)
+            )
+            assert store.put(address, entry, generation=store.generation())
+        store.PURGE_BATCH = 2
+        # The registry's names in order, pages ("e:") before indexes ("k:"): the first
+        # batch is two of the pages.
+        names_of = store.client.sscan_iter
+        monkeypatch.setattr(store.client, "sscan_iter", lambda key, count: iter(sorted(names_of(key, count=count))))
+        batches, delete_batch = [], store._unregister_and_delete
+
+        def lose_redis_after_the_first_batch(names):
+            batches.append(names)
+            if len(batches) > 1:
+                raise redis.ConnectionError("Connection reset by peer")
+            return delete_batch(names)
+
+        monkeypatch.setattr(store, "_unregister_and_delete", lose_redis_after_the_first_batch)
+        monkeypatch.setattr(purge, "page_store", lambda: store)
+
+        try:
+            purge_or_keep_for_retry(everything=True)
+        finally:
+            monkeypatch.undo()  # Redis "back", so the store can be emptied afterwards
+
+        deleted = {address for address in addresses if store.client.exists(store._entry_key(address)) == 0}
+        assert deleted == set(addresses[:2])
+        assert {path for _, path in cdn} == deleted
+        assert list(PendingPurge.objects.values_list("kind", flat=True)) == ["everything"]  # the rest, retried
+
+
+def test_a_purge_the_publish_folder_fails_still_tells_the_cdn_what_the_page_cache_deleted(cdn, monkeypatch, tmp_path):
+    """With static publishing, a purge clears the page cache, then the folder nginx serves.
+    A folder that fails then (a full disk) left the page cache's pages deleted and the
+    CDN never told: the retry finds nothing left in the page cache to report."""
+    from masthead.pagecache import purge
+    from masthead.pagecache.entry import Entry
+    from masthead.pagecache.models import PendingPurge
+    from masthead.pagecache.pending import purge_or_keep_for_retry
+    from masthead.pagecache.stores import FileStore, MirroredStore
+
+    primary, published = FileStore(tmp_path / "pages"), FileStore(tmp_path / "public")
+    store = MirroredStore(primary, published)
+    entry = Entry.build(
+        status="200 OK", headers=[("Content-Type", "text/html")], body=b"<p>Story</p>", keys=("page-7",)
+    )
+    assert store.put("/news/story/", entry, generation=store.generation())
+
+    def disk_full(keys):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(published, "_advance", disk_full)
+    monkeypatch.setattr(purge, "page_store", lambda: store)
+
+    purge_or_keep_for_retry(keys=("page-7",))
+
+    assert primary.get("/news/story/") is None
+    assert cdn == [("news.example", "/news/story/")]
+    assert list(PendingPurge.objects.values_list("kind", "target")) == [("key", "page-7")]  # the folder's, retried
+
+
 def test_a_cdn_answering_503_is_retried_and_a_404_is_not(newsroom, cdn, django_capture_on_commit_callbacks):
     """nginx's cache purge answers 404 for a page it does not hold: nothing to retry."""
     from masthead.pagecache import cdn as cdn_module

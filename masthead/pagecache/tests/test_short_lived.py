@@ -3,17 +3,13 @@ seconds, never purged by a key, never published for nginx."""
 
 import json
 import types
-import uuid
 
 import pytest
-import redis
-from django.conf import settings as django_settings
 from django.core.handlers.wsgi import WSGIHandler
 
-from masthead.conftest import service_missing
 from masthead.pagecache import entry as entry_module
-from masthead.pagecache.stores import FileStore, MirroredStore, RedisStore
-from masthead.pagecache.tests.helpers import wsgi_request
+from masthead.pagecache.stores import FileStore, MirroredStore
+from masthead.pagecache.tests.helpers import redis_page_store, wsgi_request
 from masthead.pagecache.wsgi import PageCacheApplication
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("masthead.pagecache.tests.short_lived_urls")]
@@ -53,21 +49,12 @@ def test_a_short_lived_number_is_never_published_for_nginx(site_tree, tmp_path, 
 
 
 def test_a_short_lived_number_expires_in_redis_too(site_tree, tmp_path):
-    url = django_settings.CONFIG.test_redis_url
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.RedisError as error:
-        service_missing(f"Redis not reachable at {url}: {error}")
-    primary = RedisStore(url, prefix=f"masthead-test-{uuid.uuid4().hex}:")
-    store = MirroredStore(primary, FileStore(tmp_path / "published"))
-    site = PageCacheApplication(WSGIHandler(), store=store)
-    try:
+    with redis_page_store() as primary:
+        store = MirroredStore(primary, FileStore(tmp_path / "published"))
+        site = PageCacheApplication(WSGIHandler(), store=store)
         wsgi_request(site, "/live/counter/")
         key = primary._entry_key("/live/counter/")
         assert 0 < primary.client.ttl(key) <= 30  # Redis drops it on time
         assert primary.client.ttl(primary._index_key("site")) > 30  # the index of every page keeps its own
         assert wsgi_request(site, "/live/counter/").header("x-cache") == "hit"
         assert not (tmp_path / "published" / "live").exists()
-    finally:
-        primary.purge_all()
-        primary.client.delete(*primary._clock_keys)

@@ -1,17 +1,16 @@
 """Both stores keep, find and purge pages the same way; files double as static publishing."""
 
 import shutil
-import uuid
 
 import hiredis
 import pytest
 import redis
 from django.conf import settings
 
-from masthead.conftest import service_missing
 from masthead.pagecache import stores
 from masthead.pagecache.entry import Entry
 from masthead.pagecache.stores import FileStore, MirroredStore, RedisStore
+from masthead.pagecache.tests.helpers import redis_page_store
 
 REDIS_URL = settings.CONFIG.test_redis_url
 PAGE = b"<!doctype html><title>Story</title>" + b"<p>Words of the story.</p>" * 60
@@ -23,14 +22,8 @@ def html_entry(keys=("page-1",)):
 
 @pytest.fixture
 def redis_store():
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as error:
-        service_missing(f"Redis not reachable at {REDIS_URL}: {error}")
-    store = RedisStore(REDIS_URL, prefix=f"masthead-test-{uuid.uuid4().hex}:")
-    yield store
-    store.purge_all()
-    store.client.delete(*store._clock_keys, store._swept_key)
+    with redis_page_store() as store:
+        yield store
 
 
 @pytest.fixture(params=["files", "redis"])
