@@ -51,19 +51,25 @@ def purge_or_keep_for_retry(*, keys=(), paths=(), everything: bool = False) -> N
     except Exception as error:
         described = "everything" if everything else ", ".join((*keys, *paths))
         logger.exception("Page cache purge failed (%s); the worker will retry it", described)
+        # First: the pages it deleted before failing are gone for good, and the retry
+        # will not find them to tell the CDN.
+        tell_cdn(removed)
         keep_for_retry(keys=keys, paths=paths, everything=everything, error=error)
-    # Also after a failure: the pages it deleted before failing are gone for good, and
-    # the retry will not find them to tell the CDN.
+        return
     tell_cdn(removed)
 
 
 def tell_cdn(addresses) -> None:
-    """Queue the CDN's purge of these addresses, or keep them for the worker's retry."""
+    """Queue the CDN's purge of these addresses, or keep them for the worker's retry.
+    Never raises: a failed purge's caller reports the purge's own error."""
     try:
         cdn.purge_addresses(addresses)
     except Exception as error:
         logger.exception("Could not queue the CDN purge of %d addresses; the worker will retry it", len(addresses))
-        keep_cdn_addresses(dict.fromkeys(addresses, repr(error)))
+        try:
+            keep_cdn_addresses(dict.fromkeys(addresses, repr(error)))
+        except Exception:
+            logger.exception("Could not keep them for the retry either: the CDN keeps them until they expire")
 
 
 def purge_everything_now() -> None:
@@ -75,8 +81,8 @@ def purge_everything_now() -> None:
     try:
         apply_purge(everything=True, removed=removed)
     except Exception as error:
-        keep_for_retry(everything=True, error=error)
         tell_cdn(removed)
+        keep_for_retry(everything=True, error=error)
         raise
     _landed(covered)
     tell_cdn(removed)

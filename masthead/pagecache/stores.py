@@ -279,19 +279,30 @@ class FileStore:
 
     def purge_all(self, removed: set[str] | None = None) -> set[str]:
         """Remove every page the store wrote, and nothing else: `.q/`, `.keys/` and each
-        `index.html` that has the `.meta` only this store writes beside it. The addresses
-        are read (into `removed`) before anything is deleted."""
+        `index.html` that has the `.meta` only this store writes beside it. An address
+        goes into `removed` once its page is deleted, not before: a purge that fails
+        half-way must not have the CDN fetch again a page still on disk (nginx serves
+        this folder as it is). An `index.html`'s address is its folder, so one the purge
+        left is reported by the retry, after `.keys/` has gone."""
         self._advance(everything=True)
         stored = set() if removed is None else removed
+        variants = set()
         for key_file in (self.root / ".keys").glob("*"):
             try:
-                stored.update(address for _, address in _index_lines(key_file.read_text()) if address)
+                variants.update(
+                    address
+                    for relative, address in _index_lines(key_file.read_text())
+                    if address and relative.startswith(".q/")
+                )
             except OSError:
                 continue
         for own_folder in (".q", ".keys"):
             shutil.rmtree(self.root / own_folder, ignore_errors=True)
+        stored |= variants
         for meta in self.root.rglob("index.html.meta"):
-            self._delete(meta.with_suffix(""))
+            body = meta.with_suffix("")
+            if self._delete(body):
+                stored.add(_address_of_folder(body.parent.relative_to(self.root)))
         self._memory.clear()
         return stored
 
@@ -699,6 +710,12 @@ def configured_store() -> PageStore:
         primary = RedisStore(settings.MASTHEAD_PAGE_CACHE_REDIS_URL)
         return MirroredStore(primary, published) if published else primary
     return published or FileStore(settings.MASTHEAD_PAGE_CACHE_DIR)
+
+
+def _address_of_folder(relative: Path) -> str:
+    """The address whose `index.html` a FileStore keeps in this folder (_entry_path)."""
+    folder = relative.as_posix()
+    return "/" if folder == "." else f"/{folder}/"
 
 
 def _index_lines(text: str) -> set[tuple[str, str]]:

@@ -450,6 +450,53 @@ def test_a_purge_the_publish_folder_fails_still_tells_the_cdn_what_the_page_cach
     assert list(PendingPurge.objects.values_list("kind", "target")) == [("key", "page-7")]  # the folder's, retried
 
 
+def test_a_purge_of_published_files_that_fails_half_way_tells_the_cdn_only_what_is_gone(cdn, monkeypatch, tmp_path):
+    """nginx serves the publish folder as it is: a page the CDN was told of while still on
+    disk is fetched again, stale, and kept. So the CDN hears of each page once it is
+    deleted, now or in the retry, which finds the rest by their folders."""
+    from masthead.pagecache import purge
+    from masthead.pagecache.entry import Entry
+    from masthead.pagecache.models import PendingPurge
+    from masthead.pagecache.pending import purge_or_keep_for_retry, retry_pending_purges
+    from masthead.pagecache.stores import FileStore
+
+    store = FileStore(tmp_path / "public")
+    addresses = ["/", "/news/", "/news/story/"]
+    for address in addresses:
+        entry = Entry.build(
+            status="200 OK", headers=[("Content-Type", "text/html")], body=b"<p>Page</p>", keys=("site",)
+        )
+        assert store.put(address, entry, generation=store.generation())
+    deletions, delete = [], FileStore._delete
+
+    def disk_fails_on_the_second_page(body_path):
+        deletions.append(body_path)
+        if len(deletions) == 2:
+            raise OSError(5, "Input/output error")
+        return delete(body_path)
+
+    monkeypatch.setattr(store, "_delete", disk_fails_on_the_second_page)
+    monkeypatch.setattr(purge, "page_store", lambda: store)
+
+    def on_disk():
+        return {address for address in addresses if (tmp_path / "public" / address.lstrip("/") / "index.html").exists()}
+
+    purge_or_keep_for_retry(everything=True)
+
+    left = on_disk()
+    assert len(left) == 2
+    assert {path for _, path in cdn} == set(addresses) - left
+
+    monkeypatch.undo()
+    monkeypatch.setattr(purge, "page_store", lambda: store)
+    cdn.clear()
+    PendingPurge.objects.update(next_attempt_at=timezone.now())
+    retry_pending_purges()
+
+    assert not on_disk()
+    assert {path for _, path in cdn} == left
+
+
 def test_a_cdn_answering_503_is_retried_and_a_404_is_not(newsroom, cdn, django_capture_on_commit_callbacks):
     """nginx's cache purge answers 404 for a page it does not hold: nothing to retry."""
     from masthead.pagecache import cdn as cdn_module
