@@ -20,7 +20,8 @@ and releases the rest: a row with an answer gets that answer; a row with "D" and
 answer counts as sent (the server had the whole mail); a row without "D" was never
 delivered and goes back to the queue. What remains ambiguous is the few microseconds
 between the "D" write and the "." write (the sender killed exactly there: that mail is
-counted sent and not delivered), and a server that would have refused the "." of a mail
+counted sent and not delivered; the "D" write keeps the GIL so that no other thread's
+Python runs in between), and a server that would have refused the "." of a mail
 whose sender died before reading the refusal (counted sent too). Both err toward a missed
 mail, never a second copy, as the comments' and donations' mails do.
 
@@ -404,7 +405,7 @@ def _send_over_smtp(backend: SMTPBackend, template: MailTemplate, claim: Claim) 
                     if time.monotonic() > claim.expires:
                         break  # the claim may be someone else's by now: this "." is not ours to send
                     mid_data = False
-                    journal.write(row.id, DOT)
+                    journal.write_dot(row.id)  # keeps the GIL: the "." follows at once
                     dot_sent = True
                     smtp.send(b".\r\n")
                     answer = _smtp_answer(smtp.getreply())
@@ -449,7 +450,7 @@ def _send_with_backend(backend, template: MailTemplate, claim: Claim) -> Results
             if time.monotonic() > claim.expires - settings.NEWSLETTER_CLAIM_SECONDS * 0.4 and not claim_renew(claim):
                 break
             message = template.as_django_message(Recipient(row.subscriber_id, row.email, row.link_version), row.email)
-            journal.write(row.id, DOT)
+            journal.write_dot(row.id)
             try:
                 backend.send_messages([message])
             except Exception as error:  # a provider's API error: its type is the provider's

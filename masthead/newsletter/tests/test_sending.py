@@ -4,6 +4,9 @@ mail carries its own links and the list headers."""
 
 import email
 import email.policy
+import smtplib
+import sys
+import threading
 from collections import Counter
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -169,6 +172,53 @@ def test_a_dead_senders_journal_is_replayed_and_the_rest_released(site_tree, dai
     assert Delivery.objects.get(pk=ids[1]).last_error == ""
     assert Delivery.objects.get(pk=ids[2]).attempts == 1
     assert not journal.path_for(dead).exists()
+
+
+def test_no_other_thread_runs_between_a_mails_journal_line_and_its_final_dot(
+    site_tree, daily, settings, tmp_path, monkeypatch
+):
+    """A sender killed between the journal's "D" and the "." leaves a mail counted sent
+    that never left, so those two writes must follow each other at once. os.write() let
+    the GIL go, and a busy thread (the send task's other connections render mails) then
+    held it until its switch interval ran out: the window grew from microseconds to
+    milliseconds a mail, and the kill test missed a subscriber on a slow machine. Here a
+    thread spins in Python; between a mail's body and its "." it must not have run."""
+    addresses = subscribers(daily, 20)
+    edition = started(site_tree, daily)
+    spins, stop = [0], threading.Event()
+
+    def spin():
+        while not stop.is_set():
+            spins[0] += 1
+
+    after_body, ran_between = [None], []
+    real_send = smtplib.SMTP.send
+
+    def watched_send(smtp, payload):
+        if payload == b".\r\n" and after_body[0] is not None:
+            ran_between.append(spins[0] != after_body[0])
+        real_send(smtp, payload)
+        after_body[0] = spins[0] if isinstance(payload, bytes) and payload.endswith(b"\r\n") else None
+
+    monkeypatch.setattr(smtplib.SMTP, "send", watched_send)
+    interval = sys.getswitchinterval()
+    spinner = threading.Thread(target=spin, daemon=True)
+    with SinkProcess(tmp_path / "sink") as sink:
+        settings.MAILERS = sink.mailer_settings()
+        sys.setswitchinterval(0.05)  # a thread that takes the GIL keeps it this long
+        spinner.start()
+        try:
+            sending.edition_send(edition_id=edition.pk)
+        finally:
+            stop.set()
+            spinner.join()
+            sys.setswitchinterval(interval)
+        accepted = sorted(recipient for recipient, _ in sink.accepted())
+
+    assert accepted == sorted(addresses)
+    assert len(ran_between) == 20
+    # One is allowed for the machine itself descheduling the sender for a whole interval.
+    assert sum(ran_between) <= 1, f"another thread ran before the final dot of {sum(ran_between)} of 20 mails"
 
 
 def test_a_live_senders_claim_is_left_alone(site_tree, daily):
