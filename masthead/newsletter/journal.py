@@ -1,6 +1,7 @@
 """The sender's local journal: one append-only file per claimed batch, in the data folder.
 
-A line is written with one `write()` on an O_APPEND descriptor, so a process killed at any
+A line is written with one `write()` on an O_APPEND descriptor (a local file does not cut
+a line this short; if one did, the rest goes by another), so a process killed at any
 moment leaves whole lines behind it (the kernel keeps what was written; only the machine
 losing power could lose the last lines, which is why the file is not the record of what
 was sent for longer than one batch: the batch's results go to the database at its end,
@@ -9,10 +10,10 @@ and then the file is removed).
     <delivery id> D                 the end of the mail's DATA (the final ".") is next
     <delivery id> <code> <text>     the server's answer to it, or to MAIL/RCPT/DATA
 
-The "D" line is written without letting the GIL go (see `Journal.write_dot`): with
-os.write(), another thread of the same sender could run for its whole switch interval
-between the "D" and the ".", and a kill in that time leaves a mail counted sent that
-never left.
+The "D" line is written without giving up the GIL (`Journal.write_dot`): with os.write(),
+another thread of the same sender (rendering its next mail) could take it and keep it up
+to its whole switch interval between the "D" and the ".", and a kill in that time leaves
+a mail counted sent that never left.
 
 A claim is named after its holder: host, process id and the process's start time, so
 a claim whose process is gone is recognised on its own host without waiting for the
@@ -21,7 +22,6 @@ claim to expire (a process id can be reused; with its start time it cannot).
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import os
 import re
@@ -33,13 +33,20 @@ from pathlib import Path
 
 from django.conf import settings
 
+try:
+    import ctypes
+except ImportError:  # a Python built without it
+    ctypes = None
+
 DOT = "D"
 _UNSAFE = re.compile(r"[^A-Za-z0-9.-]")
 
 
 def _libc_write():
-    """libc's write(2) through ctypes.PyDLL, whose calls keep the GIL; None where there is
-    no C library to load (the journal then falls back to os.write)."""
+    """libc's write(2) through ctypes.PyDLL, whose calls keep the GIL; None where ctypes or
+    a C library cannot be loaded (the journal then falls back to os.write)."""
+    if ctypes is None:
+        return None
     try:
         write = ctypes.PyDLL(None, use_errno=True).write
     except (OSError, AttributeError, TypeError):
@@ -53,21 +60,21 @@ _WRITE_KEEPING_THE_GIL = _libc_write()
 
 
 def _write_keeping_the_gil(descriptor: int, data: bytes) -> None:
-    """One write(2) during which no other thread of this process runs Python. os.write()
-    releases the GIL around its system call, and taking it back waits until the thread
-    that took it blocks or its switch interval (5 ms) runs out."""
+    """write(2) without giving up the GIL. os.write() releases it around the system call,
+    and taking it back waits until the thread that took it blocks or has run its switch
+    interval (5 ms). A thread that has already waited a whole interval for the GIL can
+    still take it at the next check after this returns; that is far rarer."""
     if _WRITE_KEEPING_THE_GIL is None:
         os.write(descriptor, data)
         return
-    while True:
+    while data:
         written = _WRITE_KEEPING_THE_GIL(descriptor, data, len(data))
-        if written >= 0:
-            break
-        number = ctypes.get_errno()
-        if number != errno.EINTR:
+        if written < 0:
+            number = ctypes.get_errno()
+            if number == errno.EINTR:
+                continue
             raise OSError(number, os.strerror(number))
-    if written < len(data):  # not seen for a line this short on a local file; finish it anyway
-        os.write(descriptor, data[written:])
+        data = data[written:]  # a short write: not seen for a line this short on a local file
 
 
 def _process_start(pid: int) -> str | None:
@@ -138,8 +145,8 @@ class Journal:
 
     def write_dot(self, delivery_id: int) -> None:
         """The line that says this mail's final "." goes next. The caller sends the "." right
-        after; this write keeps the GIL so that nothing else of this process runs between
-        the two system calls (the only time a kill loses a mail)."""
+        after; this write does not give up the GIL, so the other sending threads do not
+        get to run between the two system calls (the only time a kill loses a mail)."""
         _write_keeping_the_gil(self._open(), f"{delivery_id} {DOT}\n".encode())
 
     def close(self) -> None:

@@ -20,8 +20,8 @@ and releases the rest: a row with an answer gets that answer; a row with "D" and
 answer counts as sent (the server had the whole mail); a row without "D" was never
 delivered and goes back to the queue. What remains ambiguous is the few microseconds
 between the "D" write and the "." write (the sender killed exactly there: that mail is
-counted sent and not delivered; the "D" write keeps the GIL so that no other thread's
-Python runs in between), and a server that would have refused the "." of a mail
+counted sent and not delivered; the "D" write does not give up the GIL, so the other
+sending threads do not get to run in between), and a server that would have refused the "." of a mail
 whose sender died before reading the refusal (counted sent too). Both err toward a missed
 mail, never a second copy, as the comments' and donations' mails do.
 
@@ -404,10 +404,15 @@ def _send_over_smtp(backend: SMTPBackend, template: MailTemplate, claim: Claim) 
                     smtp.send(data)
                     if time.monotonic() > claim.expires:
                         break  # the claim may be someone else's by now: this "." is not ours to send
-                    mid_data = False
                     journal.write_dot(row.id)  # keeps the GIL: the "." follows at once
-                    dot_sent = True
-                    smtp.send(b".\r\n")
+                    try:
+                        smtp.send(b".\r\n")
+                    except (OSError, smtplib.SMTPException) as error:
+                        # The "." never reached the socket, so the server drops the mail:
+                        # this row goes back to the queue, and a replay must not count its "D".
+                        journal.write(row.id, f"0 the final dot was not sent: {error}")
+                        raise
+                    mid_data, dot_sent = False, True
                     answer = _smtp_answer(smtp.getreply())
                     journal.write(row.id, f"{answer[0]} {answer[1]}")
                 elif in_data:

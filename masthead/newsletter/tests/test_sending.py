@@ -2,9 +2,13 @@
 SMTP server (aiosmtpd, in a process of its own), faults are retried or marked, and each
 mail carries its own links and the list headers."""
 
+import contextlib
 import email
 import email.policy
+import os
 import smtplib
+import socket
+import subprocess
 import sys
 import threading
 from collections import Counter
@@ -149,8 +153,8 @@ def test_only_receiving_subscribers_of_the_list_get_a_row(site_tree, daily):
 
 def test_a_dead_senders_journal_is_replayed_and_the_rest_released(site_tree, daily, settings):
     """A claim whose process is gone: a mail answered 250 is sent, one whose final "."
-    went out without an answer seen counts as sent, one answered 451 waits, and the rows
-    it never reached go back to the queue."""
+    went out without an answer seen counts as sent, one answered 451 waits, one whose "."
+    could not be sent waits too, and the rows it never reached go back to the queue."""
     subscribers(daily, 5)
     edition = started(site_tree, daily)
     claim = sending.batch_claim(edition_id=edition.pk, size=5)
@@ -163,6 +167,8 @@ def test_a_dead_senders_journal_is_replayed_and_the_rest_released(site_tree, dai
     book.write(ids[1], "D")
     book.write(ids[2], "D")
     book.write(ids[2], "451 4.3.0 Busy")
+    book.write(ids[3], "D")
+    book.write(ids[3], "0 the final dot was not sent: Server not connected")
     book.close()
 
     assert sending.stale_claims_recover(edition_id=edition.pk) == 1
@@ -171,6 +177,7 @@ def test_a_dead_senders_journal_is_replayed_and_the_rest_released(site_tree, dai
     assert [states[pk] for pk in ids] == ["sent", "sent", "queued", "queued", "queued"]
     assert Delivery.objects.get(pk=ids[1]).last_error == ""
     assert Delivery.objects.get(pk=ids[2]).attempts == 1
+    assert Delivery.objects.get(pk=ids[3]).attempts == 1, "a D whose dot was not sent is no mail sent"
     assert not journal.path_for(dead).exists()
 
 
@@ -178,47 +185,92 @@ def test_no_other_thread_runs_between_a_mails_journal_line_and_its_final_dot(
     site_tree, daily, settings, tmp_path, monkeypatch
 ):
     """A sender killed between the journal's "D" and the "." leaves a mail counted sent
-    that never left, so those two writes must follow each other at once. os.write() let
-    the GIL go, and a busy thread (the send task's other connections render mails) then
-    held it until its switch interval ran out: the window grew from microseconds to
-    milliseconds a mail, and the kill test missed a subscriber on a slow machine. Here a
-    thread spins in Python; between a mail's body and its "." it must not have run."""
-    addresses = subscribers(daily, 20)
+    that never left, so nothing else may run between the two. os.write() gave up the
+    GIL, and another thread of the send task (its other connections render mails) could
+    take it and keep it up to its switch interval. Here the journal is a full FIFO, so the
+    "D" write waits until a reader drains it, while a thread waits for the GIL: that
+    thread must not get to run before the "." is sent."""
+    (address,) = subscribers(daily, 1)
     edition = started(site_tree, daily)
-    spins, stop = [0], threading.Event()
+    fifo = tmp_path / "journal.fifo"
+    os.mkfifo(fifo)
+    held_open = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # so that the journal's open does not wait
+    filler = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+    for chunk in (b"x" * 4096, b"x"):
+        with contextlib.suppress(BlockingIOError):
+            while True:
+                os.write(filler, chunk)
+    os.close(filler)
+    monkeypatch.setattr(journal, "path_for", lambda claim: fifo)
+
+    waiting, stop, spins, seen, drainers = threading.Event(), [False], [0], {}, []
 
     def spin():
-        while not stop.is_set():
+        waiting.wait()
+        while not stop[0]:
             spins[0] += 1
 
-    after_body, ran_between = [None], []
     real_send = smtplib.SMTP.send
 
     def watched_send(smtp, payload):
-        if payload == b".\r\n" and after_body[0] is not None:
-            ran_between.append(spins[0] != after_body[0])
+        if payload == b".\r\n":
+            seen["at the dot"], stop[0] = spins[0], True
         real_send(smtp, payload)
-        after_body[0] = spins[0] if isinstance(payload, bytes) and payload.endswith(b"\r\n") else None
+        if isinstance(payload, bytes) and payload != b".\r\n":  # the mail's body: its "D" is next
+            drainers.append(subprocess.Popen(["sh", "-c", 'sleep 0.3; exec cat "$0" > /dev/null', str(fifo)]))
+            waiting.set()  # from now on the spinner waits for the GIL
+            seen["after the body"] = spins[0]
 
     monkeypatch.setattr(smtplib.SMTP, "send", watched_send)
     interval = sys.getswitchinterval()
     spinner = threading.Thread(target=spin, daemon=True)
+    spinner.start()
     with SinkProcess(tmp_path / "sink") as sink:
         settings.MAILERS = sink.mailer_settings()
-        sys.setswitchinterval(0.05)  # a thread that takes the GIL keeps it this long
-        spinner.start()
+        # Longer than the blocked write: the waiting thread does not force a switch meanwhile.
+        sys.setswitchinterval(5.0)
         try:
             sending.edition_send(edition_id=edition.pk)
         finally:
-            stop.set()
-            spinner.join()
+            stop[0] = True
+            waiting.set()
             sys.setswitchinterval(interval)
-        accepted = sorted(recipient for recipient, _ in sink.accepted())
+            spinner.join()
+            os.close(held_open)
+            for drainer in drainers:
+                drainer.wait(timeout=30)
+        accepted = [recipient for recipient, _ in sink.accepted()]
 
-    assert accepted == sorted(addresses)
-    assert len(ran_between) == 20
-    # One is allowed for the machine itself descheduling the sender for a whole interval.
-    assert sum(ran_between) <= 1, f"another thread ran before the final dot of {sum(ran_between)} of 20 mails"
+    assert accepted == [address]
+    assert seen["at the dot"] == seen["after the body"], "another thread ran between the D and the dot"
+
+
+def test_a_final_dot_that_never_left_sends_the_mail_again(site_tree, daily, settings, tmp_path, monkeypatch):
+    """Sending the "." itself failed (the connection went first): the server never had the
+    mail, which drops it. It was counted sent; it goes back to the queue."""
+    settings.NEWSLETTER_RETRY_SECONDS = 0
+    addresses = subscribers(daily, 3)
+    edition = started(site_tree, daily)
+    real_send, broken = smtplib.SMTP.send, []
+
+    def send(smtp, payload):
+        if payload == b".\r\n" and not broken:
+            broken.append(True)
+            smtp.sock.shutdown(socket.SHUT_WR)  # the connection is gone before the "." leaves
+        real_send(smtp, payload)
+
+    monkeypatch.setattr(smtplib.SMTP, "send", send)
+    with SinkProcess(tmp_path / "sink") as sink:
+        settings.MAILERS = sink.mailer_settings()
+        sending.edition_send(edition_id=edition.pk)
+        first = Delivery.objects.get(edition=edition, subscriber__email=addresses[0])
+        assert (first.state, first.attempts) == (DeliveryState.QUEUED, 1)
+        sending.edition_send(edition_id=edition.pk)
+        accepted = Counter(recipient for recipient, _ in sink.accepted())
+
+    assert accepted == Counter(addresses), "each once"
+    assert set(Delivery.objects.filter(edition=edition).values_list("state", flat=True)) == {DeliveryState.SENT}
+    assert Delivery.objects.get(pk=first.pk).attempts == 2
 
 
 def test_a_live_senders_claim_is_left_alone(site_tree, daily):
