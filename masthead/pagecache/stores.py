@@ -30,7 +30,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterable
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -263,16 +263,27 @@ class FileStore:
         self._advance(keys)  # first: no page rendered before this is stored from now on
         removed = set() if removed is None else removed
         for key in keys:
-            key_file = self._key_file(key)
-            try:
-                listed = _index_lines(key_file.read_text())
-                key_file.unlink()
-            except OSError:
-                continue
-            for relative, address in listed:
-                if self._delete(self.root / relative) and address:
-                    removed.add(address)
+            for listing in self._indexes_set_aside(self._key_file(key)):
+                try:
+                    listed = _index_lines(listing.read_text())
+                except OSError:
+                    continue  # another purge of the key finished it
+                for relative, address in listed:
+                    self._delete(self.root / relative, address, removed)
+                listing.unlink(missing_ok=True)  # last: a page it failed to delete stays listed
         return removed
+
+    @staticmethod
+    def _indexes_set_aside(key_file: Path) -> list[Path]:
+        """The key's index, renamed before its pages are deleted, with any an earlier purge
+        of the key set aside and failed to finish. Renamed, not read and unlinked: a page
+        stored meanwhile starts a new index, and a page this purge fails to delete (a disk
+        error half-way) stays listed for the retry, which would not find it otherwise while
+        the page stays served (a hit does not check the clock; nginx serves the file)."""
+        aside = key_file.with_name(f"{key_file.name}.purging-{secrets.token_hex(4)}")
+        with suppress(FileNotFoundError):
+            key_file.rename(aside)
+        return sorted(key_file.parent.glob(f"{key_file.name}.purging-*"))
 
     def purge_paths(self, paths, removed: set[str] | None = None) -> set[str]:
         return self.purge_keys((cache_keys.path(path) for path in paths), removed)
@@ -301,18 +312,20 @@ class FileStore:
         stored |= variants
         for meta in self.root.rglob("index.html.meta"):
             body = meta.with_suffix("")
-            if self._delete(body):
-                stored.add(_address_of_folder(body.parent.relative_to(self.root)))
+            self._delete(body, _address_of_folder(body.parent.relative_to(self.root)), stored)
         self._memory.clear()
         return stored
 
     @staticmethod
-    def _delete(body_path: Path) -> int:
+    def _delete(body_path: Path, address: str = "", removed: set[str] | None = None) -> None:
+        """Delete a stored page; its address goes into `removed` once its body is gone (no
+        one is served it from then on), before its companions, which may still fail."""
         existed = body_path.exists()
         body_path.unlink(missing_ok=True)  # first: without its body the entry is gone
+        if existed and address and removed is not None:
+            removed.add(address)
         for suffix in (".meta", ".gz", ".br"):
             Path(f"{body_path}{suffix}").unlink(missing_ok=True)
-        return int(existed)
 
 
 class RedisStore:

@@ -450,30 +450,42 @@ def test_a_purge_the_publish_folder_fails_still_tells_the_cdn_what_the_page_cach
     assert list(PendingPurge.objects.values_list("kind", "target")) == [("key", "page-7")]  # the folder's, retried
 
 
-def test_a_purge_of_published_files_that_fails_half_way_tells_the_cdn_only_what_is_gone(cdn, monkeypatch, tmp_path):
-    """nginx serves the publish folder as it is: a page the CDN was told of while still on
-    disk is fetched again, stale, and kept. So the CDN hears of each page once it is
-    deleted, now or in the retry, which finds the rest by their folders."""
-    from masthead.pagecache import purge
+def _published_pages(tmp_path, addresses):
     from masthead.pagecache.entry import Entry
-    from masthead.pagecache.models import PendingPurge
-    from masthead.pagecache.pending import purge_or_keep_for_retry, retry_pending_purges
     from masthead.pagecache.stores import FileStore
 
     store = FileStore(tmp_path / "public")
-    addresses = ["/", "/news/", "/news/story/"]
     for address in addresses:
         entry = Entry.build(
             status="200 OK", headers=[("Content-Type", "text/html")], body=b"<p>Page</p>", keys=("site",)
         )
         assert store.put(address, entry, generation=store.generation())
+    return store
+
+
+@pytest.mark.parametrize("purge_of", [{"everything": True}, {"keys": ["site"]}], ids=["everything", "by key"])
+def test_a_purge_of_published_files_that_fails_half_way_tells_the_cdn_only_what_is_gone(
+    cdn, monkeypatch, tmp_path, purge_of
+):
+    """nginx serves the publish folder as it is: a page the CDN was told of while still on
+    disk is fetched again, stale, and kept. So the CDN hears of each page once it is
+    deleted, now or in the retry, which finds the rest (a purge of everything by their
+    folders; a purge by key in the index it set aside: it used to unlink the index first,
+    and the retry of the key found nothing, so the pages stayed served)."""
+    from masthead.pagecache import purge
+    from masthead.pagecache.models import PendingPurge
+    from masthead.pagecache.pending import purge_or_keep_for_retry, retry_pending_purges
+    from masthead.pagecache.stores import FileStore
+
+    addresses = ["/", "/news/", "/news/story/"]
+    store = _published_pages(tmp_path, addresses)
     deletions, delete = [], FileStore._delete
 
-    def disk_fails_on_the_second_page(body_path):
+    def disk_fails_on_the_second_page(body_path, *reporting):
         deletions.append(body_path)
         if len(deletions) == 2:
             raise OSError(5, "Input/output error")
-        return delete(body_path)
+        return delete(body_path, *reporting)
 
     monkeypatch.setattr(store, "_delete", disk_fails_on_the_second_page)
     monkeypatch.setattr(purge, "page_store", lambda: store)
@@ -481,7 +493,7 @@ def test_a_purge_of_published_files_that_fails_half_way_tells_the_cdn_only_what_
     def on_disk():
         return {address for address in addresses if (tmp_path / "public" / address.lstrip("/") / "index.html").exists()}
 
-    purge_or_keep_for_retry(everything=True)
+    purge_or_keep_for_retry(**purge_of)
 
     left = on_disk()
     assert len(left) == 2
@@ -495,6 +507,33 @@ def test_a_purge_of_published_files_that_fails_half_way_tells_the_cdn_only_what_
 
     assert not on_disk()
     assert {path for _, path in cdn} == left
+    assert not list((tmp_path / "public").glob(".keys/*.purging-*")), "a set-aside index goes once done"
+
+
+def test_a_page_whose_body_was_deleted_is_reported_even_if_its_companions_fail(cdn, monkeypatch, tmp_path):
+    """A page goes from readers with its body; its .meta failing to delete after that
+    kept its address from the CDN, which then served the page stale for its s-maxage."""
+    import pathlib
+
+    from masthead.pagecache import purge
+    from masthead.pagecache.pending import purge_or_keep_for_retry
+
+    store = _published_pages(tmp_path, ["/news/story/"])
+    real_unlink, failed = pathlib.Path.unlink, []
+
+    def unlink(path, missing_ok=False):
+        if path.name.endswith(".meta") and not failed:
+            failed.append(path)
+            raise OSError(5, "Input/output error")
+        return real_unlink(path, missing_ok=missing_ok)
+
+    monkeypatch.setattr(pathlib.Path, "unlink", unlink)
+    monkeypatch.setattr(purge, "page_store", lambda: store)
+    purge_or_keep_for_retry(keys=["site"])
+
+    assert failed, "the fault was met"
+    assert not (tmp_path / "public" / "news" / "story" / "index.html").exists()
+    assert {path for _, path in cdn} == {"/news/story/"}
 
 
 def test_a_cdn_answering_503_is_retried_and_a_404_is_not(newsroom, cdn, django_capture_on_commit_callbacks):
