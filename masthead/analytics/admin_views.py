@@ -9,7 +9,7 @@ errors and the reports fall back to the last month.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.apps import apps
@@ -23,6 +23,7 @@ from masthead.analytics import charts, reports
 
 VIEW_REPORTS = "analytics.view_reports"
 LONGEST_SPAN_DAYS = 2 * 366
+EARLIEST_DAY = date(1970, 1, 1)
 EXPORTS = ("views", "top", "referrers", "ads")
 
 
@@ -79,6 +80,11 @@ class ReportForm(forms.Form):
                 raise forms.ValidationError("Give both dates of the custom period.")
             if start > end:
                 raise forms.ValidationError("The period's start comes after its end.")
+            # Counts are kept by the hour since 1970; far-off dates would also overflow
+            # the date arithmetic of the reports (a day before 0001-01-01, after 9999-12-31).
+            latest = timezone.now().date() + timedelta(days=366)
+            if start < EARLIEST_DAY or end > latest:
+                raise forms.ValidationError(f"Choose days from {EARLIEST_DAY:%Y-%m-%d} to {latest:%Y-%m-%d}.")
             if (end - start).days >= LONGEST_SPAN_DAYS:
                 raise forms.ValidationError(f"A period of at most {LONGEST_SPAN_DAYS} days.")
         chart = data.get("chart") or Scope.SITE

@@ -75,6 +75,13 @@ def referrer_domain(referrer: str, own_host: str) -> str:
         return ""
     if parts.scheme not in ("http", "https") or not host or len(host) > MAX_DOMAIN_LENGTH:
         return ""
+    if not host.isascii():
+        # An international name, as its ASCII form (what browsers send): the spool's
+        # line and the Redis script read ASCII only, and one domain has one spelling.
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return ""
     if host.startswith("www."):
         host = host[4:]
     own = own_host.rsplit(":", 1)[0].lower() if not own_host.startswith("[") else own_host.lower()

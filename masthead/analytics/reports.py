@@ -19,8 +19,6 @@ minutes, and the dashboard never waits for them unless someone picks a custom ra
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -31,6 +29,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from masthead.analytics.models import AdCountsHourly, PageViewsDaily, PageViewsHourly, ReferrerDaily, SiteViewsDaily
+from masthead.core.spreadsheets import csv_text
 
 ARTICLE_MODEL = "news.ArticlePage"
 ARTICLE_AUTHOR_MODEL = "news.ArticleAuthor"
@@ -68,11 +67,9 @@ class Table:
     rows: list[tuple]
 
     def as_csv(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(self.columns)
-        writer.writerows(self.rows)
-        return out.getvalue()
+        # Headlines, creative names and referrer domains are others' words: a cell that
+        # starts like a formula is made text (an editor opens this in a spreadsheet).
+        return csv_text(self.columns, self.rows)
 
 
 def views_over_time(

@@ -411,6 +411,12 @@ def _to_redis(process: _Process, segments) -> list[int] | None:
         return _redis_failed(process, error, sent=False)  # nothing sent: nothing counted
     try:
         results = _run_script(process, connection, keys, arguments)
+    except redis.ResponseError as error:
+        # Redis answered, with an error: out of memory under noeviction, MISCONF (its
+        # snapshots fail), READONLY (a replica now). It refuses a script's first write, so
+        # nothing of the call was counted: the lines go to the database as when Redis is
+        # down, where waiting for an answer that came would hold them for a minute each time.
+        return _redis_failed(process, error, sent=False)
     except (redis.RedisError, OSError) as error:
         connection.disconnect()
         return _redis_failed(process, error, sent=True)

@@ -28,6 +28,7 @@ from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from masthead.core.spreadsheets import Echo, cell
 from masthead.newsletter.models import (
     NewsletterList,
     Subscriber,
@@ -54,8 +55,6 @@ CSV_EXPORT_FIELDS = [
     "unsubscribed_at",
     "paused_until",
 ]
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ImportRefused(Exception):
@@ -302,20 +301,10 @@ def _queue_confirmations(subscriber_ids: list[int], *, first: int, now) -> None:
 # Export ------------------------------------------------------------------------------
 
 
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def export_rows(queryset, *, batch: int = 2000):
     """CSV lines for the subscribers in `queryset`, read in keyset batches (never the
     whole table in memory): a header, then one line per subscriber with its lists' slugs."""
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     yield writer.writerow(CSV_EXPORT_FIELDS)
     slugs = dict(NewsletterList.objects.values_list("pk", "slug"))
     last = 0
@@ -334,5 +323,5 @@ def export_rows(queryset, *, batch: int = 2000):
             lists.setdefault(subscriber_id, []).append(slugs.get(list_id, ""))
         for row in rows:
             pk, email, *rest = row
-            yield writer.writerow([_cell(email), ";".join(lists.get(pk, [])), *(_cell(value) for value in rest)])
+            yield writer.writerow([cell(email), ";".join(lists.get(pk, [])), *(cell(value) for value in rest)])
         last = ids[-1]

@@ -148,6 +148,21 @@ def test_the_csv_exports_hold_the_tables(editor_client, history):
     assert len(site) == 1 + 30 and site[-1][1] == "1000"  # today's row last
 
 
+def test_a_cell_that_starts_like_a_formula_is_exported_as_text(editor_client, history, site_tree):
+    """Headlines come from contributors and imports, domains from other sites: an editor
+    opening the export in a spreadsheet must not run one."""
+    now = timezone.now()
+    trap = make_article(site_tree.sections["news"], title='=HYPERLINK("http://evil.example","Open")')
+    views_at(trap, hours_ago=1, views=500, now=now)
+    ReferrerDaily.objects.create(page_id=trap.pk, day=now.date(), domain="-2+3.example", views=50)
+
+    top = csv_rows(editor_client.get(DASHBOARD, {"period": "week", "export": "top"}))
+    referrers = csv_rows(editor_client.get(DASHBOARD, {"period": "week", "export": "referrers"}))
+
+    assert top[1][1] == '\'=HYPERLINK("http://evil.example","Open")'
+    assert referrers[1] == ["'-2+3.example", "50"]
+
+
 def test_the_last_24_hours_read_the_hourly_rows(editor_client, history):
     top = csv_rows(editor_client.get(DASHBOARD, {"period": "day", "export": "top"}))
 
@@ -164,6 +179,8 @@ def test_the_last_24_hours_read_the_hourly_rows(editor_client, history):
         {"period": "custom", "start": "2026-05-01", "end": "2026-04-01"},
         {"period": "custom", "start": "2000-01-01", "end": "2026-01-01"},
         {"period": "custom", "start": "not-a-date", "end": "2026-01-01"},
+        {"period": "custom", "start": "0001-01-01", "end": "0001-01-01"},
+        {"period": "custom", "start": "9999-12-30", "end": "9999-12-31"},
         {"period": "fortnight"},
         {"chart": "section"},
         {"chart": "article", "article": "abc"},

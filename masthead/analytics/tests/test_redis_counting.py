@@ -43,6 +43,18 @@ def test_beacons_wait_in_redis_until_the_flush(beacons, redis_counts, articles):
     assert not redis_counts.exists(counting.BATCHES_KEY)
 
 
+def test_a_referrer_with_an_international_name_is_counted_under_its_ascii_form(beacons, redis_counts, articles):
+    """Its letters passed the beacon's check but not the Redis script's: the beacon was
+    answered 204 and its view never counted."""
+    first, second = articles
+    beacons.view(first.pk, body_extra="&ref=http%3A%2F%2Fb%C3%BCcher.example%2F")
+    beacons.view(second.pk)
+    spool.ship_now()
+    flush.flush_counts()
+    assert totals(first, second) == [1, 1]
+    assert ReferrerDaily.objects.get().domain == "xn--bcher-kva.example"
+
+
 def test_the_dedupe_window_is_thirty_minutes_in_redis(beacons, redis_counts, articles):
     first, _ = articles
     beacons.view(first.pk)

@@ -181,6 +181,29 @@ def test_with_redis_down_the_spool_goes_to_the_database_and_nothing_is_lost(beac
     assert RecentView.objects.count() == 30
 
 
+def test_a_redis_that_answers_with_an_error_sends_the_lines_to_the_database(beacons, articles, settings, tmp_path):
+    """Out of memory (or MISCONF, READONLY), Redis answers the call with an error and runs
+    none of its writes. It was taken for a call left unanswered: the shipper waited a
+    minute for a marker that could never come, and the counts fell further behind."""
+    import redis
+
+    first, second = articles
+    server = RedisServer(tmp_path / "redis").start()
+    try:
+        settings.MASTHEAD_PAGE_CACHE_REDIS_URL = server.url
+        client = redis.Redis.from_url(server.url)
+        client.config_set("maxmemory-policy", "noeviction")
+        client.config_set("maxmemory", "1")  # every write is refused
+        beacons.view(first.pk)
+        beacons.view(second.pk)
+        assert spool.ship_now() > 0
+        assert totals(first, second) == [1, 1]
+        assert client.dbsize() == 0
+        client.close()
+    finally:
+        server.stop(keep_data=False)
+
+
 def test_with_redis_and_the_database_down_the_lines_wait_in_the_spool(
     beacons, articles, settings, tmp_path, monkeypatch
 ):
