@@ -166,8 +166,8 @@ def handle(environ, start_response):
         if counted.object_id not in ids:
             return _answer(start_response, "204 No Content")
         viewed = f"{counted.kind}:{counted.object_id}" if counted.kind != "view" else str(counted.object_id)
-        visitor = visitors.visitor_hash(
-            salt=visitors.day_salt(now),
+        visitor = visitors.visitor_keys(
+            now=now,
             address=visitors.client_address(environ, hops=proxy_hops),
             user_agent=user_agent,
             viewed=viewed,

@@ -30,7 +30,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from masthead.analytics import tables
+from masthead.analytics import tables, visitors
 from masthead.core.redis_clients import SharedClient
 
 logger = logging.getLogger(__name__)
@@ -274,12 +274,20 @@ def _database_claim_and_count(events: list[tuple[Counted, str, float]]) -> list[
 
 
 def _claim_recent_view(visitor: str, now: float) -> bool:
-    """Remember the visitor for the window; False if an unexpired row already does."""
+    """Remember the visitor for the window; False if an unexpired row already does (or,
+    in the first half hour of a day, one for the hash made with yesterday's salt)."""
     from masthead.analytics.models import RecentView
 
+    visitor, _, earlier = visitor.partition(visitors.EARLIER)
     table = connection.ops.quote_name(RecentView._meta.db_table)
     key, expires_at = connection.ops.quote_name("key"), connection.ops.quote_name("expires_at")
     current = connection.ops.adapt_datetimefield_value(datetime.datetime.fromtimestamp(now, datetime.UTC))
+    if earlier:
+        seen = f"SELECT 1 FROM {table} WHERE {key} = %s AND {expires_at} > %s"  # noqa: S608 (the model's own table)
+        with connection.cursor() as cursor:
+            cursor.execute(seen, [earlier, current])
+            if cursor.fetchone() is not None:
+                return False
     expires = connection.ops.adapt_datetimefield_value(
         datetime.datetime.fromtimestamp(now + DEDUPE_SECONDS, datetime.UTC)
     )

@@ -55,11 +55,12 @@ from pathlib import Path
 import redis
 from django.conf import settings
 
-from masthead.analytics import counting
+from masthead.analytics import counting, visitors
 
 logger = logging.getLogger(__name__)
 
 SPOOL_SUFFIX = ".spool"
+HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 MAKING_SUFFIX = ".making"  # a spool being made, before it is locked and renamed
 SHIPPED_SUFFIX = ".shipped"
 ROTATE_BYTES = 4 * 1024 * 1024
@@ -114,18 +115,26 @@ for s = 2, #KEYS do
   else
     local counted = 0
     for line in string.gmatch(ARGV[2 * s - 1], '([^\n]*)\n') do
-      local ms, visitor, kind, id, domain = string.match(line, '^(%d+) (%x+) (%l+) (%d+) ([%w%-%._:%[%]]*)$')
-      if ms and #visitor == 32 and (kind == 'view' or kind == 'impression' or kind == 'click') then
+      local ms, visitor, earlier, kind, id, domain =
+        string.match(line, '^(%d+) (%x+)%+?(%x*) (%l+) (%d+) ([%w%-%._:%[%]]*)$')
+      if ms and #visitor == 32 and (#earlier == 0 or #earlier == 32)
+          and (kind == 'view' or kind == 'impression' or kind == 'click') then
         local at = tonumber(ms)
-        local key = 'masthead:analytics:seen:' .. visitor
-        local ends = string.format('%d', at + window)
-        local keep = string.format('%d', math.max(at + window, keep_until))
-        -- One call for a new visitor (most): set unless set, and say what was there.
-        local before = redis.call('SET', key, ends, 'NX', 'GET', 'PXAT', keep)
-        local fresh = not before
-        if before and tonumber(before) <= at then
-          redis.call('SET', key, ends, 'PXAT', keep)
-          fresh = true
+        local fresh = false
+        -- In the first half hour of a day, the hash made with yesterday's salt: a window
+        -- it opened before midnight still holds.
+        local seen_before = #earlier == 32 and redis.call('GET', 'masthead:analytics:seen:' .. earlier)
+        if not (seen_before and tonumber(seen_before) > at) then
+          local key = 'masthead:analytics:seen:' .. visitor
+          local ends = string.format('%d', at + window)
+          local keep = string.format('%d', math.max(at + window, keep_until))
+          -- One call for a new visitor (most): set unless set, and say what was there.
+          local before = redis.call('SET', key, ends, 'NX', 'GET', 'PXAT', keep)
+          fresh = not before
+          if before and tonumber(before) <= at then
+            redis.call('SET', key, ends, 'PXAT', keep)
+            fresh = true
+          end
         end
         if fresh then
           local hour = string.format('%d', math.floor(at / 3600000) * 3600)
@@ -173,11 +182,10 @@ def parse_line(raw: bytes) -> Event | None:
     if len(parts) != 5:
         return None
     ms, visitor, kind, object_id, domain = parts
-    if not (ms.isdigit() and object_id.isdigit() and len(visitor) == 32 and kind in ("view", "impression", "click")):
+    keys = visitor.split(visitors.EARLIER)  # today's hash, and yesterday's in a day's first half hour
+    if not (ms.isdigit() and object_id.isdigit() and kind in ("view", "impression", "click") and len(keys) <= 2):
         return None
-    try:
-        int(visitor, 16)
-    except ValueError:
+    if any(len(key) != 32 or not all(c in HEX_DIGITS for c in key) for key in keys):
         return None
     return Event(counting.Counted(kind, int(object_id), domain), visitor, int(ms) / 1000)
 

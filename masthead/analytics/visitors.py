@@ -2,9 +2,13 @@
 
 A visitor is blake2b(day's salt, address + user agent + what was viewed). The salt is a
 random secret of the UTC day (`DailySalt`), made on first use and deleted by the periodic
-job once the day is over: from then on no one, the site included, can work out whose a
-hash was. The hash lives only in the dedupe store (Redis for 30 minutes, or `RecentView`
-until its row expires); counts never hold it.
+job half an hour after the day is over: from then on no one, the site included, can work
+out whose a hash was. The hash lives only in the dedupe store (Redis for 30 minutes, or
+`RecentView` until its row expires); counts never hold it.
+
+In the first half hour of a day a beacon is also hashed with yesterday's salt, and the
+dedupe store checks that hash too (`visitor_keys`): a reader who opened the article at
+23:55 is not counted again at 00:05 because the salt changed in between.
 """
 
 from __future__ import annotations
@@ -17,7 +21,12 @@ import time
 from masthead.core.client import address_from_environ
 
 SECONDS_PER_DAY = 86_400
-_salts: dict[int, bytes] = {}
+# The dedupe window (counting.DEDUPE_SECONDS; not imported, counting imports the tables):
+# yesterday's salt is kept and used this long into a day.
+EARLIER_SALT_SECONDS = 30 * 60
+# Between a beacon's hash and the one made with yesterday's salt, in the first half hour.
+EARLIER = "+"
+_salts: dict[int, bytes | None] = {}
 _salts_lock = threading.Lock()
 
 
@@ -35,20 +44,49 @@ def day_salt(now: float | None = None) -> bytes:
             salt = _salts.get(day)
             if salt is None:
                 salt = _load_or_make_salt(day)
-                _salts.clear()  # yesterday's is never needed again in this process
-                _salts[day] = salt
+                _remember(day, salt)
     return salt
 
 
-def _load_or_make_salt(day: int) -> bytes:
+def earlier_salt(now: float) -> bytes | None:
+    """Yesterday's salt in the first half hour of a day (None after it, or if yesterday
+    had none: no one was counted then)."""
+    if now % SECONDS_PER_DAY >= EARLIER_SALT_SECONDS:
+        return None
+    day = utc_day_number(now) - 1
+    if day not in _salts:
+        with _salts_lock:
+            if day not in _salts:
+                _remember(day, _load_salt(day))
+    return _salts[day]
+
+
+def _remember(day: int, salt: bytes | None) -> None:
+    """With the lock held: keep this day's salt and the day before's, no older."""
+    for older in [known for known in _salts if known < day - 1]:
+        del _salts[older]
+    _salts[day] = salt
+
+
+def _date_of(day: int):
     import datetime
 
+    return datetime.date(1970, 1, 1) + datetime.timedelta(days=day)
+
+
+def _load_salt(day: int) -> bytes | None:
     from masthead.analytics.models import DailySalt
 
-    date = datetime.date(1970, 1, 1) + datetime.timedelta(days=day)
+    salt = DailySalt.objects.filter(day=_date_of(day)).values_list("salt", flat=True).first()
+    return salt.encode() if salt else None
+
+
+def _load_or_make_salt(day: int) -> bytes:
+    from masthead.analytics.models import DailySalt
+
     # get_or_create: two workers making the day's salt at once both end up with the one
     # that was stored first.
-    row, _ = DailySalt.objects.get_or_create(day=date, defaults={"salt": secrets.token_hex(32)})
+    row, _ = DailySalt.objects.get_or_create(day=_date_of(day), defaults={"salt": secrets.token_hex(32)})
     return row.salt.encode()
 
 
@@ -63,11 +101,21 @@ def visitor_hash(*, salt: bytes, address: str, user_agent: str, viewed: str) -> 
     keyed = _keyed.get(salt)
     if keyed is None:
         keyed = hashlib.blake2b(digest_size=16, key=salt[:64])
-        _keyed.clear()  # yesterday's salt is never used again
+        if len(_keyed) > 1:  # today's and, in the first half hour, yesterday's
+            _keyed.clear()
         _keyed[salt] = keyed
     hasher = keyed.copy()
     hasher.update(f"{address}\0{user_agent}\0{viewed}".encode("utf-8", "surrogateescape"))
     return hasher.hexdigest()
+
+
+def visitor_keys(*, now: float, address: str, user_agent: str, viewed: str) -> str:
+    """The visitor's hash for the dedupe store: today's, and in the first half hour of a
+    day `<today's>+<yesterday's>`, which the stores check as well (counting and spool)."""
+    key = visitor_hash(salt=day_salt(now), address=address, user_agent=user_agent, viewed=viewed)
+    if now % SECONDS_PER_DAY < EARLIER_SALT_SECONDS and (earlier := earlier_salt(now)) is not None:
+        return key + EARLIER + visitor_hash(salt=earlier, address=address, user_agent=user_agent, viewed=viewed)
+    return key
 
 
 def client_address(environ, *, hops: int | None = None) -> str:
@@ -77,13 +125,13 @@ def client_address(environ, *, hops: int | None = None) -> str:
 
 
 def forget_old_salts(now: float | None = None) -> int:
-    """Delete the salts of days that are over (a periodic job)."""
-    import datetime
-
+    """Delete the salts of days that are over, yesterday's once the first half hour of
+    today is (a periodic job)."""
     from masthead.analytics.models import DailySalt
 
-    today = datetime.date(1970, 1, 1) + datetime.timedelta(days=utc_day_number(time.time() if now is None else now))
-    deleted, _ = DailySalt.objects.filter(day__lt=today).delete()
+    now = time.time() if now is None else now
+    kept_from = utc_day_number(now) - (1 if now % SECONDS_PER_DAY < EARLIER_SALT_SECONDS else 0)
+    deleted, _ = DailySalt.objects.filter(day__lt=_date_of(kept_from)).delete()
     return deleted
 
 

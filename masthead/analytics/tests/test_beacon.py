@@ -78,16 +78,46 @@ def test_no_address_or_user_agent_is_stored(beacons, article, clock):
     assert row.expires_at == datetime.datetime.fromtimestamp(NOON + 1800, datetime.UTC)
 
 
-def test_the_salt_rotates_each_utc_day_and_yesterdays_is_deleted(beacons, article, clock):
+def test_the_salt_rotates_each_utc_day_and_yesterdays_is_deleted_half_an_hour_later(beacons, article, clock):
     beacons.view(article.pk)
     first_salt = DailySalt.objects.get().salt
     clock[0] = NOON + 12 * 3600  # midnight: a new day, a new salt
     beacons.view(article.pk)  # the same reader hashes differently: counted on the new day
     assert total(article) == 2
     assert DailySalt.objects.count() == 2
-    assert visitors.forget_old_salts(clock[0]) == 1
+    assert visitors.forget_old_salts(clock[0] + 29 * 60) == 0  # still checked against
+    assert visitors.forget_old_salts(clock[0] + 30 * 60) == 1
     (today,) = DailySalt.objects.all()
     assert today.day == datetime.date(2026, 12, 5) and today.salt != first_salt
+
+
+MIDNIGHT = datetime.datetime(2026, 12, 5, 0, 0, tzinfo=datetime.UTC).timestamp()
+
+
+def test_a_reader_reading_across_midnight_is_counted_once_in_the_window(beacons, article, site_tree, clock):
+    """The salt changes at midnight, so the same reader's hash does: a reload at 00:05 of
+    an article counted at 23:55 was counted again."""
+    other = make_article(site_tree.sections["news"])
+    clock[0] = MIDNIGHT - 5 * 60
+    beacons.view(article.pk)
+    clock[0] = MIDNIGHT + 5 * 60
+    beacons.view(article.pk)  # the reload, under the new day's salt
+    beacons.view(other.pk)  # a first view is counted as ever
+    beacons.view(other.pk)  # and its reload is not
+    assert (total(article), total(other)) == (1, 1)
+    clock[0] = MIDNIGHT + 25 * 60  # the 23:55 window is over: a new view
+    beacons.view(article.pk)
+    assert total(article) == 2
+    clock[0] = MIDNIGHT + 40 * 60
+    beacons.view(article.pk)  # within the 00:25 one, under today's salt alone
+    assert total(article) == 2
+    assert all(len(key) == 32 for key in RecentView.objects.values_list("key", flat=True))
+
+
+def test_the_earlier_salt_is_the_dedupe_window():
+    from masthead.analytics import counting
+
+    assert visitors.EARLIER_SALT_SECONDS == counting.DEDUPE_SECONDS
 
 
 def test_the_visitor_hash_is_the_days_keyed_blake2b_and_follows_a_new_salt():

@@ -68,6 +68,30 @@ def test_the_dedupe_window_is_thirty_minutes_in_redis(beacons, redis_counts, art
     assert totals(first) == [2]
 
 
+def test_a_reader_reading_across_midnight_is_counted_once_in_redis(beacons, redis_counts, articles, monkeypatch):
+    """Yesterday's hash goes in the spool's line in a day's first half hour, and the Redis
+    script checks it; the same for the database while Redis is away (test_spool)."""
+    import datetime
+
+    first, second = articles
+    midnight = datetime.datetime(2026, 12, 5, tzinfo=datetime.UTC).timestamp()
+    now = [midnight - 5 * 60]
+    monkeypatch.setattr("masthead.analytics.beacon.time.time", lambda: now[0])
+    beacons.view(first.pk)
+    spool.ship_now()
+    now[0] = midnight + 5 * 60
+    beacons.view(first.pk)  # the reload, under the new day's salt
+    beacons.view(second.pk)
+    spool.ship_now()
+    flush.flush_counts()
+    assert totals(first, second) == [1, 1]
+    now[0] = midnight + 26 * 60  # the 23:55 window is over
+    beacons.view(first.pk)
+    spool.ship_now()
+    flush.flush_counts()
+    assert totals(first, second) == [2, 1]
+
+
 def test_a_flush_run_twice_counts_once(beacons, redis_counts, articles):
     first, _ = articles
     beacons.view(first.pk)

@@ -204,6 +204,22 @@ def test_a_redis_that_answers_with_an_error_sends_the_lines_to_the_database(beac
         server.stop(keep_data=False)
 
 
+def test_lines_with_yesterdays_hash_are_deduplicated_in_the_database_too(articles):
+    """Shipped to the database (Redis down), a line from a day's first half hour is
+    checked against the hash made with yesterday's salt as well."""
+    first, _ = articles
+    before, after = visitor(1), visitor(2)
+    midnight = NOON + 12 * 3600
+    lines = view_line(first, visitor=before, at=midnight - 300) + view_line(
+        first, visitor=f"{after}+{before}", at=midnight + 300
+    )
+    events = [spool.parse_line(raw) for raw in lines.splitlines()]
+    assert counting.database_count_each([(event.counted, event.visitor, event.now) for event in events]) == 1
+    assert totals(first) == [1]
+    assert spool.parse_line(view_line(first, visitor=f"{after}+{before[:-1]}")) is None
+    assert spool.parse_line(view_line(first, visitor=f"{after}+{before}+{before}")) is None
+
+
 def test_with_redis_and_the_database_down_the_lines_wait_in_the_spool(
     beacons, articles, settings, tmp_path, monkeypatch
 ):
