@@ -6,12 +6,13 @@ webhooks and show here as their state."""
 from __future__ import annotations
 
 import csv
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pygal
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -19,6 +20,7 @@ from pygal.style import Style
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from masthead.analytics.charts import STYLE, static_svg
+from masthead.core.spreadsheets import Echo, cell
 from masthead.donations import selectors
 from masthead.donations.models import Currency, Donation, DonationState
 
@@ -29,9 +31,6 @@ CSV_FIELDS = [
     "id", "created_at", "state", "amount", "currency", "name", "email", "anonymous", "message",
     "provider", "provider_order_id", "capture_id", "completed_at", "refunded_at", "receipt_sent_at",
 ]  # fmt: skip
-# A spreadsheet runs a cell that starts with one of these as a formula: readers write the
-# names and messages, so such cells get a leading apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 MONEY_STYLE = Style(
@@ -45,11 +44,31 @@ MONEY_STYLE = Style(
 )
 
 
+# A filter's dates become datetimes a day apart in the site's time zone: near year 1 or
+# 9999 that arithmetic overflows. Donations fall well inside these years.
+EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2999, 12, 31)
+DATE_RANGE_MESSAGE = "Enter a date from 2000 to 2999."
+
+
+def _filter_date(label: str) -> forms.DateField:
+    return forms.DateField(
+        required=False,
+        label=label,
+        widget=forms.DateInput(
+            attrs={"type": "date", "min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()}
+        ),
+        validators=[
+            MinValueValidator(EARLIEST_DATE, message=DATE_RANGE_MESSAGE),
+            MaxValueValidator(LATEST_DATE, message=DATE_RANGE_MESSAGE),
+        ],
+    )
+
+
 class DonationFilter(forms.Form):
     state = forms.ChoiceField(choices=[("", "Any state"), *DonationState.choices], required=False)
     currency = forms.ChoiceField(choices=[("", "Any currency"), *Currency.choices], required=False)
-    start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    start = _filter_date("From")
+    end = _filter_date("To")
 
     def clean(self):
         data = super().clean()
@@ -72,20 +91,10 @@ def filtered(data: dict):
     return queryset
 
 
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def export_csv(queryset) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     rows = queryset.order_by("pk").values_list(*CSV_FIELDS).iterator(chunk_size=2000)
-    lines = (writer.writerow([_cell(value) for value in row]) for row in rows)
+    lines = (writer.writerow([cell(value) for value in row]) for row in rows)
     response = StreamingHttpResponse(
         (line for part in ([writer.writerow(CSV_FIELDS)], lines) for line in part),
         content_type="text/csv; charset=utf-8",

@@ -22,6 +22,8 @@ from wagtail.admin.panels import FieldPanel, HelpPanel, InlinePanel, MultiFieldP
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Orderable
 
+from masthead.donations.forms import DonationSettingsForm
+
 # Currencies with two decimal places that PayPal takes. Zero-decimal currencies (JPY, HUF,
 # TWD) are not supported: every amount here has exactly two places (issue 11).
 CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "CHF")
@@ -214,7 +216,8 @@ class DonationSettings(ClusterableModel, BaseSiteSetting):
                 help_text="None listed: USD, EUR and GBP, 5 to 100 each.",
             ),
             ObjectList([HelpPanel(template="donations/admin/provider_status.html")], heading="Payment provider"),
-        ]
+        ],
+        base_form_class=DonationSettingsForm,
     )
 
     class Meta:
@@ -223,6 +226,25 @@ class DonationSettings(ClusterableModel, BaseSiteSetting):
 
     def __str__(self):
         return "Donation settings"
+
+    def clean(self):
+        # The quick donate button takes its amount from here and start() checks it like a
+        # reader's: outside what readers may give, every press would be answered 400.
+        from masthead.donations.selectors import currency_rules
+
+        super().clean()
+        rules = currency_rules(self)
+        rule = rules.get(self.quick_currency)
+        if rule is None:
+            raise ValidationError(
+                {
+                    "quick_currency": f"Readers may give in {', '.join(rules)}: choose one, or add this one under Currencies."
+                }
+            )
+        if self.quick_amount is not None and not rule.minimum <= self.quick_amount <= rule.maximum:
+            raise ValidationError(
+                {"quick_amount": f"Choose an amount from {rule.minimum:,.2f} to {rule.maximum:,.2f} {rule.currency}."}
+            )
 
 
 class CurrencyOption(Orderable):

@@ -3,7 +3,9 @@
 At most once: the receipt is claimed with one conditional UPDATE (receipt_sent_at from
 NULL to now) before the mail goes out, so two runs of the task (a webhook and the
 reader's return at the same moment, a retried task) send one mail. If sending fails
-with an error the claim is released and `reconcile` sends it again later; if the worker
+(connecting, or the server refusing the mail) the claim is released and `reconcile`
+sends it again later; an error after the server accepted the mail (closing the
+connection) keeps the claim, as the donor has the receipt. If the worker
 dies between the claim and the SMTP server's answer the receipt is lost (logged nowhere
 but visible in the admin as a completed donation the donor may ask about). A second
 receipt for the same money would be worse than a missing one: the admin can resend.
@@ -11,6 +13,7 @@ receipt for the same money would be worse than a missing one: the admin can rese
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from django.conf import settings as django_settings
@@ -51,10 +54,21 @@ def receipt_send(*, donation_id: int) -> bool:
         headers={"Auto-Submitted": "auto-generated"},
     )
     message.attach_alternative(render_to_string("donations/mail/receipt.html", context), "text/html")
+    mailer = mailers.default
     try:
-        mailers.default.send_messages([message])
+        mailer.open()
+        mailer.send_messages([message])
     except Exception:
         Donation.objects.filter(pk=donation_id, receipt_sent_at=now).update(receipt_sent_at=None)
         logger.exception("Receipt for donation %s not sent; reconcile will try again", donation_id)
+        with contextlib.suppress(Exception):
+            mailer.close()
         raise
+    # The server has accepted the mail: whatever goes wrong while closing (a QUIT
+    # answered with an error, a reset) the donor has the receipt, and releasing the
+    # claim would send a second one.
+    try:
+        mailer.close()
+    except Exception:
+        logger.warning("Receipt for donation %s sent; closing the connection failed", donation_id, exc_info=True)
     return True

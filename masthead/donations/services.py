@@ -25,6 +25,7 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -58,6 +59,13 @@ RECONCILE_MIN_AGE = timedelta(minutes=2)
 # A receipt whose mail failed is sent again by reconcile for this long after completion.
 RECEIPT_RETRY_WINDOW = timedelta(days=3)
 MAX_NAME, MAX_MESSAGE = 100, 500
+# A refund of a donation in one of these has raced ahead of the news of its capture.
+MONEY_NOT_YET_RECORDED = (
+    DonationState.CREATED,
+    DonationState.APPROVED,
+    DonationState.DECLINED,
+    DonationState.ABANDONED,
+)
 
 CAPTURE_TO_STATE = {
     CaptureStatus.COMPLETED: DonationState.COMPLETED,
@@ -320,9 +328,15 @@ class WebhookRejected(Exception):
     """Not a notification the provider confirms (forged, altered, or not for us)."""
 
 
+class WebhookTooEarly(Exception):
+    """A genuine capture event that matches no donation yet: kept nowhere, so the
+    provider's retry (PayPal's, for days) is applied once the donation has caught up."""
+
+
 def webhook_receive(*, headers, raw_body: bytes, provider: PaymentProvider | None = None) -> str:
     """Verify a notification with the provider and apply it once. Returns what was done.
-    Raises WebhookRejected, or ProviderUnavailable (answer 5xx: the provider retries)."""
+    Raises WebhookRejected, or WebhookTooEarly or ProviderUnavailable (answer 5xx: the
+    provider retries)."""
     provider = provider or get_provider()
     event = provider.verify_webhook(headers=headers, raw_body=raw_body)
     if event is None:
@@ -344,13 +358,33 @@ def webhook_receive(*, headers, raw_body: bytes, provider: PaymentProvider | Non
 
 
 def _apply_event(event, record: WebhookEvent) -> str:
+    if event.status is None:
+        # Genuine, but nothing we keep (an order approved, a capture reversed or declined):
+        # answered 2xx so PayPal stops, and kept for an editor who wonders. The money ones
+        # are logged louder: a reversal (chargeback) is not reflected in the donation.
+        level = logging.WARNING if event.event_type.startswith("PAYMENT.") else logging.INFO
+        logger.log(level, "Webhook %s (%s) not acted on", event.event_id, event.event_type)
+        return f"not acted on: {event.event_type[:100]}"
     donation = None
     if event.capture_id:
         donation = Donation.objects.filter(capture_id=event.capture_id).first()
     if donation is None and event.order_id:
         donation = Donation.objects.filter(provider_order_id=event.order_id).first()
-    if donation is None:
-        return "no donation for this capture"
+    if donation is None or (event.status == CaptureStatus.REFUNDED and donation.state in MONEY_NOT_YET_RECORDED):
+        # Usually a capture whose answer we lost, refunded at PayPal before reconcile or
+        # the COMPLETED event recorded it: stored now, the event would answer PayPal's
+        # retries "duplicate" and the refund would never be seen. One that will never
+        # match (another integration on the same PayPal account) is retried by PayPal
+        # for a few days and then dropped; the log says which.
+        logger.warning(
+            "Webhook %s (%s, capture %s, order %s) matches no donation %s; the provider will send it again",
+            event.event_id,
+            event.event_type,
+            event.capture_id,
+            event.order_id or "unknown",
+            "yet" if donation is None else f"with money ({donation.pk} is {donation.state})",
+        )
+        raise WebhookTooEarly(event.event_id)
     record.donation = donation
     if event.status != CaptureStatus.REFUNDED and (
         event.amount != donation.amount or event.currency != donation.currency
@@ -389,7 +423,12 @@ def donations_reconcile(
     now = now or timezone.now()
     provider = provider or get_provider()
     counts = {"completed": 0, "pending": 0, "declined": 0, "abandoned": 0, "unreachable": 0, "receipts": 0}
-    open_states = [DonationState.CREATED, DonationState.APPROVED, DonationState.PENDING]
+    # A declined donation is open for a day too: PayPal's answer to a decline is to send
+    # the reader back to choose another card, and one who did and then closed the tab
+    # left an order approved again that only reconcile will capture.
+    unsettled = Q(state__in=[DonationState.CREATED, DonationState.APPROVED, DonationState.PENDING]) | Q(
+        state=DonationState.DECLINED, declined_at__gte=now - ABANDON_AFTER
+    )
     never_ordered = Donation.objects.filter(
         state=DonationState.CREATED, provider_order_id__isnull=True, created_at__lt=now - timedelta(hours=1)
     )
@@ -397,7 +436,7 @@ def donations_reconcile(
         _, changed = donation_transition(donation_id=donation.pk, to=DonationState.ABANDONED, now=now)
         counts["abandoned"] += changed
     for donation in Donation.objects.filter(
-        state__in=open_states, provider_order_id__isnull=False, created_at__lte=now - min_age
+        unsettled, provider_order_id__isnull=False, created_at__lte=now - min_age
     ).order_by("pk"):
         try:
             outcome = _reconcile_one(donation, provider, now)
@@ -429,6 +468,8 @@ def _reconcile_one(donation: Donation, provider: PaymentProvider, now: datetime)
         order = provider.get_order(donation.provider_order_id)
     except OrderNotFound:
         order = None
+    if donation.state == DonationState.DECLINED and (order is None or order.status not in ("APPROVED", "COMPLETED")):
+        return ""  # the reader has not chosen another card (yet): nothing to capture
     if order is None or order.status == "VOIDED":
         if donation.state == DonationState.PENDING:
             return ""
@@ -438,8 +479,8 @@ def _reconcile_one(donation: Donation, provider: PaymentProvider, now: datetime)
         try:
             order = provider.capture_order(order.order_id, request_id=capture_request_id(donation))
         except PaymentDeclined:
-            donation_transition(donation_id=donation.pk, to=DonationState.DECLINED, now=now)
-            return "declined"
+            _, changed = donation_transition(donation_id=donation.pk, to=DonationState.DECLINED, now=now)
+            return "declined" if changed else ""
     if order.capture is not None:
         before = donation.state
         donation = _settle(donation, order)

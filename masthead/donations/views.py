@@ -267,8 +267,11 @@ def progress(request):
 @csrf_exempt  # PayPal cannot send our token: the provider verifies the signature instead
 @require_POST
 def paypal_webhook(request):
-    """PayPal's notifications, verified with PayPal against the raw body. A refused one
-    gets 400 (PayPal stops); an unreachable PayPal gets 503 (PayPal retries)."""
+    """PayPal's notifications, verified with PayPal against the raw body. PayPal stops on
+    a 2xx and sends again, for days, anything else. A verified one gets 200 whether or not
+    it changes anything; one PayPal does not confirm gets 400 and counts against its
+    sender's address; one about a capture no donation has yet, or an unreachable PayPal,
+    gets 503, so PayPal sends it again."""
     length = str(request.META.get("CONTENT_LENGTH") or "0")
     if not length.isascii() or not length.isdigit() or int(length) > MAX_WEBHOOK_BYTES:
         return HttpResponse("too large", status=413, content_type="text/plain")
@@ -284,6 +287,8 @@ def paypal_webhook(request):
     except services.WebhookRejected:
         ratelimit.hits("webhook-refused", sender, window_seconds=window)
         return HttpResponse("not verified", status=400, content_type="text/plain")
+    except services.WebhookTooEarly:
+        return HttpResponse("no donation for this yet", status=503, content_type="text/plain")
     except ProviderError as error:
         logger.warning("Webhook not verified now (%s): PayPal will send it again", error)
         return HttpResponse("try again later", status=503, content_type="text/plain")

@@ -54,13 +54,15 @@ class OrderState:
 
 @dataclass(frozen=True)
 class WebhookEvent:
-    """A verified notification from the provider about a capture."""
+    """A notification the provider confirmed it sent. `status` is None for one that is
+    not about a capture we act on (an order approved, a capture reversed): it is still
+    genuine, so it is answered like the rest and the provider does not send it again."""
 
     event_id: str  # unique per event: the key for de-duplication
     event_type: str  # e.g. PAYMENT.CAPTURE.COMPLETED
     capture_id: str
     order_id: str  # the order the capture belongs to ("" if the event does not say)
-    status: CaptureStatus
+    status: CaptureStatus | None
     amount: Decimal
     currency: str
     raw: Mapping = field(default_factory=dict, compare=False)
@@ -117,5 +119,5 @@ class PaymentProvider(Protocol):
     def refund_capture(self, capture_id: str, *, request_id: str) -> CaptureStatus: ...
 
     def verify_webhook(self, *, headers: Mapping[str, str], raw_body: bytes) -> WebhookEvent | None:
-        """The event if the provider confirms it sent exactly these bytes, else None (a
-        forged or altered notification changes nothing)."""
+        """The event if the provider confirms it sent exactly these bytes (whatever it is
+        about), else None (a forged or altered notification changes nothing)."""

@@ -256,12 +256,14 @@ class PayPalProvider:
     # Webhooks
 
     def verify_webhook(self, *, headers: Mapping[str, str], raw_body: bytes) -> WebhookEvent | None:
-        """The capture event in `raw_body` if PayPal confirms it sent exactly these bytes.
+        """The event in `raw_body` if PayPal confirms it sent exactly these bytes, with
+        `status` None unless it is a capture event we act on.
 
-        None for anything PayPal does not confirm, and for verified events that are not
-        about a capture (the caller answers 2xx to both: nothing to retry). Raises
-        ProviderUnavailable when PayPal cannot be asked, so the caller answers 5xx and
-        PayPal delivers the event again later.
+        None for anything PayPal does not confirm (the caller refuses it). A verified
+        event is never None: PayPal sends again whatever is not answered 2xx, so one we
+        do not act on must still be told apart from a forgery. Raises ProviderUnavailable
+        when PayPal cannot be asked, so the caller answers 5xx and PayPal delivers the
+        event again later.
         """
         if not self.webhook_id:
             return None
@@ -288,7 +290,7 @@ class PayPalProvider:
             return None  # PayPal refused to check what was sent (a malformed forgery, say)
         if answer.get("verification_status") != "SUCCESS":
             return None
-        return parse_capture_event(event)
+        return parse_event(event)
 
     # HTTP
 
@@ -501,13 +503,16 @@ def _order_state(order: Mapping) -> OrderState:
     )
 
 
-def parse_capture_event(event: Mapping) -> WebhookEvent | None:
-    """A WebhookEvent from a verified PAYMENT.CAPTURE.* event, or None for other events."""
+def parse_event(event: Mapping) -> WebhookEvent:
+    """A WebhookEvent from a verified event: with its status for the PAYMENT.CAPTURE.*
+    events WEBHOOK_STATUSES lists, with status None for any other (or one without the
+    capture it is about)."""
     event_type = str(event.get("event_type", ""))
+    event_id = str(event.get("id") or "")
     status = WEBHOOK_STATUSES.get(event_type)
     resource = event.get("resource")
-    if status is None or not isinstance(resource, dict) or not event.get("id"):
-        return None
+    if status is None or not isinstance(resource, dict) or not event_id:
+        return _not_acted_on(event, event_id, event_type)
     amount, currency = _money(resource)
     supplementary = resource.get("supplementary_data") if isinstance(resource.get("supplementary_data"), dict) else {}
     related = supplementary.get("related_ids") if isinstance(supplementary.get("related_ids"), dict) else {}
@@ -518,14 +523,27 @@ def parse_capture_event(event: Mapping) -> WebhookEvent | None:
     else:
         capture_id = str(resource.get("id", ""))
     if not capture_id:
-        return None
+        return _not_acted_on(event, event_id, event_type)
     return WebhookEvent(
-        event_id=str(event["id"]),
+        event_id=event_id,
         event_type=event_type,
         capture_id=capture_id,
         order_id=order_id,
         status=status,
         amount=amount,
         currency=currency,
+        raw=dict(event),
+    )
+
+
+def _not_acted_on(event: Mapping, event_id: str, event_type: str) -> WebhookEvent:
+    return WebhookEvent(
+        event_id=event_id,
+        event_type=event_type,
+        capture_id="",
+        order_id="",
+        status=None,
+        amount=Decimal(0),
+        currency="",
         raw=dict(event),
     )

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from masthead.donations import services
-from masthead.donations.models import DonationState
+from masthead.donations.models import CurrencyOption, DonationState
 from masthead.donations.tests.factories import donation_settings, make_donation
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +99,56 @@ def test_the_settings_screen_says_whether_payments_work_and_shows_no_secret(admi
     text = response.content.decode()
     assert "local PayPal sandbox: demo payments, no money moves" in text
     assert paypal_sandbox.client_secret not in text
+
+
+@pytest.mark.parametrize(
+    "query", ["end=9999-12-31", "start=9999-12-31", "start=0001-01-01", "end=0001-01-01", "start=1899-12-31"]
+)
+def test_dates_out_of_range_are_a_form_error_not_a_500(admin_client, donations, query):
+    response = admin_client.get(f"{URL}?{query}")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Enter a date from 2000 to 2999." in text
+    assert "Donations (4)" in text  # an invalid filter filters nothing
+
+
+def _settings_form(settings, options, **fields):
+    data = {
+        "enabled": "on",
+        "box_title": settings.box_title,
+        "box_text": settings.box_text,
+        "quick_amount": str(settings.quick_amount),
+        "quick_currency": settings.quick_currency,
+        "goal_amount": "",
+        "goal_currency": settings.goal_currency,
+        "goal_period": settings.goal_period,
+        "goal_label": settings.goal_label,
+        "receipt_text": settings.receipt_text,
+        "currency_options-TOTAL_FORMS": str(len(options)),
+        "currency_options-INITIAL_FORMS": str(sum(1 for option in options if option.get("id"))),
+        "currency_options-MIN_NUM_FORMS": "0",
+        "currency_options-MAX_NUM_FORMS": "1000",
+        **fields,
+    }
+    for number, option in enumerate(options):
+        for name, value in {"ORDER": str(number + 1), **option}.items():
+            data[f"currency_options-{number}-{name}"] = value
+    return data
+
+
+def test_the_settings_screen_refuses_a_quick_currency_removed_in_the_same_save(admin_client, site_tree):
+    """The currencies submitted with quick donate are the ones it is checked against."""
+    settings = donation_settings(site_tree.site, quick_currency="CHF", quick_amount=Decimal("10"))
+    chf = CurrencyOption.objects.create(settings=settings, currency="CHF", minimum=5, maximum=100, sort_order=0)
+    url = f"/admin/settings/donations/donationsettings/{site_tree.site.pk}/"
+    kept = {"currency": "CHF", "minimum": "5", "maximum": "100", "presets": "5 10 25", "id": str(chf.pk)}
+    added = {"currency": "EUR", "minimum": "5", "maximum": "100", "presets": "5 10 25", "id": ""}
+
+    removed = admin_client.post(url, _settings_form(settings, [{**kept, "DELETE": "on"}, added]))
+    assert removed.status_code == 200  # the form again, with its error
+    assert "Readers may give in EUR" in removed.content.decode()
+    assert list(CurrencyOption.objects.values_list("currency", flat=True)) == ["CHF"]
+
+    moved = admin_client.post(url, _settings_form(settings, [{**kept, "DELETE": "on"}, added], quick_currency="EUR"))
+    assert moved.status_code == 302
+    assert list(CurrencyOption.objects.values_list("currency", flat=True)) == ["EUR"]

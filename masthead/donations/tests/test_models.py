@@ -3,11 +3,12 @@
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from masthead.donations import services
-from masthead.donations.models import TRANSITIONS, Donation, DonationState, format_money
-from masthead.donations.tests.factories import make_donation
+from masthead.donations.models import TRANSITIONS, CurrencyOption, Donation, DonationState, format_money
+from masthead.donations.tests.factories import donation_settings, make_donation
 
 pytestmark = pytest.mark.django_db
 S = DonationState
@@ -80,3 +81,29 @@ def test_money_reads_as_readers_write_it():
     assert format_money(Decimal("3200.00"), "EUR") == "€3,200"
     assert format_money(Decimal("12.50"), "USD") == "$12.50"
     assert format_money(Decimal("5"), "GBP") == "£5"
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"quick_amount": Decimal("150")}, "quick_amount"),  # above the default 100
+        ({"quick_amount": Decimal("4.99")}, "quick_amount"),  # below the default 5
+        ({"quick_currency": "CHF"}, "quick_currency"),  # not among the defaults (USD, EUR, GBP)
+    ],
+)
+def test_quick_donate_outside_what_readers_may_give_is_refused(site_tree, fields, field):
+    """Else every press of "Quick donate" is answered 400."""
+    settings = donation_settings(site_tree.site, **fields)
+    with pytest.raises(ValidationError) as refusal:
+        settings.full_clean()
+    assert set(refusal.value.message_dict) == {field}
+
+
+def test_quick_donate_is_checked_against_the_currencies_the_editor_lists(site_tree):
+    settings = donation_settings(site_tree.site, quick_amount=Decimal("150"), quick_currency="CHF")
+    CurrencyOption.objects.create(settings=settings, currency="CHF", minimum=10, maximum=500)
+    settings.full_clean()
+    CurrencyOption.objects.filter(settings=settings).update(maximum=100)
+    with pytest.raises(ValidationError) as refusal:
+        settings.full_clean()
+    assert "100.00 CHF" in str(refusal.value.message_dict["quick_amount"])

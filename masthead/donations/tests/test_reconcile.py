@@ -12,6 +12,7 @@ from django.utils import timezone
 from masthead.donations import services
 from masthead.donations.models import Donation, DonationState
 from masthead.donations.tests.factories import approved_donation, start_donation
+from masthead.paypal_sandbox.tests.browsing import approve
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +97,34 @@ def test_paypal_unreachable_leaves_everything_for_the_next_run(site_tree, paypal
     paypal_sandbox.fail_next(20, 503)
     assert services.donations_reconcile(min_age=timedelta(0))["unreachable"] == 1
     assert Donation.objects.get().state == DonationState.CREATED
+
+
+def test_a_reader_who_approved_again_after_a_decline_and_never_came_back_is_captured(
+    site_tree, paypal_sandbox, django_capture_on_commit_callbacks
+):
+    donation = approved_donation(site_tree.site, button="Pay — card declined")
+    with pytest.raises(services.Declined) as declined:
+        services.donation_capture(order_id=donation.provider_order_id)
+    approve(declined.value.retry_url, "Pay")  # another card at PayPal, then the tab is closed
+    assert paypal_sandbox.order(donation.provider_order_id)["status"] == "APPROVED"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = services.donations_reconcile(now=timezone.now() + timedelta(minutes=10))
+
+    assert counts["completed"] == 1
+    donation.refresh_from_db()
+    assert donation.state == DonationState.COMPLETED and donation.capture_id
+    assert paypal_sandbox.order(donation.provider_order_id)["status"] == "COMPLETED"
+    assert len(mail.outbox) == 1
+
+
+def test_a_declined_order_paypal_no_longer_has_is_left_declined(site_tree, paypal_sandbox):
+    donation = approved_donation(site_tree.site, button="Pay — card declined")
+    with pytest.raises(services.Declined):
+        services.donation_capture(order_id=donation.provider_order_id)
+    Donation.objects.filter(pk=donation.pk).update(provider_order_id="5O190127TN364715T")  # voided and gone
+
+    counts = services.donations_reconcile(now=timezone.now() + timedelta(minutes=10))
+
+    assert counts == {**counts, "completed": 0, "abandoned": 0}
+    assert Donation.objects.get(pk=donation.pk).state == DonationState.DECLINED

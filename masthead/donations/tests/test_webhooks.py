@@ -179,3 +179,74 @@ def test_a_return_that_read_the_donation_before_the_webhook_completed_it_shows_i
 
     assert shown.state == DonationState.COMPLETED
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize(
+    ("event_type", "resource_type"),
+    [
+        ("CHECKOUT.ORDER.APPROVED", "checkout-order"),
+        ("PAYMENT.CAPTURE.REVERSED", "refund"),
+        ("PAYMENT.CAPTURE.DECLINED", "capture"),
+    ],
+)
+def test_verified_events_not_acted_on_are_answered_2xx_and_never_count_as_refusals(
+    site_tree, paypal_sandbox, event_type, resource_type
+):
+    """PayPal stops on 2xx and retries anything else: a genuine event we do not act on
+    is answered 200, and its sender (PayPal) is never held back for sending it."""
+    paypal = Client(REMOTE_ADDR="198.51.100.7")
+    answers = []
+    for number in range(views.REFUSED_WEBHOOKS_PER_IP + 1):
+        event = paypal_sandbox.make_event(event_type, {"id": f"RES{number}"}, resource_type=resource_type)
+        answers.append(post_webhook(paypal, *signed_delivery(paypal_sandbox, event)))
+    donation = approved_donation(site_tree.site)
+    paypal_sandbox.app._capture(donation.provider_order_id)
+    body, headers = signed_delivery(paypal_sandbox, paypal_sandbox.capture_event(donation.provider_order_id))
+
+    genuine = post_webhook(paypal, body, headers)
+
+    assert {answer.status_code for answer in answers} == {200}
+    assert {answer.content for answer in answers} == {f"not acted on: {event_type}".encode()}
+    assert genuine.status_code == 200 and genuine.content == b"now completed"
+    assert Donation.objects.get().state == DonationState.COMPLETED
+
+
+def test_a_refund_that_arrives_before_its_capture_is_recorded_is_retried_not_swallowed(
+    site_tree, paypal_sandbox, django_capture_on_commit_callbacks
+):
+    """The capture's answer was lost (the row is still approved, without its capture id)
+    and an editor refunded at PayPal: the refund matches no donation yet, so it is
+    answered 503 and kept nowhere, and PayPal's retry after the completion refunds it."""
+    donation = approved_donation(site_tree.site)
+    _, order = paypal_sandbox.app._capture(donation.provider_order_id)
+    capture_id = order["purchase_units"][0]["payments"]["captures"][0]["id"]
+    completed = paypal_sandbox.capture_event(donation.provider_order_id)
+    paypal_sandbox.app._refund(capture_id)
+    refunded = signed_delivery(
+        paypal_sandbox, paypal_sandbox.capture_event(donation.provider_order_id, "PAYMENT.CAPTURE.REFUNDED")
+    )
+    client = Client()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        early = post_webhook(client, *refunded)
+        assert not WebhookEvent.objects.exists()
+        assert post_webhook(client, *signed_delivery(paypal_sandbox, completed)).content == b"now completed"
+        retried = post_webhook(client, *refunded)
+
+    assert early.status_code == 503
+    assert retried.status_code == 200 and retried.content == b"now refunded"
+    donation.refresh_from_db()
+    assert donation.state == DonationState.REFUNDED and donation.capture_id == capture_id
+    assert WebhookEvent.objects.count() == 2
+
+
+def test_a_capture_event_for_no_donation_of_ours_is_answered_503_and_logged(site_tree, paypal_sandbox, caplog):
+    """Another integration on the same PayPal account: PayPal's retries of it are bounded."""
+    event = paypal_sandbox.make_event(
+        "PAYMENT.CAPTURE.COMPLETED",
+        {"id": "3C679366HH908993F", "status": "COMPLETED", "amount": {"currency_code": "USD", "value": "9.00"}},
+    )
+    answer = post_webhook(Client(REMOTE_ADDR="198.51.100.7"), *signed_delivery(paypal_sandbox, event))
+    assert answer.status_code == 503
+    assert not WebhookEvent.objects.exists()
+    assert "3C679366HH908993F" in caplog.text

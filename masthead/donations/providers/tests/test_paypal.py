@@ -399,12 +399,16 @@ def test_missing_signature_headers_are_none(paypal_sandbox):
     assert provider.verify_webhook(headers=headers, raw_body=body) is None
 
 
-def test_a_verified_event_that_is_not_about_a_capture_is_none(paypal_sandbox):
+def test_a_verified_event_that_is_not_about_a_capture_is_verified_without_a_status(paypal_sandbox):
+    """Not None: None means "not from PayPal", and the view refuses those."""
     event = paypal_sandbox.make_event(
         "CHECKOUT.ORDER.APPROVED", {"id": "5O190127TN364715T"}, resource_type="checkout-order"
     )
     headers, body = signed(paypal_sandbox, event)
-    assert get_provider().verify_webhook(headers=headers, raw_body=body) is None
+    verified = get_provider().verify_webhook(headers=headers, raw_body=body)
+    assert verified is not None
+    assert (verified.event_id, verified.event_type) == (event["id"], "CHECKOUT.ORDER.APPROVED")
+    assert verified.status is None and verified.capture_id == ""
 
 
 def test_verification_while_paypal_is_down_raises_unavailable(paypal_sandbox):
