@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from masthead.comments.invalidation import purge_discussion
 from masthead.comments.models import PATH_DIGITS, Comment, Discussion
-from masthead.comments.text import clean_line, clean_text, render
+from masthead.comments.text import EMAIL_MAX_LENGTH, clean_line, clean_text, normalised_email, render
 
 FORMAT = "masthead-comments"
 VERSION = 1
@@ -132,7 +132,9 @@ class _Item:
     fields: dict
 
 
-def _text(item: dict, name: str, where: str, errors: list, *, limit: int, required=False, line=False) -> str:
+def _text(
+    item: dict, name: str, where: str, errors: list, *, limit: int, required=False, line=False, email=False
+) -> str:
     value = item.get(name, "")
     if value is None:
         value = ""
@@ -140,6 +142,8 @@ def _text(item: dict, name: str, where: str, errors: list, *, limit: int, requir
         errors.append(f"{where}.{name}: must be text.")
         return ""
     value = clean_line(value) if line else clean_text(value)
+    if email:  # before the length check: lower case can be longer
+        value = normalised_email(value)
     if required and not value:
         errors.append(f"{where}.{name}: must not be empty.")
     elif len(value) > limit:
@@ -179,7 +183,7 @@ def _checked_item(item, index: int, seen: dict[str, int], existing_ids: set[str]
         errors.append(f"{where}.parent: must be the id of a comment earlier in the file (or null).")
     fields = {
         "author_name": _text(item, "author_name", where, errors, limit=80, required=True, line=True),
-        "author_email": _text(item, "author_email", where, errors, limit=254, line=True).lower(),
+        "author_email": _text(item, "author_email", where, errors, limit=EMAIL_MAX_LENGTH, line=True, email=True),
         "author_url": _text(item, "author_url", where, errors, limit=200, line=True),
         "body": _text(item, "body", where, errors, limit=MAX_BODY, required=True),
         "hold_reason": _text(item, "hold_reason", where, errors, limit=200, line=True),

@@ -1,6 +1,7 @@
 from django import forms
 
 from masthead.comments.models import Subscription
+from masthead.comments.text import email_length_problem, normalised_email
 
 NOTIFY_CHOICES = [("", "Nothing"), *Subscription.Scope.choices]
 
@@ -28,6 +29,13 @@ class CommentForm(forms.Form):
         self.fields["name"].error_messages["required"] = "Give a name to show with your comment."
         self.fields["email"].error_messages["required"] = "Give your email address (it is never shown)."
         self.fields["body"].error_messages["required"] = "Write something before you send."
+
+    def clean_email(self):
+        # Normalised here, not later: the length a reader is told about is the one kept.
+        email = normalised_email(self.cleaned_data["email"])
+        if problem := email_length_problem(email):
+            raise forms.ValidationError(problem)
+        return email
 
     def clean_url(self):
         url = self.cleaned_data["url"]

@@ -17,6 +17,8 @@ from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from masthead.comments.text import email_length_problem, normalised_email
+
 PATH_DIGITS = 12
 
 
@@ -38,7 +40,10 @@ class CommentSettings(BaseSiteSetting):
     max_depth = models.PositiveSmallIntegerField(
         default=4,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
-        help_text="How deep replies nest. 1: no replies to replies.",
+        help_text=(
+            "How many levels a thread has, top-level comments included. 1: a flat thread, where a reply is "
+            "listed as a comment of its own and the commenter it answers is still notified; 2: no replies to replies."
+        ),
     )
     edit_minutes = models.PositiveSmallIntegerField(
         default=15,
@@ -153,8 +158,8 @@ class Comment(models.Model):
     page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="reader_comments")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
     # The comment this one answers. Usually the parent; past the site's reply depth a
-    # reply is placed beside the comment it answers, and this still names that comment
-    # (its author is the one "replies to my comments" tells).
+    # reply is placed beside the comment it answers (in a flat thread, at the top), and
+    # this still names that comment (its author is the one "replies to my comments" tells).
     in_reply_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # The top-level comment of the thread this one is in; empty for a top-level comment.
     root = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
@@ -344,7 +349,7 @@ class Ban(models.Model):
         self.value = self.value.strip()
         try:
             if self.kind == self.Kind.EMAIL:
-                self.value = self.value.lower()
+                self.value = normalised_email(self.value)
                 validate_email(self.value)
             elif self.kind == self.Kind.IP:
                 self.value = str(ipaddress.ip_address(self.value))
@@ -352,3 +357,6 @@ class Ban(models.Model):
                 self.value = str(ipaddress.ip_network(self.value, strict=False))
         except (ValueError, ValidationError):
             raise ValidationError({"value": f"Not a valid {self.get_kind_display().lower()}."}) from None
+        # Lower case can outgrow the column (text.normalised_email).
+        if self.kind == self.Kind.EMAIL and (problem := email_length_problem(self.value)):
+            raise ValidationError({"value": problem})

@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from masthead.comments.models import Comment, CommentSettings, EmailOptOut, Notification, Subscription
+from masthead.comments.text import email_length_problem, normalised_email
 from masthead.core import ratelimit
 
 logger = logging.getLogger(__name__)
@@ -112,7 +113,7 @@ def email_for_stop_all_token(token: str) -> str:
 
 
 def _normalised(email: str) -> str:
-    return (email or "").strip().lower()
+    return normalised_email(email or "")
 
 
 def _is_opted_out(email: str) -> bool:
@@ -131,7 +132,8 @@ def subscription_request(*, page, email: str, scope: str, user=None, ip: str | N
     at once. Returns nothing on purpose: the answer is the same whether the address was
     already subscribed, opted out, rate-limited or new."""
     email = _normalised(email)
-    if not email or scope not in Subscription.Scope.values:
+    # Kept in lower case, an address can outgrow the column (text.normalised_email).
+    if not email or email_length_problem(email) or scope not in Subscription.Scope.values:
         return
     if _account_owns(user, email):
         _subscription_confirm_now(page_id=page.pk, email=email, scope=scope)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from masthead.comments import moderation
 from masthead.comments.invalidation import purge_discussion
 from masthead.comments.models import PATH_DIGITS, Comment, CommentLike, CommentSettings, Discussion, Subscription
-from masthead.comments.text import clean_line, clean_text, render
+from masthead.comments.text import clean_line, clean_text, email_length_problem, normalised_email, render
 
 MAX_NAME = 80
 
@@ -78,18 +78,24 @@ def _checked_body(body: str, settings: CommentSettings) -> str:
     return body
 
 
-def _parent_for_reply(*, page_id: int, parent_id: int | None, settings: CommentSettings) -> Comment | None:
+def _place_of_reply(
+    *, page_id: int, parent_id: int | None, settings: CommentSettings
+) -> tuple[Comment | None, Comment | None]:
+    """The comment a reply answers, and the one it is placed under. They differ past the
+    site's deepest level, where a reply joins the level of the comment it answers; with
+    one level the thread is flat and a reply is placed at the top. Either way it still
+    names the comment it answers, whose author "only replies to my comments" tells."""
     if parent_id is None:
-        return None
-    parent = Comment.objects.filter(pk=parent_id, page_id=page_id, status=Comment.Status.APPROVED).first()
-    if parent is None:
+        return None, None
+    answered = Comment.objects.filter(pk=parent_id, page_id=page_id, status=Comment.Status.APPROVED).first()
+    if answered is None:
         raise CommentRefused("The comment you reply to is no longer there.", field="parent")
-    # Past the deepest level a reply joins its parent's level instead.
+    if settings.max_depth <= 1:
+        return answered, None
+    parent = answered
     while parent.depth >= settings.max_depth - 1 and parent.parent_id is not None:
         parent = Comment.objects.get(pk=parent.parent_id)
-    if parent.depth >= settings.max_depth - 1:
-        return None if settings.max_depth == 1 else parent
-    return parent
+    return answered, parent
 
 
 def comment_create(
@@ -105,7 +111,10 @@ def comment_create(
     name = clean_line(author.name)[:MAX_NAME]
     if not name:
         raise CommentRefused("Give a name to show with your comment.", field="name")
-    email = author.email.strip().lower()
+    email = normalised_email(author.email)
+    # The form checks this for guests; an account's address, or another caller's, may not be.
+    if problem := email_length_problem(email):
+        raise CommentRefused(problem, field="email")
     body = _checked_body(body, settings)
     discussion, _ = Discussion.objects.get_or_create(page_id=page.pk)
     closed = comments_closed_reason(page=page, settings=settings, discussion=discussion)
@@ -113,7 +122,7 @@ def comment_create(
         raise CommentRefused(closed, status=403)
     if moderation.is_banned(email=email, ip=author.ip):
         raise CommentRefused("This address may not comment here.", status=403)
-    parent = _parent_for_reply(page_id=page.pk, parent_id=parent_id, settings=settings)
+    answered, parent = _place_of_reply(page_id=page.pk, parent_id=parent_id, settings=settings)
     decision = moderation.decide(
         settings=settings,
         body=body,
@@ -127,7 +136,7 @@ def comment_create(
         comment = Comment.objects.create(
             page_id=page.pk,
             parent=parent,
-            in_reply_to_id=parent_id if parent else None,
+            in_reply_to=answered,
             root_id=(parent.root_id or parent.pk) if parent else None,
             depth=parent.depth + 1 if parent else 0,
             user_id=author.user_id,
@@ -205,10 +214,31 @@ def comment_set_status(*, comment: Comment, status: str, moderator=None, reason:
             update_fields=["status", "moderated_at", "moderated_by", "removal_reason", "in_thread", "hold_reason"]
         )
         _count_in(comment, +1)
+        if was_shown and not comment.in_thread:
+            _retire_empty_placeholders(comment)
         if was_shown:  # an approval purges through _count_in
             page_id = comment.page_id
             transaction.on_commit(lambda: purge_discussion(page_id))
     return comment
+
+
+def _retire_empty_placeholders(comment: Comment) -> None:
+    """A removed ancestor is kept in the thread only for what shows under it: once the
+    last of that left, it leaves too, and so on up (exchange.comments_recount agrees).
+
+    Each ancestor is locked before its replies are counted, so two replies removed at
+    the same moment cannot each see the other still shown and both leave it behind."""
+    ancestors = [int(part) for part in comment.path.split(".") if part][:-1]
+    for ancestor_id in reversed(ancestors):
+        ancestor = Comment.objects.select_for_update().filter(pk=ancestor_id).only("status", "in_thread").first()
+        if (
+            ancestor is None
+            or not ancestor.in_thread
+            or ancestor.status == Comment.Status.APPROVED
+            or Comment.objects.filter(parent_id=ancestor_id, in_thread=True).exists()
+        ):
+            return
+        Comment.objects.filter(pk=ancestor_id).update(in_thread=False)
 
 
 def comment_edit(

@@ -32,6 +32,26 @@ def clean_text(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
+# Django's EmailField, and every address column of the app.
+EMAIL_MAX_LENGTH = 254
+
+
+def normalised_email(value: str) -> str:
+    """An address as it is kept and compared: trimmed, in lower case. Lower case can be
+    longer than what was typed ("İ" becomes "i" and a combining dot: a 167-character
+    address becomes 257), so a length is checked on what this returns, never before."""
+    return value.strip().lower()
+
+
+def email_length_problem(email: str) -> str:
+    """Why a normalised address does not fit where it is kept, or ""."""
+    if len(email) <= EMAIL_MAX_LENGTH:
+        return ""
+    return (
+        f"An email address may be at most {EMAIL_MAX_LENGTH} characters long in lower case; this one has {len(email)}."
+    )
+
+
 def clean_line(text: str) -> str:
     """A name: one line, spaces collapsed."""
     return " ".join(clean_text(text).split())

@@ -31,6 +31,10 @@ from masthead.pagecache.public import add_keys, add_query, mark_public, mark_sho
 
 MAX_IDS = 200
 LIKES_PER_MINUTE_PER_IP = 60
+# Every saved edit purges the article and its discussion, at the CDN too. Counted per
+# network address, and per comment for a browser's cookie shared across many addresses.
+EDITS_PER_MINUTE_PER_IP = 10
+EDITS_PER_HOUR_PER_COMMENT = 20
 # Fields whose errors the form does not show beside them (hidden, or a fixed choice).
 UNMARKED_FIELDS = {"parent", "notify", "issued"}
 
@@ -425,6 +429,18 @@ def like(request, comment_id: int):
     return _private(response)
 
 
+def _edit_refusal(request, comment: Comment) -> tuple[str, int] | None:
+    """Why this edit may not be saved now, and the seconds until it may; None if it may."""
+    if not ratelimit.allow("comment-edit-ip", client_ip(request), limit=EDITS_PER_MINUTE_PER_IP, window_seconds=60):
+        return "You are changing comments too fast. Please wait a minute.", ratelimit.retry_after(60)
+    if not ratelimit.allow("comment-edit", str(comment.pk), limit=EDITS_PER_HOUR_PER_COMMENT, window_seconds=3600):
+        return (
+            "This comment has been changed as often as it may be this hour. Please try again later.",
+            ratelimit.retry_after(3600),
+        )
+    return None
+
+
 def edit(request, comment_id: int):
     """A guest's own comment, changed or deleted from the browser that wrote it, while
     the site's edit window lasts."""
@@ -434,6 +450,17 @@ def edit(request, comment_id: int):
     settings = comment_settings(request)
     page = comment.page
     context = {"comment": comment, "page": page, "editable": services.can_author_change(comment, settings)}
+    # A deletion is not counted: it happens once per comment, and posting is limited.
+    if request.method == "POST" and not request.POST.get("delete"):
+        refusal = _edit_refusal(request, comment)
+        if refusal is not None:
+            message, retry_after = refusal
+            if wants_json(request):
+                response = JsonResponse({"ok": False, "message": message}, status=429)
+            else:
+                response = render(request, "comments/edit.html", {**context, "refusal": message}, status=429)
+            response["Retry-After"] = str(retry_after)
+            return _private(response)
     if request.method == "POST":
         try:
             if request.POST.get("delete"):

@@ -76,6 +76,10 @@ CONTROL = [
     "\r\n\r\n\r\n\n\n\nmany line ends\r\r\r",
 ]
 
+# 167 characters, as Django's EmailField takes it; 257 in lower case ("İ".lower() is "i" and
+# a combining dot), still a valid address but longer than any address column (254).
+GROWING_EMAIL = "a@" + ".".join(["İ" * 30] * 3) + "." + "b" * 60 + ".example.com"
+
 HUGE = [
     "x" * 100_000,
     "<script>window.__xss=1</script>" * 3300,

@@ -15,6 +15,7 @@ from masthead.comments import selectors, services
 from masthead.comments.exchange import ImportRejected, comments_parse
 from masthead.comments.models import Comment, Discussion
 from masthead.comments.tests.factories import open_settings, post_comment
+from masthead.comments.tests.hostile import GROWING_EMAIL
 from masthead.news.tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -199,6 +200,7 @@ HOSTILE_DATA = {
     "likes a bool": envelope(good_item(like_count=True)),
     "staff not a bool": envelope(good_item(is_staff_reply="yes")),
     "bad ip": envelope(good_item(ip_address="999.0.0.1")),
+    "email too long in lower case": envelope(good_item(author_email=GROWING_EMAIL)),
     "too deep": envelope(*[good_item(id=f"d{n}", parent=f"d{n - 1}" if n else None) for n in range(12)]),
 }
 

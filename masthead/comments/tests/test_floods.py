@@ -144,3 +144,58 @@ def test_a_flood_of_likes_from_one_address_gets_the_limit_through(client, articl
     assert "Too many likes" in refused.json()["message"] and 0 < int(refused["Retry-After"]) <= 60
     other = client.post(f"/comments/c/{comment.pk}/like/", REMOTE_ADDR="198.51.100.1")
     assert other.status_code == 200 and other.json()["ok"]
+
+
+def edit(client, comment_id: int, *, ip: str, number: int):
+    return client.post(
+        f"/comments/c/{comment_id}/edit/",
+        {"body": f"Second thoughts, number {number}."},
+        headers={"Accept": "application/json"},
+        REMOTE_ADDR=ip,
+    )
+
+
+@pytest.fixture
+def purges(monkeypatch):
+    """The discussion purges that commits ran (each one also purges the CDN)."""
+    purged = []
+    monkeypatch.setattr("masthead.comments.services.purge_discussion", purged.append)
+    return purged
+
+
+def test_a_flood_of_edits_from_one_address_gets_the_limit_through_and_purges_no_more(
+    client, article, one_minute, limits, purges, django_capture_on_commit_callbacks
+):
+    """Each saved edit purges the article and its discussion: a flood of edits must not
+    become a flood of purges (found in review)."""
+    open_settings()
+    comment_id = post(client, article, one_minute, ip="203.0.113.66", number=1).json()["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        statuses = [edit(client, comment_id, ip="203.0.113.66", number=n).status_code for n in range(FLOOD)]
+    limit = views.EDITS_PER_MINUTE_PER_IP
+    assert statuses == [200] * limit + [429] * (FLOOD - limit)
+    assert len(purges) == limit
+    refused = edit(client, comment_id, ip="203.0.113.66", number=FLOOD)
+    assert refused.json() == {"ok": False, "message": "You are changing comments too fast. Please wait a minute."}
+    assert 0 < int(refused["Retry-After"]) <= 60 and refused["Cache-Control"] == "private, no-store"
+    assert Comment.objects.get(pk=comment_id).body == f"Second thoughts, number {limit - 1}."
+    assert (
+        client.post(f"/comments/c/{comment_id}/edit/", {"delete": "1"}, REMOTE_ADDR="203.0.113.66").status_code == 302
+    )
+
+
+def test_edits_of_one_comment_from_many_addresses_get_the_comments_limit_through(
+    client, article, one_minute, limits, purges, django_capture_on_commit_callbacks
+):
+    open_settings()
+    comment_id = post(client, article, one_minute, ip="203.0.113.66", number=1).json()["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        statuses = [
+            edit(client, comment_id, ip=f"10.0.{n // 250}.{n % 250}", number=n).status_code for n in range(FLOOD)
+        ]
+    limit = views.EDITS_PER_HOUR_PER_COMMENT
+    assert statuses == [200] * limit + [429] * (FLOOD - limit)
+    assert len(purges) == limit
+    refused = client.post(f"/comments/c/{comment_id}/edit/", {"body": "Once more."}, REMOTE_ADDR="10.9.9.9")
+    assert refused.status_code == 429 and "changed as often as it may be this hour" in refused.content.decode()
+    assert 60 < int(refused["Retry-After"]) <= 3600

@@ -17,6 +17,7 @@ from masthead.comments.forms import CommentForm
 from masthead.comments.models import Comment
 from masthead.comments.tests.factories import open_settings, post_comment
 from masthead.comments.tests.hostile import (
+    GROWING_EMAIL,
     HUGE,
     XSS,
     Baseline,
@@ -193,6 +194,29 @@ def test_a_100_kb_field_is_refused_with_a_clear_message(client, articles, lenien
         messages = " ".join(error["message"] for error in response.json()["errors"][field])
         assert "at most" in messages
     assert not Comment.objects.exists()
+
+
+def test_an_address_too_long_once_in_lower_case_is_a_form_error_not_a_500(client, articles, aged_form):
+    """Addresses are kept in lower case, and lower case can be longer: the length is
+    checked after, and the reader is told which field to correct (found in review)."""
+    article, _ = articles
+    assert len(GROWING_EMAIL) <= 254 < len(GROWING_EMAIL.lower())
+    data = {"name": "Ada", "email": GROWING_EMAIL, "body": "Harmless.", "issued": aged_form}
+    with_script = client.post(f"/comments/{article.pk}/post/", data, headers={"Accept": "application/json"})
+    without_script = client.post(f"/comments/{article.pk}/post/", data)
+    assert with_script.status_code == without_script.status_code == 400
+    (error,) = with_script.json()["errors"]["email"]
+    assert "at most 254 characters" in error["message"]
+    assert "at most 254 characters" in without_script.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_a_guests_address_is_kept_in_lower_case(client, articles, aged_form):
+    article, _ = articles
+    open_settings()
+    data = {"name": "Ada", "email": " Ada@Example.ORG ", "body": "Harmless.", "issued": aged_form}
+    assert client.post(f"/comments/{article.pk}/post/", data).status_code == 302
+    assert Comment.objects.get().author_email == "ada@example.org"
 
 
 def test_a_body_longer_than_the_site_allows_says_how_long_it_may_be(client, articles, aged_form):

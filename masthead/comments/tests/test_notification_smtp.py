@@ -64,3 +64,30 @@ def test_an_approved_comment_reaches_a_subscriber_over_smtp_with_working_links(
     mail_provider = Client(enforce_csrf_checks=True)
     assert mail_provider.post(_path(unsubscribe), {"List-Unsubscribe": "One-Click"}).status_code == 200
     assert not Subscription.objects.get().is_active
+
+
+def test_in_a_flat_thread_the_author_answered_is_mailed_over_smtp(
+    site_tree, smtp_inbox, django_capture_on_commit_callbacks
+):
+    """With one level (max_depth 1) a reply is listed as a comment of its own; "only
+    replies to my comments" still tells the author it answers, and nobody else (found in review)."""
+    article = make_article(site_tree.sections["news"], title="Harbour dredging starts")
+    settings = comment_settings(moderation=ModerationPolicy.NOBODY, max_depth=1)
+    answered = post_comment(article, name="Ada", email="ada@example.org", settings=settings)
+    post_comment(article, name="Cleo", email="cleo@example.org", settings=settings)
+    subscribe(article, "ada@example.org", scope="replies")
+    subscribe(article, "cleo@example.org", scope="replies")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = post_comment(
+            article, name="Ben", email="ben@example.org", parent=answered, body="It did, at dawn.", settings=settings
+        )
+
+    (envelope,) = smtp_inbox.envelopes
+    assert envelope.rcpt_tos == ["ada@example.org"]
+    message = email.message_from_bytes(envelope.original_content, policy=policy.default)
+    text = message.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
+    assert "It did, at dawn." in text
+    (read_it,) = re.findall(r"^Read it: (\S+)$", text, re.MULTILINE)
+    assert Client().get(_path(read_it)).status_code == 200
+    assert reply.parent_id is None and reply.in_reply_to_id == answered.pk

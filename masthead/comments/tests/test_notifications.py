@@ -18,6 +18,7 @@ from django.utils import timezone
 from masthead.comments import notifications, services, tasks
 from masthead.comments.models import Comment, EmailOptOut, ModerationPolicy, Notification, Subscription
 from masthead.comments.tests.factories import comment_settings, open_settings, post_comment, subscribe
+from masthead.comments.tests.hostile import GROWING_EMAIL
 from masthead.comments.tokens import form_issued_token
 from masthead.conftest import service_missing
 from masthead.core import ratelimit
@@ -503,3 +504,9 @@ def test_replies_past_the_depth_tell_the_author_answered_not_the_one_above(
         third = post_comment(article, parent=answered, email="third@example.org", settings=settings)
     told = set(Notification.objects.filter(comment=third).values_list("subscription__email", flat=True))
     assert told == {"answered@example.org"}
+
+
+def test_an_address_too_long_once_in_lower_case_subscribes_nothing(article):
+    """Kept in lower case, it would not fit the address column (found in review)."""
+    notifications.subscription_request(page=article, email=GROWING_EMAIL, scope="all", ip="203.0.113.9")
+    assert not Subscription.objects.exists()

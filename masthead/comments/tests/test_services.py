@@ -9,6 +9,7 @@ from masthead.comments import selectors, services
 from masthead.comments.models import Ban, Comment, Discussion, ModerationPolicy
 from masthead.comments.selectors import Sort
 from masthead.comments.tests.factories import comment_settings, open_settings, post_comment
+from masthead.comments.tests.hostile import GROWING_EMAIL
 from masthead.news.tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -245,3 +246,57 @@ def test_a_reply_past_the_depth_names_the_comment_it_answers(article):
     answered = post_comment(article, parent=top, settings=settings)
     reply = post_comment(article, parent=answered, settings=settings)
     assert reply.parent_id == top.pk and reply.in_reply_to_id == answered.pk
+
+
+def test_an_address_too_long_once_in_lower_case_is_refused_not_stored(article):
+    """Callers other than the form (an account's address) meet the same check (found in review)."""
+    with pytest.raises(services.CommentRefused) as refused:
+        post_comment(article, email=GROWING_EMAIL, settings=open_settings())
+    assert refused.value.field == "email" and "254" in refused.value.message
+    assert not Comment.objects.filter(page=article).exists()
+
+
+def test_a_removed_comment_leaves_the_thread_with_the_last_reply_under_it(article, client):
+    """A placeholder ("This comment was removed.") stays only while something shown hangs
+    under it, at any depth: removing the last reply retires every removed ancestor left
+    empty, as an import's recount does (found in review)."""
+    settings = open_settings()
+    post_comment(article, settings=settings)
+    top = post_comment(article, settings=settings)
+    middle = post_comment(article, parent=top, settings=settings)
+    kept = post_comment(article, parent=top, settings=settings)
+    last = post_comment(article, parent=middle, settings=settings)
+    services.comment_set_status(comment=top, status=Comment.Status.TRASH, reason="Insults.")
+    services.comment_set_status(comment=middle, status=Comment.Status.SPAM)
+
+    services.comment_set_status(comment=kept, status=Comment.Status.TRASH)
+    assert Comment.objects.get(pk=top.pk).in_thread, "the reply under the middle one still shows"
+
+    services.comment_delete_by_author(comment=last, settings=settings)
+
+    assert not Comment.objects.filter(pk__in=[top.pk, middle.pk, kept.pk, last.pk], in_thread=True).exists()
+    assert top.pk not in [node.comment.pk for node in selectors.thread_page(page_id=article.pk).nodes]
+    assert "This comment was removed." not in client.get(f"/comments/{article.pk}/").content.decode()
+    assert client.get(f"/comments/{article.pk}/?replies={top.pk}").status_code == 404
+
+
+def test_a_removed_comment_stays_as_a_placeholder_while_another_reply_shows(article):
+    settings = open_settings()
+    top = post_comment(article, settings=settings)
+    first = post_comment(article, parent=top, settings=settings)
+    post_comment(article, parent=top, settings=settings)
+    services.comment_set_status(comment=top, status=Comment.Status.TRASH)
+    services.comment_set_status(comment=first, status=Comment.Status.TRASH)
+    assert Comment.objects.get(pk=top.pk).in_thread
+
+
+def test_with_one_level_a_reply_is_a_comment_of_its_own_that_names_the_comment_it_answers(article):
+    """A flat thread (max_depth 1) still knows who answered whom, as deeper threads do
+    past their last level (found in review)."""
+    settings = open_settings(max_depth=1)
+    top = post_comment(article, settings=settings)
+    reply = post_comment(article, parent=top, settings=settings)
+    answer = post_comment(article, parent=reply, settings=settings)
+    assert (reply.parent_id, reply.root_id, reply.depth, reply.in_reply_to_id) == (None, None, 0, top.pk)
+    assert (answer.parent_id, answer.depth, answer.in_reply_to_id) == (None, 0, reply.pk)
+    assert post_comment(article, settings=settings).in_reply_to_id is None

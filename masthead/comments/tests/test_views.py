@@ -300,3 +300,38 @@ def test_a_page_behind_a_password_or_under_a_private_section_takes_no_comments(
     assert client.get(f"/comments/{article.pk}/").status_code == 404
     assert guest_post(client, article, aged_form).status_code == 404
     assert not Comment.objects.filter(page=article).exists()
+
+
+def test_the_thread_pages_canonical_address_is_the_bare_thread_whatever_the_first_reader_asked(article, tmp_path):
+    """The page cache stores the thread under its path alone, ignoring parameters it was
+    not built from: the canonical link must not carry the first reader's campaign tags,
+    nor a sort or a later page (the same conversation), nor their Host (found in review)."""
+    from django.conf import settings as django_settings
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from masthead.pagecache.stores import FileStore
+    from masthead.pagecache.tests.helpers import wsgi_request
+    from masthead.pagecache.wsgi import PageCacheApplication
+
+    settings = open_settings()
+    for _ in range(25):
+        post_comment(article, settings=settings)
+    site = PageCacheApplication(WSGIHandler(), store=FileStore(tmp_path / "pages"))
+    path = f"/comments/{article.pk}/"
+    expected = django_settings.SITE_URL.rstrip("/") + path
+
+    def canonical(query=""):
+        body = wsgi_request(site, path, query=query).body.decode()
+        (link,) = [
+            element
+            for element in html5lib.parse(body, namespaceHTMLElements=False).iter("link")
+            if element.get("rel") == "canonical"
+        ]
+        return link.get("href")
+
+    assert canonical("utm_source=%22evil.example%2Fphish&utm_medium=mail") == expected
+    assert canonical() == expected
+    assert canonical("sort=oldest") == expected
+    thread = wsgi_request(site, path).body.decode()
+    cursor = html5lib.parse(thread, namespaceHTMLElements=False).find(".//p[@class='comments__more']/a").get("href")
+    assert canonical(cursor.split("?", 1)[1].replace("&amp;", "&")) == expected
