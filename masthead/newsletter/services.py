@@ -43,12 +43,15 @@ def clean_email(raw) -> str:
     if not isinstance(raw, str) or not raw.strip():
         raise SignupRefused("Enter your email address.")
     email = raw.strip()
-    if len(email) > MAX_EMAIL:
-        raise SignupRefused(f"That address is too long: email addresses have at most {MAX_EMAIL} characters.")
     local, at, domain = email.rpartition("@")
     if not at or any(character in email for character in "\x00\r\n"):
+        if len(email) > MAX_EMAIL:
+            raise SignupRefused(f"That address is too long: email addresses have at most {MAX_EMAIL} characters.")
         raise SignupRefused("Enter a valid email address, such as name@example.org.")
+    # The length as stored: a domain in lower case can be longer than as typed ("İ").
     email = f"{local}@{domain.lower()}"
+    if len(email) > MAX_EMAIL:
+        raise SignupRefused(f"That address is too long: email addresses have at most {MAX_EMAIL} characters.")
     try:
         _validate_email(email)
     except ValidationError as error:

@@ -24,6 +24,7 @@ from django.core.validators import URLValidator, validate_email
 
 from masthead.comments import exchange
 from masthead.comments.models import Comment, Discussion
+from masthead.comments.text import email_length_problem, normalised_email
 from masthead.wordpress_import import wxr
 
 ID_PREFIX = "wordpress:"
@@ -140,13 +141,18 @@ def _entry(comment: wxr.Comment, item: wxr.Item, result: CommentsResult) -> dict
     if not body:
         return None
     where = f"comment {comment.wordpress_id} on post {item.wordpress_id}"
-    email = " ".join(comment.author_email.split()).lower()
+    # Lower case first: it can be longer than the export's spelling ("İ" is two letters).
+    email = normalised_email(" ".join(comment.author_email.split()))
     if email:
         try:
             validate_email(email)
         except ValidationError:
             result.warnings.append(f"{where}: “{email[:60]}” is not an email address; left out")
             email = ""
+        else:
+            if email_length_problem(email):  # the comments' own import would refuse the article's every comment
+                result.warnings.append(f"{where}: the address “{email[:60]}…” is too long to keep; left out")
+                email = ""
     url = " ".join(comment.author_url.split())
     if url:
         try:

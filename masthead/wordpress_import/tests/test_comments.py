@@ -122,6 +122,21 @@ def test_bad_addresses_are_left_out_with_a_warning_and_closed_discussions_stay_c
     assert Discussion.objects.get(page=imported_article(10)).closed
 
 
+def test_an_address_too_long_in_lower_case_is_left_out_and_the_articles_comments_still_come():
+    """Lower case can be longer than the export's spelling ("İ" is two letters in lower
+    case); such an address passed the import's check and the comments app's own import
+    then refused every comment of the article."""
+    from masthead.comments.tests.hostile import GROWING_EMAIL
+
+    build_site()
+    extra = comment(1).replace("reader1@example.org", GROWING_EMAIL) + comment(2)
+    report = import_text(HEADER + post(10, extra=extra) + FOOTER)
+
+    assert Comment.objects.get(external_id="wordpress:1").author_email == ""
+    assert Comment.objects.get(external_id="wordpress:2").author_email == "reader2@example.org"
+    assert sum("is too long" in w for w in report.warnings) == 1
+
+
 @pytest.mark.parametrize(
     ("html", "text"),
     [
