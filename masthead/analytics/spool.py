@@ -525,10 +525,14 @@ def _retire_and_delete(process: _Process, files: list[SpoolFile]) -> None:
 
 
 def _delete(process: _Process, spool: SpoolFile) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        _shipped_path(spool.path).unlink()
+    # The spool first: a crash between the two must not leave it without its offset, or
+    # an adopter ships it again from the start, and lines that went to the database
+    # (which leave no marker in Redis) are counted twice. An offset left alone is
+    # deleted by the next adoption round.
     with contextlib.suppress(FileNotFoundError):
         spool.path.unlink()
+    with contextlib.suppress(FileNotFoundError):
+        _shipped_path(spool.path).unlink()
     spool.close()  # the flock goes with it, after the file is gone
     with process.files_lock:
         process.files.remove(spool)
@@ -554,12 +558,16 @@ def adopt_orphans() -> int:
 
 def _delete_abandoned_makings() -> None:
     """A process that died between making a spool and renaming it left an empty file
-    (lines are written only after the rename); one a minute old is no one's."""
+    (lines are written only after the rename); one a minute old is no one's. So is an
+    offset whose spool is gone (a process that died while deleting both)."""
     folder = directory()
     for path in folder.glob("*" + SPOOL_SUFFIX + MAKING_SUFFIX) if folder.is_dir() else ():
         with contextlib.suppress(FileNotFoundError):
             if time.time() - path.stat().st_mtime > ABANDONED_MAKING_SECONDS:
                 path.unlink()
+    for path in folder.glob("*" + SPOOL_SUFFIX + SHIPPED_SUFFIX) if folder.is_dir() else ():
+        if not path.with_name(path.name.removesuffix(SHIPPED_SUFFIX)).exists():
+            path.unlink(missing_ok=True)
 
 
 def _open_if_orphan(path: Path) -> SpoolFile | None:

@@ -271,6 +271,45 @@ def test_a_spool_older_than_its_age_limit_is_rotated_and_deleted(beacons, redis_
     assert totals(first) == [2]
 
 
+class _Crash(BaseException):
+    """The process dying at that line."""
+
+
+def test_a_crash_while_a_shipped_spool_is_deleted_never_leaves_it_without_its_offset(
+    beacons, redis_counts, articles, monkeypatch
+):
+    """Its offset was deleted first: a worker dying before the spool went too left a
+    spool an adopter ships again from its start, and the lines of it that had gone to
+    the database (no marker in Redis says so) were counted twice."""
+    import pathlib
+
+    first, _ = articles
+    beacons.view(first.pk)
+    (path,) = spool_files()
+    spool.ship_now()
+    offset = path.with_name(path.name + ".shipped")
+    assert offset.exists()
+    monkeypatch.setattr(spool, "ROTATE_SECONDS", 0.0)
+    real_unlink, deletions = pathlib.Path.unlink, []
+
+    def unlink(self, missing_ok=False):
+        if self.name.startswith(path.name):
+            deletions.append(self)
+            if len(deletions) == 2:
+                raise _Crash
+        return real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(pathlib.Path, "unlink", unlink)
+    with pytest.raises(_Crash):
+        spool.ship_now()
+    monkeypatch.undo()
+
+    assert not path.exists(), "the spool goes first"
+    assert offset.exists()
+    spool.adopt_orphans()
+    assert not offset.exists(), "an offset without its spool is tidied away"
+
+
 def test_an_adopter_looking_while_a_worker_makes_its_spool_leaves_it_alone(
     beacons, redis_counts, articles, monkeypatch
 ):
