@@ -485,7 +485,10 @@ def _reconcile_one(donation: Donation, provider: PaymentProvider, now: datetime)
         before = donation.state
         donation = _settle(donation, order)
         return donation.state if donation.state != before else ""
-    if donation.state == DonationState.CREATED and donation.created_at < now - ABANDON_AFTER:
+    # Never approved at the provider a day on. An `approved` row may be one too: a reader's
+    # browser (or anyone with the order id) came back before approving, and the capture
+    # was refused (ORDER_NOT_APPROVED), which left the row approved and not abandoned.
+    if donation.state in (DonationState.CREATED, DonationState.APPROVED) and donation.created_at < now - ABANDON_AFTER:
         donation_transition(donation_id=donation.pk, to=DonationState.ABANDONED, now=now)
         return "abandoned"
     return ""

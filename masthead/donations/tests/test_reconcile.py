@@ -86,6 +86,22 @@ def test_unapproved_orders_wait_a_day_then_are_abandoned(site_tree, paypal_sandb
     assert Donation.objects.get(pk=donation.pk).state == DonationState.ABANDONED
 
 
+def test_a_return_before_approval_does_not_keep_the_order_from_being_abandoned(site_tree, paypal_sandbox):
+    """The return address opened before approving moved the row to approved, PayPal then
+    refused the capture, and reconcile, which abandoned only rows still created, asked
+    PayPal about it every five minutes for good."""
+    from masthead.donations.providers.base import ProviderError
+
+    donation = start_donation(site_tree.site)
+    with pytest.raises(ProviderError):
+        services.donation_capture(order_id=donation.provider_order_id)
+    assert Donation.objects.get(pk=donation.pk).state == DonationState.APPROVED
+    assert services.donations_reconcile(min_age=timedelta(0))["abandoned"] == 0  # the reader may yet approve
+    later = timezone.now() + timedelta(days=1, minutes=1)
+    assert services.donations_reconcile(now=later, min_age=timedelta(0))["abandoned"] == 1
+    assert Donation.objects.get(pk=donation.pk).state == DonationState.ABANDONED
+
+
 def test_young_orders_are_left_to_the_readers_return(site_tree, paypal_sandbox):
     approved_donation(site_tree.site)
     assert services.donations_reconcile()["completed"] == 0
