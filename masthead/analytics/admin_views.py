@@ -128,6 +128,9 @@ class AudienceDashboardView(WagtailAdminTemplateMixin, TemplateView):
         chart_span = (
             span if (span.last - span.first).days >= 6 else reports.Span(span.last - timedelta(days=6), span.last)
         )
+        last_24_hours = data["period"] == Period.DAY
+        # Referrers are counted by the day: "the last 24 hours" of them is today and yesterday.
+        referrer_span = reports.Span(span.last - timedelta(days=1), span.last) if last_24_hours else span
         scope = data["chart"]
         chosen = data.get(scope) if scope != Scope.SITE else None
         series = reports.views_over_time(
@@ -138,11 +141,15 @@ class AudienceDashboardView(WagtailAdminTemplateMixin, TemplateView):
         )
         tables = {
             "views": lambda: reports.views_table(series),
-            "top": lambda: reports.kept(
-                "top", span, lambda: reports.top_articles(span, last_24_hours=data["period"] == Period.DAY)
+            "top": lambda: reports.kept("top", span, lambda: reports.top_articles(span, last_24_hours=last_24_hours)),
+            "referrers": lambda: reports.kept(
+                "referrers", referrer_span, lambda: reports.referrer_domains(referrer_span)
             ),
-            "referrers": lambda: reports.kept("referrers", span, lambda: reports.referrer_domains(span)),
-            "ads": lambda: reports.kept("ads", span, lambda: reports.ad_counts(span)),
+            "ads": lambda: reports.kept(
+                "ads" if not last_24_hours else "ads-24h",
+                span,
+                lambda: reports.ad_counts(span, last_24_hours=last_24_hours),
+            ),
         }
         export = request.GET.get("export")
         if export in tables:
@@ -154,6 +161,8 @@ class AudienceDashboardView(WagtailAdminTemplateMixin, TemplateView):
         context = self.get_context_data(
             form=form,
             span=span,
+            last_24_hours=last_24_hours,
+            referrer_span=referrer_span,
             chart_span=chart_span,
             chart=charts.views_chart(series, title=title),
             chart_title=title,

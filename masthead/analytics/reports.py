@@ -104,8 +104,7 @@ def views_table(series: list[tuple[date, int]]) -> Table:
 def top_articles(span: Span, *, last_24_hours: bool = False, limit: int = TOP_SIZE) -> Table:
     """The most read pages in the span (or the last 24 hours), with title and address."""
     if last_24_hours:
-        since = timezone.now().replace(minute=0, second=0, microsecond=0) - timedelta(hours=23)
-        rows = PageViewsHourly.objects.filter(hour__gte=since)
+        rows = PageViewsHourly.objects.filter(hour__gte=last_24_hours_start())
     else:
         rows = PageViewsDaily.objects.filter(day__gte=span.first, day__lte=span.last)
     ranked = list(
@@ -137,11 +136,21 @@ def referrer_domains(span: Span, *, limit: int = TOP_SIZE) -> Table:
     return Table(("domain", "views"), list(rows))
 
 
-def ad_counts(span: Span) -> Table:
-    """Impressions, clicks and click-through rate (clicks per 100 impressions) per creative."""
+def last_24_hours_start() -> datetime:
+    """The first of the 24 hourly rows that end with the current hour."""
+    return timezone.now().replace(minute=0, second=0, microsecond=0) - timedelta(hours=23)
+
+
+def ad_counts(span: Span, *, last_24_hours: bool = False) -> Table:
+    """Impressions, clicks and click-through rate (clicks per 100 impressions) per creative,
+    in the span's days or the last 24 hours (the counts are hourly)."""
+    hours = (
+        AdCountsHourly.objects.filter(hour__gte=last_24_hours_start())
+        if last_24_hours
+        else AdCountsHourly.objects.filter(hour__gte=span.start, hour__lt=span.end)
+    )
     rows = list(
-        AdCountsHourly.objects.filter(hour__gte=span.start, hour__lt=span.end)
-        .values("creative_id")
+        hours.values("creative_id")
         .annotate(impressions=Sum("impressions"), clicks=Sum("clicks"))
         .order_by("-impressions", "creative_id")
         .values_list("creative_id", "impressions", "clicks")

@@ -172,6 +172,30 @@ def test_the_last_24_hours_read_the_hourly_rows(editor_client, history):
     ]
 
 
+def test_the_last_24_hours_of_ads_and_referrers_reach_into_yesterday(editor_client, site_tree, monkeypatch):
+    """At two in the morning "the last 24 hours" showed the ads and referrers of two hours."""
+    import datetime as dt
+
+    early = dt.datetime(2026, 12, 8, 2, 30, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: early)
+    article = make_article(site_tree.sections["news"], title="Night ferry")
+    creative = AdCreative.objects.create(name="Ferry company", slot=AdSlot.objects.get(placement="sidebar"))
+    for hour, impressions in (
+        (dt.datetime(2026, 12, 7, 1, tzinfo=dt.UTC), 7),
+        (dt.datetime(2026, 12, 7, 20, tzinfo=dt.UTC), 300),
+    ):
+        AdCountsHourly.objects.create(creative=creative, hour=hour, impressions=impressions, clicks=3)
+    ReferrerDaily.objects.create(page_id=article.pk, day=dt.date(2026, 12, 7), domain="night.example", views=5)
+
+    ads = csv_rows(editor_client.get(DASHBOARD, {"period": "day", "export": "ads"}))
+    referrers = csv_rows(editor_client.get(DASHBOARD, {"period": "day", "export": "referrers"}))
+    page = editor_client.get(DASHBOARD, {"period": "day"}).content.decode()
+
+    assert [row[2] for row in ads[1:]] == ["300"], "20:00 yesterday is within 24 hours; 01:00 is not"
+    assert referrers[1:] == [["night.example", "5"]]
+    assert "Ads, the last 24 hours" in page and "Referrer domains, 7 Dec 2026 – 8 Dec 2026" in page
+
+
 @pytest.mark.parametrize(
     "params",
     [
