@@ -38,9 +38,15 @@ def edition_test_send(*, edition: Edition, address: str) -> None:
     mailers.default.send_messages([message])
 
 
+def _check_has_content(edition: Edition) -> None:
+    if not edition.edition_articles.exists() and not edition.intro.strip():
+        raise EditionError("An edition needs an intro or at least one article.")
+
+
 def edition_schedule(*, edition: Edition, when) -> None:
     if when <= timezone.now():
         raise EditionError("Choose a time in the future, or send it now.")
+    _check_has_content(edition)  # as "send now" does: nothing checks it again when it is due
     if not Edition.objects.filter(pk=edition.pk, state__in=NOT_STARTED).update(
         state=EditionState.SCHEDULED, scheduled_for=when
     ):
@@ -48,8 +54,7 @@ def edition_schedule(*, edition: Edition, when) -> None:
 
 
 def edition_send_now(*, edition: Edition) -> int:
-    if not edition.edition_articles.exists() and not edition.intro.strip():
-        raise EditionError("An edition needs an intro or at least one article.")
+    _check_has_content(edition)
     count = sending.edition_start(edition_id=edition.pk)
     if count is None:
         raise EditionError("This edition has started sending already, or was cancelled.")
@@ -77,6 +82,21 @@ def breaking_alert_send(*, page, user=None) -> Edition:
     if not page.live:
         raise EditionError("Publish the article before sending it as an alert.")
     with transaction.atomic():
+        # Under the list's row lock (an IMMEDIATE transaction on SQLite): a double click,
+        # a resubmitted form or two editors at once would each have mailed the whole list.
+        NewsletterList.objects.select_for_update().filter(pk=newsletter_list.pk).first()
+        earlier = (
+            Edition.objects.filter(
+                newsletter_list=newsletter_list, kind=Edition.Kind.BREAKING, edition_articles__page=page
+            )
+            .exclude(state=EditionState.CANCELLED)
+            .first()
+        )
+        if earlier is not None:
+            raise EditionError(
+                f"This article went out as a breaking alert already (“{earlier.subject}”). "
+                "To send an update, compose an edition."
+            )
         edition = Edition.objects.create(
             newsletter_list=newsletter_list,
             kind=Edition.Kind.BREAKING,

@@ -51,6 +51,7 @@ class LinkHolder:
     subscriber_id: int
     email: str
     version: int
+    signed_at: float = 0.0  # when the link was made (seconds since the epoch)
 
     def matches(self, subscriber) -> bool:
         return (
@@ -82,7 +83,9 @@ def read_token(token: str, purpose: str) -> LinkHolder:
         and isinstance(value.get("v"), int)
     ):
         raise BadLink("This link is not one of ours.")
-    return LinkHolder(value["s"], value["e"], value["v"])
+    # The time the signer put in the token (checked by the signature, "payload:time:sig").
+    signed_at = signing.b62_decode(token.rsplit(":", 2)[1])
+    return LinkHolder(value["s"], value["e"], value["v"], float(signed_at))
 
 
 def path(subscriber, purpose: str) -> str:

@@ -22,11 +22,16 @@ def subscriber_by_email(site, email: str) -> Subscriber | None:
 def subscriber_for_token(token: str, purpose: str) -> Subscriber:
     """The subscriber a mailed link names, or BadLink: forged, expired, or retired (the
     subscriber is gone, changed its address, or had its links' version raised)."""
+    return subscriber_and_link(token, purpose)[0]
+
+
+def subscriber_and_link(token: str, purpose: str) -> tuple[Subscriber, links.LinkHolder]:
+    """The same, with what the link says (when it was made, among the rest)."""
     holder = links.read_token(token, purpose)
     subscriber = Subscriber.objects.filter(pk=holder.subscriber_id).first()
     if subscriber is None or not holder.matches(subscriber):
         raise links.BadLink("This link is no longer valid.", expired=True)
-    return subscriber
+    return subscriber, holder
 
 
 def subscribed_list_ids(subscriber: Subscriber) -> set[int]:

@@ -131,13 +131,20 @@ def subscriber_for_confirmation(token: str) -> Subscriber:
     """The subscriber a confirmation link names, if the link may still confirm it. A link
     mailed before the address unsubscribed (or bounced) is used up: replayed later it
     must not subscribe someone who left."""
-    subscriber = selectors.subscriber_for_token(token, "confirm")
+    subscriber, link = selectors.subscriber_and_link(token, "confirm")
     left_at = {
         SubscriberStatus.UNSUBSCRIBED: subscriber.unsubscribed_at,
         SubscriberStatus.BOUNCED: subscriber.bounced_at,
     }.get(subscriber.status)
+    # Also judged by when this link was made (to the second), not only by the latest
+    # confirmation mail: after a new signup of the address (by anyone) an old link would
+    # otherwise work again.
     if subscriber.status in (SubscriberStatus.UNSUBSCRIBED, SubscriberStatus.BOUNCED) and (
-        subscriber.confirmation_sent_at is None or (left_at is not None and subscriber.confirmation_sent_at <= left_at)
+        subscriber.confirmation_sent_at is None
+        or (
+            left_at is not None
+            and (subscriber.confirmation_sent_at <= left_at or link.signed_at < int(left_at.timestamp()))
+        )
     ):
         raise links.BadLink("This confirmation link was sent before you unsubscribed.", expired=True)
     return subscriber

@@ -100,6 +100,16 @@ def test_schedule_then_cancel_before_it_starts(editor, site_tree, daily):
     assert Edition.objects.get(pk=edition.pk).state == EditionState.CANCELLED, "a cancelled edition stays unsent"
 
 
+def test_an_empty_edition_cannot_be_scheduled_either(editor, daily):
+    """ "Send now" refused an edition with no intro and no article; scheduling did not, and
+    the worker sent it when it was due."""
+    edition = Edition.objects.create(newsletter_list=daily, subject="Nothing yet", intro="  ")
+    when = timezone.localtime() + datetime.timedelta(days=1)
+    answer = editor.post(screen(edition), {"action": "schedule", "when": when.strftime("%Y-%m-%dT%H:%M")}, follow=True)
+    assert "An edition needs an intro or at least one article." in answer.content.decode()
+    assert Edition.objects.get(pk=edition.pk).state == EditionState.DRAFT
+
+
 def test_send_now_mails_every_subscriber_and_then_cannot_be_cancelled(
     editor, site_tree, daily, django_capture_on_commit_callbacks
 ):
@@ -135,6 +145,23 @@ def test_an_article_goes_out_as_a_breaking_alert_after_a_confirmation(
         "Breaking: Dam gives way upstream",
     )
     assert len(django_mail.outbox) == 2
+
+
+def test_a_breaking_alert_goes_out_once_however_often_it_is_asked_for(
+    editor, site_tree, django_capture_on_commit_callbacks
+):
+    """A double click, a resubmitted form or two editors at once each made a new alert
+    and mailed the whole list again."""
+    breaking = newsletter_list(site_tree.site, slug="breaking", name="Breaking", kind=NewsletterList.Kind.BREAKING)
+    subscribers(breaking, 2)
+    article = make_article(site_tree.sections["news"], title="Dam gives way upstream")
+    with django_capture_on_commit_callbacks(execute=True):
+        editor.post(f"/admin/newsletter/breaking/{article.pk}/")
+        again = editor.post(f"/admin/newsletter/breaking/{article.pk}/", follow=True)
+
+    assert Edition.objects.count() == 1
+    assert len(django_mail.outbox) == 2
+    assert "went out as a breaking alert already" in again.content.decode()
 
 
 def test_people_outside_the_newsroom_get_no_edition_screen(client, site_tree, daily):

@@ -137,6 +137,33 @@ def test_a_confirmation_link_from_before_an_unsubscribe_cannot_subscribe_again(p
     assert pending.status == SubscriberStatus.UNSUBSCRIBED
 
 
+def test_an_old_confirmation_link_stays_used_up_after_someone_signs_the_address_up_again(
+    pending, lists, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The guard compared the subscriber's latest confirmation mail with the unsubscribe:
+    anyone typing the address into the signup box made a week-old link work again."""
+    import time
+
+    real_time = time.time
+    monkeypatch.setattr("django.core.signing.time.time", lambda: real_time() - 3600)
+    old_confirm = path(pending, "confirm")  # mailed an hour ago
+    monkeypatch.undo()
+    client = Client()
+    Subscriber.objects.filter(pk=pending.pk).update(confirmation_sent_at=timezone.now() - datetime.timedelta(hours=1))
+    client.post(old_confirm)
+    client.post(path(pending, "unsubscribe"))
+    with django_capture_on_commit_callbacks(execute=True):  # the new confirmation mail goes out
+        Client(REMOTE_ADDR="198.51.100.99").post("/newsletter/", {"email": pending.email, "lists": ["morning"]})
+    pending.refresh_from_db()
+    assert pending.status == SubscriberStatus.UNSUBSCRIBED and pending.confirmation_sent_at > pending.unsubscribed_at
+
+    response = client.post(old_confirm)
+
+    assert response.status_code == 410
+    pending.refresh_from_db()
+    assert pending.status == SubscriberStatus.UNSUBSCRIBED
+
+
 @pytest.mark.parametrize("purpose", ["confirm", "preferences", "unsubscribe"])
 def test_tampered_and_foreign_links_get_a_clear_page(pending, purpose):
     good = links.make_token(pending, purpose)
