@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from masthead.newsletter.models import Edition, EditionArticle, NewsletterList
+from masthead.newsletter.models import Edition, EditionArticle, EditionState, NewsletterList
 
 logger = logging.getLogger(__name__)
 MAX_ARTICLES = 30
@@ -48,13 +48,17 @@ def _period_length(newsletter_list: NewsletterList) -> datetime.timedelta:
 def new_articles(newsletter_list: NewsletterList, start, end) -> list:
     from masthead.news.models import ArticlePage
 
-    return list(
+    # The newest MAX_ARTICLES, shown oldest first: on a day with more, the digest leads
+    # with what readers are least likely to have seen (it took the oldest, and the
+    # newest stories of a busy day were in no digest at all).
+    newest = list(
         ArticlePage.objects.live()
         .public()
         .descendant_of(newsletter_list.site.root_page)
         .filter(first_published_at__gte=start, first_published_at__lt=end)
-        .order_by("first_published_at", "pk")[:MAX_ARTICLES]
+        .order_by("-first_published_at", "-pk")[:MAX_ARTICLES]
     )
+    return newest[::-1]
 
 
 def digest_make(newsletter_list: NewsletterList, *, now=None) -> Edition | None:
@@ -76,9 +80,14 @@ def digest_make(newsletter_list: NewsletterList, *, now=None) -> Edition | None:
     local_day = timezone.localtime(end, timezone.get_default_timezone()).date()
     try:
         with transaction.atomic():
+            # Scheduled for now, not a draft: if starting it fails below (the worker killed,
+            # the database busy), the periodic job starts it, where a draft stayed unsent
+            # and its period counted as done.
             edition = Edition.objects.create(
                 newsletter_list=newsletter_list,
                 kind=Edition.Kind.DIGEST,
+                state=EditionState.SCHEDULED,
+                scheduled_for=now,
                 subject=f"{newsletter_list.name}: {local_day:%A} {local_day.day} {local_day:%B %Y}",  # no %-d: glibc only
                 period_start=start,
                 period_end=end,

@@ -51,6 +51,25 @@ def test_send_by_list_takes_its_sending_and_scheduled_editions_only(site_tree):
     assert send("--list", "no-such-list") == "Nothing to send.\n"
 
 
+def test_resuming_sends_does_not_bring_a_later_edition_forward(site_tree):
+    """Decision 0016 names this command as the way to resume a send; it also started
+    every scheduled edition at once, next week's too."""
+    import datetime
+
+    from django.utils import timezone
+
+    daily = newsletter_list(site_tree.site)
+    subscribers(daily, 2)
+    next_week = edition_with_article(site_tree, daily)
+    Edition.objects.filter(pk=next_week.pk).update(
+        state=EditionState.SCHEDULED, scheduled_for=timezone.now() + datetime.timedelta(days=7)
+    )
+    assert send() == "Nothing to send.\n"
+    assert send("--list", "daily") == "Nothing to send.\n"
+    assert not django_mail.outbox
+    assert Edition.objects.get(pk=next_week.pk).state == EditionState.SCHEDULED
+
+
 def test_an_unknown_edition_is_an_error(site_tree):
     with pytest.raises(CommandError, match="No edition 424242"):
         send("--edition", "424242")

@@ -95,6 +95,48 @@ def test_a_digest_holds_the_articles_first_published_since_the_last_one_and_star
     assert [row.page.title for row in second.edition_articles.all()] == ["After the schedule time: the next digest"]
 
 
+def test_a_busy_days_digest_holds_its_newest_articles(site_tree, daily):
+    """It held the 30 first published, and the period then ended: the day's newest
+    stories were in no digest at all."""
+    end = datetime.datetime(2026, 5, 12, 7, 0, tzinfo=BERLIN)
+    titles = [f"Story {n}" for n in range(digests.MAX_ARTICLES + 5)]
+    for minutes, title in enumerate(titles):
+        published(site_tree, end - datetime.timedelta(hours=20) + datetime.timedelta(minutes=minutes), title)
+
+    edition = digests.digest_make(daily, now=end + datetime.timedelta(minutes=1))
+
+    shown = [row.page.title for row in edition.edition_articles.order_by("position")]
+    assert shown == titles[-digests.MAX_ARTICLES :]
+
+
+def test_a_digest_whose_start_failed_is_sent_by_the_periodic_job(
+    site_tree, daily, monkeypatch, django_capture_on_commit_callbacks
+):
+    """It was made a draft and then started: a start that failed (the worker killed, the
+    database busy) left a draft nothing sends, and its period counted as done."""
+    from masthead.newsletter import sending
+
+    subscribers(daily, 2)
+    now = datetime.datetime(2026, 5, 12, 7, 1, tzinfo=BERLIN)
+    published(site_tree, now - datetime.timedelta(hours=3), "Overnight council vote")
+    real_start = sending.edition_start
+
+    def worker_killed(**kwargs):
+        raise RuntimeError("the worker was killed here")
+
+    monkeypatch.setattr(sending, "edition_start", worker_killed)
+    with pytest.raises(RuntimeError):
+        digests.digests_make(now=now)
+    monkeypatch.setattr(sending, "edition_start", real_start)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs.run()
+
+    (edition,) = Edition.objects.filter(kind=Edition.Kind.DIGEST)
+    assert Edition.objects.get(pk=edition.pk).state == EditionState.SENT
+    assert len(django_mail.outbox) == 2
+
+
 def test_no_digest_without_new_articles(site_tree, daily):
     published(site_tree, datetime.datetime(2026, 5, 1, 7, 0, tzinfo=BERLIN))
     assert digests.digest_make(daily, now=datetime.datetime(2026, 5, 12, 7, 5, tzinfo=BERLIN)) is None

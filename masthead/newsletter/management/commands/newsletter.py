@@ -18,9 +18,14 @@ class Command(BaseCommand):
         send = sub.add_parser("send", help=self.help)
         which = send.add_mutually_exclusive_group()
         which.add_argument("--edition", type=int, help="this edition (a draft or scheduled one starts now)")
-        which.add_argument("--list", dest="list_slug", help="every edition of this list that is sending or scheduled")
+        which.add_argument(
+            "--list", dest="list_slug", help="every edition of this list that is sending, or scheduled and due"
+        )
 
     def handle(self, *args, action, edition=None, list_slug=None, **options):
+        from django.db.models import Q
+        from django.utils import timezone
+
         from masthead.newsletter.models import Edition, EditionState
 
         if edition is not None:
@@ -28,7 +33,11 @@ class Command(BaseCommand):
             if not found.exists():
                 raise CommandError(f"No edition {edition}.")
         else:
-            found = Edition.objects.filter(state__in=[EditionState.SENDING, EditionState.SCHEDULED])
+            # Scheduled ones only once due: this resumes sends, it does not bring next
+            # week's edition forward (`--edition` starts one now, when that is wanted).
+            found = Edition.objects.filter(
+                Q(state=EditionState.SENDING) | Q(state=EditionState.SCHEDULED, scheduled_for__lte=timezone.now())
+            )
             if list_slug is not None:
                 found = found.filter(newsletter_list__slug=list_slug)
         editions = list(found.order_by("pk"))
