@@ -3,7 +3,10 @@
 A spreadsheet runs a cell that starts with "=", "+", "-" or "@" (or a tab or carriage
 return before one) as a formula, and readers, contributors and other sites write much of
 what the exports hold (names, messages, headlines, referrer domains): such cells get a
-leading apostrophe, which the spreadsheet shows as text and does not run.
+leading apostrophe, which the spreadsheet shows as text and does not run. `uncell` takes
+that apostrophe off again, for a CSV that comes back (the newsletter's subscriber import):
+a value that itself starts with apostrophes before such a character gets one more, so
+`uncell(cell(value)) == value` for every value.
 """
 
 from __future__ import annotations
@@ -15,10 +18,19 @@ from collections.abc import Iterable
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _guarded(text: str) -> bool:
+    return text.lstrip("'").startswith(FORMULA_STARTS)
+
+
 def cell(value) -> str:
     """A value as a CSV cell a spreadsheet will not run."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if _guarded(text) else text
+
+
+def uncell(text: str) -> str:
+    """The value `cell` made `text` from: the guarding apostrophe, and only that, removed."""
+    return text[1:] if text.startswith("'") and _guarded(text[1:]) else text
 
 
 class Echo:

@@ -132,7 +132,8 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
         help_text="UTF-8, with a first line naming the columns: “email” and “lists” (list slugs or names, "
-        "separated by “;”). An export of this screen imports back.",
+        "separated by “;”), and “status” if you have one: unsubscribed and bounced rows are kept so and never "
+        "mailed, pending rows get a confirmation mail. An export of this screen imports back as it was.",
     )
     consented = forms.BooleanField(
         required=False,

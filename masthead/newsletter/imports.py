@@ -1,5 +1,5 @@
-"""CSV import of subscribers (columns `email` and `lists`) and the CSV export, which
-writes the same two columns first so an export imports back.
+"""CSV import of subscribers (columns `email` and `lists`, and `status` if the file has
+one) and the CSV export, which writes those columns so an export imports back as it was.
 
 An upload is read as a stream (Django spools large uploads to a temporary file) and
 kept as chunks of CHUNK_ROWS rows in the database, so any worker can process it and
@@ -14,13 +14,23 @@ What a row does:
 - a confirmed or pending address gets the row's lists added;
 - an unsubscribed or bounced address is left alone: an import never brings back
   someone who left, whatever the file says.
+
+A `status` column (the export writes one) is honoured: a row whose status is
+"unsubscribed" or "bounced" is kept as such, a record that the address must not be mailed
+(a new address is added with that status and no lists, an address already here is left
+alone); a "pending" row is never confirmed, even with "consented" ticked: it gets the
+confirmation mail as an unconsented row does; "confirmed" (or an empty cell) is a row as
+without the column. Any other status is an invalid row.
+
+Cells are read back through `uncell`: the apostrophe the export puts before an address
+starting with "-", "+" or "=" (for spreadsheets) is not part of the address.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime
+import io
 import re
 
 from django.db import IntegrityError, transaction
@@ -28,7 +38,7 @@ from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from masthead.core.spreadsheets import Echo, cell
+from masthead.core.spreadsheets import Echo, cell, uncell
 from masthead.newsletter.models import (
     NewsletterList,
     Subscriber,
@@ -45,6 +55,7 @@ MAX_CELL = 2000  # characters kept of a cell; longer is reported, not stored
 MAX_PROBLEMS = 50
 CONFIRMATIONS_PER_MINUTE = 300
 LIST_SEPARATORS = re.compile(r"[;|,]")
+SUPPRESSED = (SubscriberStatus.UNSUBSCRIBED, SubscriberStatus.BOUNCED)
 CSV_EXPORT_FIELDS = [
     "email",
     "lists",
@@ -64,17 +75,35 @@ class ImportRefused(Exception):
 def import_create(*, site, upload, consented: bool, user=None, start: bool = True) -> SubscriberImport:
     """Read the uploaded file once, row by row, into chunks; the task does the rest (or,
     with start=False, the caller: the command line imports in its own process)."""
-    text = codecs.getreader("utf-8-sig")(upload, errors="strict")
-    reader = csv.reader(text)
+    # newline="" as the csv module requires: only CR and LF end a line, so U+2028, U+0085,
+    # form feeds and the like stay inside their cell (a codecs reader split rows at them).
+    text = io.TextIOWrapper(upload, encoding="utf-8-sig", errors="strict", newline="")
+    try:
+        return _import_create(
+            site=site, reader=csv.reader(text), upload=upload, consented=consented, user=user, start=start
+        )
+    finally:
+        text.detach()  # the upload is the caller's: the wrapper must not close it
+
+
+def _import_create(*, site, reader, upload, consented: bool, user, start: bool) -> SubscriberImport:
     with transaction.atomic():
         job = SubscriberImport.objects.create(
             site=site, created_by=user, file_name=str(getattr(upload, "name", ""))[:200], consented=consented
         )
         try:
-            header = [cell.strip().lower() for cell in next(reader, [])]
+            try:
+                header = [uncell(value).strip().lower() for value in next(reader, [])]
+            except csv.Error as error:
+                raise ImportRefused(
+                    f"The first line cannot be read as the names of the columns ({error}): "
+                    "it must name them, with one called “email” (and “lists”)."
+                ) from None
             if "email" not in header:
                 raise ImportRefused("The first line must name the columns, with one called “email” (and “lists”).")
-            email_at, lists_at = header.index("email"), header.index("lists") if "lists" in header else None
+            email_at = header.index("email")
+            lists_at = header.index("lists") if "lists" in header else None
+            status_at = header.index("status") if "status" in header else None
             chunk, number, first_line, total = [], 0, 2, 0
             while True:
                 try:
@@ -86,9 +115,7 @@ def import_create(*, site, upload, consented: bool, user=None, start: bool = Tru
                 total += 1
                 if total > MAX_ROWS:
                     raise ImportRefused(f"The file has more than {MAX_ROWS:,} rows: split it.")
-                email = row[email_at] if email_at < len(row) else ""
-                lists = row[lists_at] if lists_at is not None and lists_at < len(row) else ""
-                chunk.append([email[: MAX_CELL + 1], lists[: MAX_CELL + 1]])
+                chunk.append([_column(row, at)[: MAX_CELL + 1] for at in (email_at, lists_at, status_at)])
                 if len(chunk) == CHUNK_ROWS:
                     SubscriberImportChunk.objects.create(
                         subscriber_import=job, number=number, first_line=first_line, rows=chunk
@@ -110,6 +137,10 @@ def import_create(*, site, upload, consented: bool, user=None, start: bool = Tru
         job_id = job.pk
         transaction.on_commit(lambda: tasks.process_import.enqueue(job_id))
     return job
+
+
+def _column(row: list[str], at: int | None) -> str:
+    return row[at] if at is not None and at < len(row) else ""
 
 
 def import_process(*, import_id: int, now=None) -> int:
@@ -162,27 +193,51 @@ class _Outcome:
         self.problems.append(f"Line {line}: {message}")
 
 
+# A row's status as the import takes it; "" is a row without one (confirmed if the editor
+# ticked "consented", else pending). Several rows for one address: the most cautious wins.
+ROW_STATUSES = {
+    "": "",
+    SubscriberStatus.CONFIRMED.value: "",
+    SubscriberStatus.PENDING.value: SubscriberStatus.PENDING,
+    SubscriberStatus.UNSUBSCRIBED.value: SubscriberStatus.UNSUBSCRIBED,
+    SubscriberStatus.BOUNCED.value: SubscriberStatus.BOUNCED,
+}
+CAUTION = {"": 0, SubscriberStatus.PENDING: 1, SubscriberStatus.BOUNCED: 2, SubscriberStatus.UNSUBSCRIBED: 3}
+
+
 def _parse(chunk: SubscriberImportChunk, lists: dict[str, NewsletterList], outcome: _Outcome) -> dict:
-    """The chunk's valid rows: lower-case address → (address, list ids)."""
-    wanted: dict[str, tuple[str, set[int]]] = {}
-    for offset, (raw_email, raw_lists) in enumerate(chunk.rows):
+    """The chunk's valid rows: lower-case address → (address, list ids, row status)."""
+    wanted: dict[str, tuple[str, set[int], str]] = {}
+    for offset, row in enumerate(chunk.rows):
         line = chunk.first_line + offset
-        if len(raw_email) > MAX_CELL or len(raw_lists) > MAX_CELL:
+        raw_email, raw_lists, raw_status = (*row, "")[:3]  # chunks stored before `status` have two cells
+        if max(len(raw_email), len(raw_lists), len(raw_status)) > MAX_CELL:
             outcome.problem(line, "a cell is too long.")
             continue
         try:
-            email = clean_email(raw_email)
+            email = clean_email(uncell(raw_email))
         except SignupRefused as refusal:
             outcome.problem(line, refusal.message)
             continue
-        names = [name.strip().lower() for name in LIST_SEPARATORS.split(raw_lists) if name.strip()]
-        unknown = [name for name in names if name not in lists]
-        if not names or unknown:
-            outcome.problem(line, f"unknown list “{unknown[0][:60]}”." if unknown else "no list named.")
+        status = ROW_STATUSES.get(uncell(raw_status).strip().lower())
+        if status is None:
+            outcome.problem(
+                line, f"unknown status “{raw_status.strip()[:60]}”: use confirmed, pending, unsubscribed or bounced."
+            )
             continue
         key = email.lower()
-        previous = wanted.get(key, (email, set()))[1]
-        wanted[key] = (email, previous | {lists[name].pk for name in names})
+        if status in SUPPRESSED:  # subscribed to nothing, so its lists are not looked at
+            list_ids: set[int] = set()
+        else:
+            names = [name.strip().lower() for name in LIST_SEPARATORS.split(uncell(raw_lists)) if name.strip()]
+            unknown = [name for name in names if name not in lists]
+            if not names or unknown:
+                outcome.problem(line, f"unknown list “{unknown[0][:60]}”." if unknown else "no list named.")
+                continue
+            list_ids = {lists[name].pk for name in names}
+        _previous_email, previous_ids, previous_status = wanted.get(key, (email, set(), ""))
+        status = max(status, previous_status, key=CAUTION.__getitem__)
+        wanted[key] = (email, set() if status in SUPPRESSED else previous_ids | list_ids, status)
     return wanted
 
 
@@ -200,23 +255,27 @@ def _process_chunk(job: SubscriberImport, chunk_id: int, lists, *, now) -> int:
                 site_id=job.site_id, lowered__in=list(wanted)
             )
         }
-        created = _create_new(job, [wanted[key][0] for key in wanted if key not in existing], now=now)
-        outcome.added = len(created)
+        created = _create_new(
+            job, [(email, status) for key, (email, _ids, status) in wanted.items() if key not in existing], now=now
+        )
         subscriptions = []
-        for key, (_email, list_ids) in wanted.items():
+        for key, (_email, list_ids, row_status) in wanted.items():
             subscriber = existing.get(key) or created.get(key)
             if subscriber is None:
                 continue
+            if subscriber.status in SUPPRESSED or row_status in SUPPRESSED:
+                outcome.skipped += 1  # left as it was, or added as a record never to mail
+                continue
+            confirms = job.consented and row_status != SubscriberStatus.PENDING
             if key in existing:
-                if subscriber.status in (SubscriberStatus.UNSUBSCRIBED, SubscriberStatus.BOUNCED):
-                    outcome.skipped += 1
-                    continue
                 outcome.updated += 1
-                if subscriber.status == SubscriberStatus.PENDING and job.consented:
+                if subscriber.status == SubscriberStatus.PENDING and confirms:
                     Subscriber.objects.filter(pk=subscriber.pk, status=SubscriberStatus.PENDING).update(
                         status=SubscriberStatus.CONFIRMED, confirmed_at=now, consent_text=_consent(job)
                     )
-            if subscriber.status == SubscriberStatus.PENDING and not job.consented:
+            else:
+                outcome.added += 1
+            if subscriber.status == SubscriberStatus.PENDING and not confirms:
                 to_mail.append(subscriber.pk)
             subscriptions += [Subscription(subscriber_id=subscriber.pk, newsletter_list_id=pk) for pk in list_ids]
         Subscription.objects.bulk_create(subscriptions, ignore_conflicts=True)
@@ -242,20 +301,25 @@ def _consent(job: SubscriberImport) -> str:
     return f"Imported from {job.file_name or 'a CSV file'} by {who} on {job.created_at:%Y-%m-%d}, who stated these people had consented."
 
 
-def _create_new(job: SubscriberImport, emails: list[str], *, now) -> dict[str, Subscriber]:
-    confirmed = job.consented
-    rows = [
-        Subscriber(
-            site_id=job.site_id,
-            email=email,
-            source=Subscriber.Source.IMPORT,
-            status=SubscriberStatus.CONFIRMED if confirmed else SubscriberStatus.PENDING,
-            confirmed_at=now if confirmed else None,
-            consent_text=_consent(job) if confirmed else "",
-            created_at=now,
+def _create_new(job: SubscriberImport, new: list[tuple[str, str]], *, now) -> dict[str, Subscriber]:
+    """The new addresses, each with its row's status ("" for a row without one)."""
+    rows = []
+    for email, row_status in new:
+        status = row_status or (SubscriberStatus.CONFIRMED if job.consented else SubscriberStatus.PENDING)
+        rows.append(
+            Subscriber(
+                site_id=job.site_id,
+                email=email,
+                source=Subscriber.Source.IMPORT,
+                status=status,
+                confirmed_at=now if status == SubscriberStatus.CONFIRMED else None,
+                unsubscribed_at=now if status == SubscriberStatus.UNSUBSCRIBED else None,
+                bounced_at=now if status == SubscriberStatus.BOUNCED else None,
+                consent_text=_consent(job) if status == SubscriberStatus.CONFIRMED else "",
+                created_at=now,
+            )
         )
-        for email in emails
-    ]
+    emails = [email for email, _status in new]
     try:
         with transaction.atomic():
             made = Subscriber.objects.bulk_create(rows)
@@ -323,5 +387,5 @@ def export_rows(queryset, *, batch: int = 2000):
             lists.setdefault(subscriber_id, []).append(slugs.get(list_id, ""))
         for row in rows:
             pk, email, *rest = row
-            yield writer.writerow([cell(email), ";".join(lists.get(pk, [])), *(cell(value) for value in rest)])
+            yield writer.writerow([cell(email), cell(";".join(lists.get(pk, []))), *(cell(value) for value in rest)])
         last = ids[-1]

@@ -367,7 +367,7 @@ class SubscriberImportChunk(models.Model):
     subscriber_import = models.ForeignKey(SubscriberImport, on_delete=models.CASCADE, related_name="chunks")
     number = models.PositiveIntegerField()
     first_line = models.PositiveIntegerField()
-    rows = models.JSONField(default=list)  # [[email, lists], ...] as the file had them
+    rows = models.JSONField(default=list)  # [[email, lists, status], ...] as the file had them
     done = models.BooleanField(default=False)
 
     class Meta:

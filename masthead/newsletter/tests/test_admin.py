@@ -165,6 +165,16 @@ def test_a_file_that_is_not_a_subscriber_list_is_refused_on_the_form(editor, lis
     assert not SubscriberImport.objects.exists()
 
 
+def test_a_file_whose_first_line_the_csv_reader_cannot_take_is_refused_on_the_form(editor, lists):
+    """A header cell past the CSV reader's field size limit is a refusal, not a 500."""
+    file = SimpleUploadedFile("huge.csv", b"email," + b"x" * 200_000 + b"\nada@example.org,morning\n")
+    response = editor.post("/admin/newsletter/subscribers/import/", {"file": file})
+
+    assert response.status_code == 400
+    assert "The first line cannot be read" in response.content.decode()
+    assert not SubscriberImport.objects.exists()
+
+
 def test_editors_create_and_edit_lists_with_their_schedule(editor, site_tree):
     response = editor.post(
         f"{LISTS}add/",
