@@ -212,3 +212,26 @@ def only_unsent_editions_change(request, instance):
                 )
                 return redirect("newsletter_edition", pk=edition.pk)
     return None
+
+
+@hooks.register("before_delete_snippet")
+def lists_with_editions_stay(request, instance):
+    """A list keeps its editions' record (who was sent what: the edition's list is
+    protected), so one that has editions is not deleted; Wagtail's usage check does not
+    see them (the newsletter's models are kept out of the reference index) and the delete
+    ended in a 500."""
+    instances = instance if isinstance(instance, list | tuple) else [instance]
+    for newsletter_list in instances:
+        if isinstance(newsletter_list, NewsletterList):
+            editions = Edition.objects.filter(newsletter_list=newsletter_list).count()
+            if editions:
+                from django.contrib import messages
+                from django.shortcuts import redirect
+
+                messages.error(
+                    request,
+                    f"“{newsletter_list.name}” has {editions} edition{'s' if editions != 1 else ''}, which keep "
+                    "the record of what was sent: it cannot be deleted. Make it private, or leave it unscheduled.",
+                )
+                return redirect("wagtailsnippets_newsletter_newsletterlist:edit", newsletter_list.pk)
+    return None

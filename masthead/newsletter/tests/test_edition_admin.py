@@ -164,6 +164,18 @@ def test_a_breaking_alert_goes_out_once_however_often_it_is_asked_for(
     assert "went out as a breaking alert already" in again.content.decode()
 
 
+def test_a_list_with_editions_is_not_deleted_and_the_editor_is_told_why(editor, site_tree, daily):
+    """The editions' list is protected; the delete ended in a 500."""
+    edition_with_article(site_tree, daily)
+    answer = editor.post(f"/admin/snippets/newsletter/newsletterlist/delete/{daily.pk}/", follow=True)
+    assert answer.status_code == 200
+    assert "cannot be deleted" in answer.content.decode()
+    assert NewsletterList.objects.filter(pk=daily.pk).exists()
+    empty = newsletter_list(site_tree.site, slug="unused", name="Unused")
+    editor.post(f"/admin/snippets/newsletter/newsletterlist/delete/{empty.pk}/")
+    assert not NewsletterList.objects.filter(pk=empty.pk).exists(), "a list without editions goes"
+
+
 def test_people_outside_the_newsroom_get_no_edition_screen(client, site_tree, daily):
     edition = edition_with_article(site_tree, daily)
     user = get_user_model().objects.create_user("reader", "reader@example.org", "pw")
