@@ -150,11 +150,16 @@ def subscriber_for_confirmation(token: str) -> Subscriber:
     return subscriber
 
 
-def subscriber_confirm(*, token: str, now=None) -> Subscriber:
-    """The address proved it reads its mail (a POST from the confirmation page)."""
+def subscriber_confirm(*, token: str, consent_text: str = "", now=None) -> Subscriber:
+    """The address proved it reads its mail (a POST from the confirmation page, which
+    showed `consent_text`: kept as what they agreed to if nothing was kept before, as for
+    an address an editor imported without the people's consent)."""
     now = now or timezone.now()
     subscriber = subscriber_for_confirmation(token)
     if subscriber.status != SubscriberStatus.CONFIRMED:
+        if consent_text and not subscriber.consent_text:
+            subscriber.consent_text = consent_text
+            subscriber.save(update_fields=["consent_text"])
         _make_confirmed(subscriber, now=now)
     return subscriber
 

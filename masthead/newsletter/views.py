@@ -143,16 +143,20 @@ def _bad_link(request, error: links.BadLink, *, purpose: str):
 def confirm(request, token: str):
     """GET shows a button; only its POST confirms (mail scanners open every link)."""
     try:
+        subscriber = services.subscriber_for_confirmation(token)
+        # What the reader agrees to by confirming: what they saw when they signed up, or
+        # (an address an editor imported without consent) the site's statement, shown here.
+        consent_text = subscriber.consent_text or NewsletterSettings.for_site(subscriber.site).consent_text
         if request.method == "POST":
-            subscriber = services.subscriber_confirm(token=token)
+            subscriber = services.subscriber_confirm(token=token, consent_text=consent_text)
             done = True
         else:
-            subscriber = services.subscriber_for_confirmation(token)
             done = subscriber.status == SubscriberStatus.CONFIRMED
     except links.BadLink as error:
         return _bad_link(request, error, purpose="confirm")
     context = {
         "subscriber": subscriber,
+        "consent_text": consent_text,
         "done": done,
         "token": token,
         "lists": list(subscriber.lists.order_by("position", "name")),

@@ -66,6 +66,35 @@ def test_rows_without_consent_stay_pending_and_each_gets_one_confirmation_mail(
     }
 
 
+def test_an_imported_address_that_confirms_keeps_what_it_agreed_to(
+    site_tree, lists, smtp_inbox, django_capture_on_commit_callbacks
+):
+    """Imported without consent, it confirmed with nothing kept of what it agreed to; the
+    confirmation page now shows the site's statement, and confirming keeps it."""
+    from django.test import Client
+
+    from masthead.newsletter.models import NewsletterSettings
+    from masthead.newsletter.tests.factories import link_in
+    from masthead.newsletter.tests.mail import text_of
+
+    statement = "I agree to receive the Ledger newsletters and may leave at any time."
+    NewsletterSettings.objects.update_or_create(site=site_tree.site, defaults={"consent_text": statement})
+    run_import(
+        site_tree.site,
+        "email,lists\nada@example.org,morning\n",
+        consented=False,
+        capture=django_capture_on_commit_callbacks,
+    )
+    confirm = link_in(text_of(messages(smtp_inbox)[0]), "confirm")
+    reader = Client()
+    assert statement in reader.get(confirm).content.decode()
+
+    reader.post(confirm)
+
+    ada = Subscriber.objects.get(email="ada@example.org")
+    assert (ada.status, ada.consent_text) == (SubscriberStatus.CONFIRMED, statement)
+
+
 def test_invalid_rows_are_reported_by_line_and_the_rest_imported(site_tree, lists, django_capture_on_commit_callbacks):
     text = (
         "email,lists\n"
