@@ -7,6 +7,7 @@ picture is ever placed on the page.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -93,7 +94,9 @@ def embed_view(url: str, stored) -> EmbedView:
             player_url=player_url_from(stored.html),
         )
     if stored.type == "rich" and stored.html:
-        text = " ".join(strip_tags(SCRIPT.sub("", stored.html)).split())
+        # Entities decoded after the tags are gone, so "&lt;b&gt;" in a post is text: the
+        # template escapes it again where it is shown.
+        text = " ".join(html.unescape(strip_tags(SCRIPT.sub("", stored.html))).split())
         return EmbedView(
             kind="post", title=stored.title, provider=stored.provider_name, author=stored.author_name, text=text
         )

@@ -237,7 +237,7 @@ def section_with_feed(slug: str) -> SectionPage | None:
     """The public section whose feed `/<slug>/feed/` is, or None: that address is then
     Wagtail's (no such section, or a page of the section is itself called "feed")."""
     page = SectionPage.objects.live().filter(slug=slug, depth=3).first()
-    if page is None or page.get_view_restrictions() or page.get_children().live().filter(slug="feed").exists():
+    if page is None or not page.has_own_feed() or page.get_children().live().filter(slug="feed").exists():
         return None
     return page
 

@@ -253,6 +253,13 @@ class SectionPage(PublicPageMixin, Page):
         )
         return context
 
+    def has_own_feed(self) -> bool:
+        """Whether `/<slug>/feed/` is this section's feed: a public section under the home
+        page (a nested section's slug names no address of its own). No query for the
+        page being served, whose restrictions are remembered; a page of the section
+        called "feed" still takes the address (news.feeds.section_with_feed)."""
+        return self.depth == 3 and not self.get_view_restrictions()
+
 
 class SimplePage(PublicPageMixin, Page):
     """A page that is not news: About us, Contact, the corrections policy, a WordPress

@@ -261,6 +261,8 @@ def next_older_article(*, article: ArticlePage) -> ArticlePage | None:
 
 def next_newer_article(*, article: ArticlePage) -> ArticlePage | None:
     """The article whose "Continue reading" leads to this one (see older_than)."""
+    if article.published_at is None:
+        return None  # a draft or a scheduled article: no link leads to it yet
     queryset = readable_articles().filter(
         Q(published_at__gte=article.published_at),
         Q(published_at__gt=article.published_at) | Q(published_at=article.published_at, page_ptr_id__gt=article.pk),
@@ -407,6 +409,7 @@ def sitemap_listing_paths() -> list[str]:
         Tag.objects.filter(
             Exists(ArticlePage.tags.through.objects.filter(tag=OuterRef("pk"), content_object__in=readable))
         )
+        .exclude(slug="")  # a tag without an address has no page to list
         .order_by("slug")
         .values_list("slug", flat=True)
     )

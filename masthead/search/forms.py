@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 
 from masthead.news.models import Author
@@ -11,6 +14,25 @@ from masthead.search import selectors
 MAX_QUERY_LENGTH = 200
 ORDERS = [("relevance", "Best match"), ("newest", "Newest first")]
 MATCHES = [("all", "All of the words"), ("any", "Any of the words")]
+# Well inside the calendar: the search reads "until" as before the next day's start, and
+# a day is turned into a time in the site's zone, neither of which the last or first day
+# the calendar can write survives.
+EARLIEST_DATE, LATEST_DATE = date(1000, 1, 1), date(9998, 12, 31)
+DATE_RANGE = f"Dates go from 1 January {EARLIEST_DATE.year} to 31 December {LATEST_DATE.year}: pick one between."
+
+
+def date_field(label: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        validators=[
+            MinValueValidator(EARLIEST_DATE, message=DATE_RANGE),
+            MaxValueValidator(LATEST_DATE, message=DATE_RANGE),
+        ],
+        widget=forms.DateInput(
+            attrs={"type": "date", "min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()}
+        ),
+    )
 
 
 class SearchForm(forms.Form):
@@ -22,8 +44,8 @@ class SearchForm(forms.Form):
     )
     section = forms.TypedChoiceField(label="Section", required=False, coerce=int, empty_value=None)
     author = forms.CharField(label="Author", required=False, max_length=120)
-    since = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = date_field("From")
+    until = date_field("To")
     order = forms.ChoiceField(label="Order", required=False, choices=ORDERS)
     match = forms.ChoiceField(required=False, choices=MATCHES, widget=forms.HiddenInput)
     page = forms.IntegerField(

@@ -3,12 +3,14 @@ upload, write, submit and publish, what the article editor calls its fields, and
 an article goes out with a byline."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 from wagtail.models import Collection
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
@@ -380,3 +382,41 @@ def test_a_section_with_a_free_slug_is_created(admin_client, site_tree):
 
     assert admin_client.post(url, data).status_code == 302
     assert SectionPage.objects.filter(slug="climate").exists()
+
+
+# Articles with no publication time yet
+
+
+def test_an_editor_deletes_a_draft_that_was_never_published(editor_client, site_tree):
+    """A draft has no place in the stream, so no neighbour to retire: the delete goes ahead."""
+    draft = make_article(site_tree.sections["news"], publish=False, published_at=None, title="Draft")
+
+    response = editor_client.post(reverse("wagtailadmin_pages:delete", args=[draft.pk]))
+
+    assert response.status_code == 302
+    assert not ArticlePage.objects.filter(pk=draft.pk).exists()
+
+
+def test_an_editor_deletes_a_scheduled_article(editor_client, site_tree):
+    draft = make_article(site_tree.sections["news"], publish=False, published_at=None, authors=[make_author()])
+    go_live_at = (timezone.now() + timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
+    editor_client.post(
+        edit_article_url(draft), article_form(draft.title, article=draft, action="publish", go_live_at=go_live_at)
+    )
+    scheduled = ArticlePage.objects.get(pk=draft.pk)
+    assert scheduled.scheduled_revision is not None and scheduled.published_at is None
+
+    response = editor_client.post(reverse("wagtailadmin_pages:delete", args=[scheduled.pk]))
+
+    assert response.status_code == 302
+    assert not ArticlePage.objects.filter(pk=scheduled.pk).exists()
+
+
+def test_an_editor_moves_a_draft_that_was_never_published(editor_client, site_tree):
+    draft = make_article(site_tree.sections["news"], publish=False, published_at=None, title="Draft")
+    analysis = site_tree.sections["analysis"]
+
+    response = editor_client.post(reverse("wagtailadmin_pages:move_confirm", args=[draft.pk, analysis.pk]))
+
+    assert response.status_code == 302
+    assert ArticlePage.objects.get(pk=draft.pk).get_parent().pk == analysis.pk

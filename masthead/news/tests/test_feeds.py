@@ -157,6 +157,38 @@ def test_listing_pages_announce_their_feeds(client, site_tree):
             read_feed(client, href)
 
 
+def announced_feeds(client, path: str) -> set[str]:
+    tree = html5lib.parse(client.get(path).content.decode(), namespaceHTMLElements=False)
+    return {
+        link.get("href")
+        for link in tree.iter("link")
+        if link.get("rel") == "alternate" and link.get("type", "").endswith("+xml")
+    }
+
+
+def test_a_nested_section_announces_only_feeds_that_are_served(client, site_tree):
+    """Section feeds are served for top-level sections (/<section>/feed/): a section
+    under another announces none of its own, neither an address that is 404 nor a
+    top-level section's of the same slug."""
+    from masthead.news.models import SectionPage
+
+    def add_section(parent, title: str) -> SectionPage:
+        section = SectionPage(title=title, slug="europe")
+        parent.add_child(instance=section)
+        section.save_revision().publish()
+        return section
+
+    nested = add_section(site_tree.sections["news"], "Europe desk")
+    top_level = add_section(site_tree.home, "Europe")
+    make_article(nested, title="In the nested section")
+    make_article(top_level, title="In the top-level section")
+
+    assert announced_feeds(client, nested.url) == {"/feed/", "/feed/atom/"}
+    assert announced_feeds(client, top_level.url) == {"/feed/", "/feed/atom/", "/europe/feed/", "/europe/feed/atom/"}
+    _, feed = read_feed(client, "/europe/feed/")
+    assert [entry.title for entry in feed.entries] == ["In the top-level section"]
+
+
 def test_unknown_listings_are_404_and_an_article_called_feed_keeps_its_address(client, site_tree):
     assert client.get("/tag/no-such-tag/feed/").status_code == 404
     assert client.get("/author/nobody/feed/atom/").status_code == 404

@@ -52,3 +52,24 @@ def test_unapplying_0005_puts_back_the_image_grants_0002_gave():
 
     assert newsimage_collection_grants() == set()
     assert GroupCollectionPermission.objects.filter(group__name="Authors", permission__codename="add_image").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_0012_gives_a_tag_left_without_a_slug_the_fallback_new_tags_get():
+    """A tag saved with an empty slug before 0012 takes "tag-<pk>"; one that names it
+    already is not disturbed, and slugs that were usable stay as they were."""
+    from taggit.models import Tag
+
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("news")
+    migrate(("news", "0011_simple_pages"))
+    try:
+        emptied = Tag.objects.create(name="#")
+        Tag.objects.filter(pk=emptied.pk).update(slug="")
+        taken = Tag.objects.create(name=f"Tag {emptied.pk}")
+        ports = Tag.objects.create(name="Ports")
+    finally:
+        migrate(*latest)
+
+    assert Tag.objects.get(pk=emptied.pk).slug == f"tag-{emptied.pk}-1"
+    assert Tag.objects.get(pk=taken.pk).slug == f"tag-{emptied.pk}"
+    assert Tag.objects.get(pk=ports.pk).slug == "ports"

@@ -266,6 +266,40 @@ def test_tags_in_any_script_have_working_pages(client, site_tree):
         assert client.get(link).status_code == 200
 
 
+def test_tags_with_no_letter_or_digit_have_working_pages(client, site_tree):
+    """Slugify finds nothing to keep in "#", "…", "—" or an emoji: each tag still gets an
+    address of its own, and the article, its fragment and each tag page answer."""
+    names = ["#", "…", "—", "\N{WATER WAVE}"]
+    article = make_article(site_tree.sections["news"], title="Punctuation tags", tags=names)
+
+    assert client.get(f"/fragments/article/{article.pk}/").status_code == 200
+    tree = parse(client.get(article.url))
+    links = {a.text: a.get("href") for a in tree.findall(".//ul[@class='tags']//a")}
+
+    assert set(links) == set(names) and len(set(links.values())) == len(names)
+    for name, link in links.items():
+        tag_page = parse(client.get(link))
+        assert tag_page.find(".//h1").text == name
+        assert "Punctuation tags" in "".join(tag_page.find(".//main").itertext())
+
+
+def test_a_tag_without_a_slug_is_shown_unlinked(client, site_tree):
+    """A tag left without an address (edited in the database, or from before addresses
+    were given) is named on the article, not linked, and breaks nothing."""
+    from taggit.models import Tag
+
+    article = make_article(site_tree.sections["news"], tags=["Ports", "Nameless"])
+    Tag.objects.filter(name="Nameless").update(slug="")
+
+    response = client.get(article.url)
+
+    assert response.status_code == 200
+    items = parse(response).findall(".//ul[@class='tags']/li")
+    assert sorted("".join(item.itertext()) for item in items) == ["Nameless", "Ports"]
+    assert [a.text for item in items for a in item.findall("a")] == ["Ports"]
+    assert client.get(f"/fragments/article/{article.pk}/").status_code == 200
+
+
 def test_password_protected_article_is_listed_and_linked_nowhere(client, site_tree, django_capture_on_commit_callbacks):
     from wagtail.models import PageViewRestriction
 

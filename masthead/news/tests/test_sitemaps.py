@@ -167,6 +167,20 @@ def test_the_pages_sitemap_names_sections_and_authors_and_tags_with_articles(
         assert client.get(url.removeprefix(ORIGIN)).status_code == 200, url
 
 
+def test_the_pages_sitemap_lists_tags_with_no_letter_or_digit(client, site_tree):
+    from taggit.models import Tag
+
+    make_article(site_tree.sections["news"], tags=["#", "Ports", "Lost"])
+    Tag.objects.filter(name="Lost").update(slug="")  # a tag left without an address: not listed
+
+    urls = locations(read_xml(client, "/sitemaps/pages.xml"))
+
+    tag_urls = [url for url in urls if url.startswith(f"{ORIGIN}/tag/")]
+    assert len(tag_urls) == 2 and f"{ORIGIN}/tag/ports/" in tag_urls
+    for url in tag_urls:
+        assert client.get(url.removeprefix(ORIGIN)).status_code == 200, url
+
+
 def test_a_publish_purges_the_index_its_month_and_the_news_sitemap(
     site_tree, page_cache_dir, django_capture_on_commit_callbacks
 ):

@@ -134,6 +134,37 @@ def test_filters_narrow_and_say_so_when_they_are_wrong(client, site_tree):
         assert (filters.get("open") is not None) == ("page" not in parameters), parameters
 
 
+@pytest.mark.parametrize(
+    "parameters",
+    [
+        {"until": "9999-12-31"},
+        {"since": "9999-12-31"},
+        {"since": "0001-01-01"},
+        {"until": "0001-01-01"},
+        {"since": "0999-12-31", "until": "9999-12-31"},
+    ],
+)
+def test_dates_at_the_ends_of_the_calendar_are_a_400_with_a_message(client, site_tree, parameters):
+    """The day after 9999-12-31 cannot be written, nor can the time zone move the first
+    day of year 1 back: dates are kept well inside the calendar, and the field says so."""
+    make_article(site_tree.sections["news"], title="Harbour strike")
+
+    response = client.get("/search/", {"q": "harbour", **parameters})
+
+    assert response.status_code == 400
+    errors = ["".join(error.itertext()) for error in parse(response).iter() if error.get("class") == "field__error"]
+    assert errors and all("Dates go from 1 January 1000 to 31 December 9998" in error for error in errors)
+
+
+def test_dates_just_inside_the_bounds_search_as_usual(client, site_tree):
+    make_article(site_tree.sections["news"], title="Harbour strike")
+
+    response = client.get("/search/", {"q": "harbour", "since": "1000-01-01", "until": "9998-12-31"})
+
+    assert response.status_code == 200
+    assert texts(response, "search-summary") == ["1 result for harbour, 1–1 shown"]
+
+
 HOSTILE_QUERIES = [
     '"',
     '"harbour',
