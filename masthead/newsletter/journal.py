@@ -133,7 +133,9 @@ class Journal:
         self.path = path_for(claim)
         self.descriptor: int | None = None
 
-    def _open(self) -> int:
+    def open(self) -> int:
+        """The file, made and opened if it is not yet (the sender opens it before its first
+        mail: opening it at the first "D" let go of the GIL between that line and its ".")."""
         if self.descriptor is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
@@ -141,13 +143,13 @@ class Journal:
 
     def write(self, delivery_id: int, entry: str) -> None:
         line = f"{delivery_id} {entry}".replace("\n", " ").replace("\r", " ")[:400] + "\n"
-        os.write(self._open(), line.encode("utf-8", "replace"))
+        os.write(self.open(), line.encode("utf-8", "replace"))
 
     def write_dot(self, delivery_id: int) -> None:
         """The line that says this mail's final "." goes next. The caller sends the "." right
         after; this write does not give up the GIL, so the other sending threads do not
         get to run between the two system calls (the only time a kill loses a mail)."""
-        _write_keeping_the_gil(self._open(), f"{delivery_id} {DOT}\n".encode())
+        _write_keeping_the_gil(self.open(), f"{delivery_id} {DOT}\n".encode())
 
     def close(self) -> None:
         if self.descriptor is not None:

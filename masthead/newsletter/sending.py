@@ -366,6 +366,9 @@ def _send_over_smtp(backend: SMTPBackend, template: MailTemplate, claim: Claim) 
     results = Results()
     journal = Journal(claim.token)
     try:
+        # Before any mail: a journal first opened at a mail's "D" (a mkdir and an open, each
+        # letting go of the GIL) put another thread's time between that line and its ".".
+        journal.open()
         backend.open()
         smtp = backend.connection
         # The final "." is a write of its own after the DATA: without this, Nagle's
@@ -380,6 +383,7 @@ def _send_over_smtp(backend: SMTPBackend, template: MailTemplate, claim: Claim) 
         for row in claim.rows:
             results.broken[row.id] = f"connection: {error}"[:300]
         results_record(claim, results)
+        journal.remove()
         return results
     sender = template.sender.address
     envelope = _envelope_pipelined if smtp.has_extn("pipelining") else _envelope_one_by_one
